@@ -1,0 +1,1 @@
+//! Runnable examples of `portone`; see the `*.rs` files beside this one.

@@ -1,0 +1,2 @@
+//! Placeholder: the quickstart arrives with the mock server.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Procedural macros of `portone`. Use them through the `portone` crate.

@@ -1,0 +1,1 @@
+//! An in-process PortOne V1 server.
