@@ -1,0 +1,632 @@
+//! [`Client`], its builder and its tier views.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::header::{self, HeaderName, HeaderValue};
+use reqwest::{StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tracing::{Instrument, field};
+
+use crate::clock::{Clock, SystemClock};
+use crate::envelope;
+use crate::error::{ConfigError, Error, RequestError, Result};
+use crate::request::{Execute, RawResponse, Request};
+use crate::retry::{self, RetryPolicy};
+use crate::tier::Tier;
+use crate::token::{Grant, Token, TokenCache, TokenHeader};
+
+/// PortOne V1's production address.
+pub const DEFAULT_BASE_URL: &str = "https://api.iamport.kr";
+
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const USER_AGENT: &str = concat!("portone-rs/", env!("CARGO_PKG_VERSION"));
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const JSON_UTF8: HeaderValue = HeaderValue::from_static("application/json; charset=utf-8");
+const TIER: HeaderName = HeaderName::from_static("tier");
+
+/// A PortOne V1 client: credentials, a token cache and a connection pool.
+///
+/// Cheap to clone (an `Arc`): build one and reuse it everywhere. Views made with
+/// [`with_tier`](Self::with_tier) share its token and pool.
+///
+/// ```no_run
+/// # async fn run() -> portone_core::Result<()> {
+/// let client = portone_core::Client::builder()
+///     .api_key("imp_key")
+///     .api_secret("imp_secret")
+///     .build()?;
+/// let sub_merchant = client.with_tier("A1B")?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    tier: Option<Tier>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    token_url: Url,
+    api_key: String,
+    api_secret: SecretString,
+    token_header: TokenHeader,
+    tokens: TokenCache,
+    clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
+    timeout: Duration,
+    user_agent: HeaderValue,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured by `PORTONE_API_KEY`, `PORTONE_API_SECRET` and the optional
+    /// `PORTONE_TIER` and `PORTONE_BASE_URL`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when a required variable is missing or a value is invalid.
+    pub fn from_env() -> Result<Self> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// A view of this client that sends `Tier: <code>` on every API call (not on getToken:
+    /// one agency token serves all tiers), sharing the token cache and connection pool.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] unless `code` is exactly 3 characters of `A-Z` and `0-9`.
+    pub fn with_tier(&self, code: &str) -> Result<Self> {
+        Ok(self.with_tier_code(Tier::new(code)?))
+    }
+
+    /// Like [`with_tier`](Self::with_tier), with a tier checked already.
+    #[must_use]
+    pub fn with_tier_code(&self, tier: Tier) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            tier: Some(tier),
+        }
+    }
+
+    /// A view that sends no `Tier` header.
+    #[must_use]
+    pub fn without_tier(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+            tier: None,
+        }
+    }
+
+    /// The tier this view sends, if any.
+    #[must_use]
+    pub fn tier(&self) -> Option<&Tier> {
+        self.tier.as_ref()
+    }
+
+    /// The base URL requests go to, without a trailing `/`.
+    #[must_use]
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base)
+            .field("api_key", &self.inner.api_key)
+            .field("token_header", &self.inner.token_header)
+            .field("tier", &self.tier)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("tokens", &self.inner.tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Execute for Client {
+    fn execute(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<RawResponse>> + Send + 'static + use<> {
+        let inner = Arc::clone(&self.inner);
+        let tier = self.tier.clone();
+        async move { inner.run(tier, request, false, Ok).await }
+    }
+
+    fn call<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<T>> + Send + 'static + use<T> {
+        let inner = Arc::clone(&self.inner);
+        let tier = self.tier.clone();
+        async move { inner.run(tier, request, true, |raw| raw.decode()).await }
+    }
+}
+
+impl Inner {
+    /// One call: a span, the send loop, then `finish` (decoding) inside the span.
+    async fn run<R>(
+        self: Arc<Self>,
+        tier: Option<Tier>,
+        request: Request,
+        decodes: bool,
+        finish: impl FnOnce(RawResponse) -> Result<R>,
+    ) -> Result<R> {
+        let span = tracing::info_span!(
+            "portone.request",
+            method = %request.method(),
+            route = request.route(),
+            tier = tier.as_ref().map(Tier::as_str),
+            status = field::Empty,
+            code = field::Empty,
+            attempt = field::Empty,
+            duration_ms = field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .send(tier.as_ref(), &request, &span)
+            .instrument(span.clone())
+            .await
+            .and_then(|raw| {
+                span.record("status", raw.status.as_u16());
+                finish(raw)
+            });
+        if decodes {
+            match &result {
+                Ok(_) => span.record("code", 0),
+                Err(Error::Api(e)) => span.record("code", e.code),
+                Err(_) => &span,
+            };
+        }
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        if let Err(e) = &result {
+            let _entered = span.enter();
+            tracing::debug!(error = %e, "portone call failed");
+        }
+        result
+    }
+
+    /// Sends an API call with the token; on 401 drops that token, gets another and sends the
+    /// call once more (the server refused it, so this is safe for any method).
+    async fn send(
+        &self,
+        tier: Option<&Tier>,
+        request: &Request,
+        span: &tracing::Span,
+    ) -> Result<RawResponse> {
+        let url = Url::parse(&request.write_url(&self.base))
+            .map_err(|e| Error::InvalidRequest(RequestError::Serialize(e.to_string())))?;
+        let timeout = request.timeout().unwrap_or(self.timeout);
+        let mut attempts = 0;
+        let mut token = self.token().await?;
+        for refreshed in [false, true] {
+            let raw = self
+                .transmit(&url, request.is_idempotent(), span, &mut attempts, || {
+                    let mut builder = self
+                        .http
+                        .request(request.method().clone(), url.clone())
+                        .headers(request.headers().clone())
+                        .header(header::ACCEPT, JSON)
+                        .header(header::USER_AGENT, self.user_agent.clone())
+                        .header(self.token_header.name(), token.header_value().clone())
+                        .timeout(timeout);
+                    if let Some(tier) = tier {
+                        builder = builder.header(TIER, tier.header_value().clone());
+                    }
+                    if let Some(body) = request.body_bytes() {
+                        builder = builder.header(header::CONTENT_TYPE, JSON_UTF8).body(body);
+                    }
+                    builder
+                })
+                .await?;
+            if raw.status != StatusCode::UNAUTHORIZED || refreshed {
+                return Ok(raw);
+            }
+            tracing::debug!(parent: span, "token refused; refreshing once");
+            self.tokens.invalidate(&token);
+            token = self.token().await?;
+        }
+        unreachable!("the loop returns on its second pass")
+    }
+
+    /// Sends, retrying within the policy: idempotent calls on 502/503/504, timeouts and
+    /// resets; every call when the connection could not be made.
+    async fn transmit(
+        &self,
+        url: &Url,
+        idempotent: bool,
+        span: &tracing::Span,
+        attempts: &mut u32,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<RawResponse> {
+        let mut retries = 0;
+        loop {
+            *attempts += 1;
+            span.record("attempt", *attempts);
+            let (outcome, retry_after) = match build().send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    if response.url() != url {
+                        // Only a handed-in reqwest client can follow redirects; refuse
+                        // whatever the other server said.
+                        return Err(envelope::unexpected(status, b"redirected"));
+                    }
+                    let retry_after = retry_after(response.headers());
+                    match response.bytes().await {
+                        Ok(body) => (Ok(RawResponse { status, body }), retry_after),
+                        Err(e) => (Err(e), None),
+                    }
+                }
+                Err(e) => (Err(e), None),
+            };
+            let retry = retries < self.retry.max_retries()
+                && match &outcome {
+                    Ok(raw) => idempotent && retry::retryable_status(raw.status),
+                    Err(e) => retry::retryable_error(e, idempotent),
+                };
+            if !retry {
+                return outcome.map_err(Error::Transport);
+            }
+            retries += 1;
+            let delay = self.retry.delay(retries, retry_after);
+            match &outcome {
+                Ok(raw) => {
+                    tracing::debug!(parent: span, status = raw.status.as_u16(), ?delay, "retrying")
+                }
+                Err(e) => tracing::debug!(parent: span, error = %e, ?delay, "retrying"),
+            }
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    async fn token(&self) -> Result<Arc<Token>> {
+        self.tokens
+            .get(|| self.clock.now(), || self.fetch_token())
+            .await
+    }
+
+    /// `POST /users/getToken`. It returns the same token while one is valid, so it is
+    /// retried like an idempotent call. It never carries `Tier`.
+    async fn fetch_token(&self) -> Result<Token> {
+        #[derive(Serialize)]
+        struct Credentials<'a> {
+            imp_key: &'a str,
+            imp_secret: &'a str,
+        }
+        let body = serde_json::to_vec(&Credentials {
+            imp_key: &self.api_key,
+            imp_secret: self.api_secret.expose_secret(),
+        })
+        .map_err(|e| Error::InvalidRequest(RequestError::Body(e)))?;
+        let body = bytes::Bytes::from(body);
+        let span = tracing::info_span!(
+            "portone.get_token",
+            status = field::Empty,
+            attempt = field::Empty
+        );
+        let sent_at = self.clock.now();
+        let mut attempts = 0;
+        let raw = self
+            .transmit(&self.token_url, true, &span, &mut attempts, || {
+                self.http
+                    .post(self.token_url.clone())
+                    .header(header::ACCEPT, JSON)
+                    .header(header::CONTENT_TYPE, JSON_UTF8)
+                    .header(header::USER_AGENT, self.user_agent.clone())
+                    .timeout(self.timeout)
+                    .body(body.clone())
+            })
+            .instrument(span.clone())
+            .await?;
+        span.record("status", raw.status.as_u16());
+        let grant: Grant = raw.decode()?;
+        Token::new(grant, sent_at, self.token_header).ok_or_else(|| {
+            envelope::unexpected(raw.status, b"access_token is not a valid header value")
+        })
+    }
+}
+
+fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
+    let seconds = headers
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+/// Configures a [`Client`]. Made by [`Client::builder`].
+#[must_use]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    api_secret: Option<SecretString>,
+    base_url: Option<String>,
+    token_header: TokenHeader,
+    tier: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent_suffix: Option<String>,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            api_secret: None,
+            base_url: None,
+            token_header: TokenHeader::default(),
+            tier: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent_suffix: None,
+            http: None,
+            retry: RetryPolicy::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key)
+            .field(
+                "api_secret",
+                &self.api_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("base_url", &self.base_url)
+            .field("token_header", &self.token_header)
+            .field("tier", &self.tier)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder filled from `PORTONE_API_KEY`, `PORTONE_API_SECRET` and the optional
+    /// `PORTONE_TIER` and `PORTONE_BASE_URL`; further settings can follow.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the key or the secret is not set.
+    pub fn from_env() -> Result<Self> {
+        let var = |name: &'static str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let key = var("PORTONE_API_KEY").ok_or(ConfigError::MissingEnv("PORTONE_API_KEY"))?;
+        let secret =
+            var("PORTONE_API_SECRET").ok_or(ConfigError::MissingEnv("PORTONE_API_SECRET"))?;
+        let mut builder = Self::default().api_key(key).api_secret(secret);
+        if let Some(tier) = var("PORTONE_TIER") {
+            builder = builder.tier(tier);
+        }
+        if let Some(base) = var("PORTONE_BASE_URL") {
+            builder = builder.base_url(base);
+        }
+        Ok(builder)
+    }
+
+    /// The REST API key (`imp_key`).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The REST API secret (`imp_secret`). It is held as a secret and only ever written
+    /// into the getToken body.
+    pub fn api_secret(mut self, secret: impl Into<String>) -> Self {
+        self.api_secret = Some(SecretString::from(secret.into()));
+        self
+    }
+
+    /// Where to send requests; default [`DEFAULT_BASE_URL`]. Plain `http` is accepted only
+    /// for loopback hosts (a local mock server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Which header carries the token; default `Authorization: Bearer`.
+    pub fn token_header(mut self, header: TokenHeader) -> Self {
+        self.token_header = header;
+        self
+    }
+
+    /// A tier sent on every API call, for an agency working for one sub-merchant.
+    pub fn tier(mut self, code: impl Into<String>) -> Self {
+        self.tier = Some(code.into());
+        self
+    }
+
+    /// The total time a call may take, per attempt; default 30 s. A request's own timeout wins.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time to establish a connection; default 10 s. Ignored with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Text appended to the `User-Agent` (`portone-rs/0.1.0 <suffix>`).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings). Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`: a client that follows redirects can
+    /// carry the token to another server before this crate sees the answer (which it then
+    /// refuses).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The retry policy; [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The clock token lifetimes are measured on; for tests.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Builds the client. No request is made until the first call.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for a missing key or secret, a base URL that is not https (or http
+    /// to loopback), an invalid default tier or user agent, or an HTTP client that cannot be built.
+    pub fn build(self) -> Result<Client> {
+        let api_key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
+        let api_secret = self.api_secret.ok_or(ConfigError::MissingApiSecret)?;
+        if api_key.is_empty() {
+            return Err(ConfigError::MissingApiKey.into());
+        }
+        if api_secret.expose_secret().is_empty() {
+            return Err(ConfigError::MissingApiSecret.into());
+        }
+        let base = parse_base(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let token_url =
+            Url::parse(&format!("{base}/users/getToken")).map_err(ConfigError::BaseUrl)?;
+        let tier = self
+            .tier
+            .as_deref()
+            .map(Tier::new)
+            .transpose()
+            .map_err(ConfigError::Tier)?;
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) => HeaderValue::try_from(format!("{USER_AGENT} {suffix}"))
+                .map_err(|_| ConfigError::UserAgent)?,
+            None => HeaderValue::from_static(USER_AGENT),
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(ConfigError::Http)?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                token_url,
+                api_key,
+                api_secret,
+                token_header: self.token_header,
+                tokens: TokenCache::default(),
+                clock: self.clock,
+                retry: self.retry,
+                timeout: self.timeout,
+                user_agent,
+            }),
+            tier,
+        })
+    }
+}
+
+/// Checks and normalizes the base URL (no trailing `/`).
+fn parse_base(text: &str) -> Result<String, ConfigError> {
+    let url = Url::parse(text).map_err(ConfigError::BaseUrl)?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    let scheme_ok = url.scheme() == "https" || (url.scheme() == "http" && loopback);
+    let clean = url.username().is_empty()
+        && url.password().is_none()
+        && url.query().is_none()
+        && url.fragment().is_none();
+    if !scheme_ok || !clean {
+        return Err(ConfigError::InsecureBaseUrl(
+            url.origin().ascii_serialization(),
+        ));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        let ok = [
+            ("https://api.iamport.kr", "https://api.iamport.kr"),
+            ("https://api.iamport.kr/", "https://api.iamport.kr"),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://localhost:1/v1/", "http://localhost:1/v1"),
+            ("http://[::1]:9", "http://[::1]:9"),
+        ];
+        for (input, want) in ok {
+            assert_eq!(parse_base(input).ok().as_deref(), Some(want), "{input}");
+        }
+        let refused = [
+            "http://api.iamport.kr",
+            "http://10.0.0.1",
+            "ftp://127.0.0.1",
+            "https://user:pw@api.iamport.kr",
+            "https://api.iamport.kr/?x=1",
+            "not a url",
+        ];
+        for input in refused {
+            assert!(parse_base(input).is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn missing_credentials_and_bad_tier_are_config_errors() {
+        let missing = Client::builder().api_key("k").build();
+        assert!(matches!(
+            missing,
+            Err(Error::Config(ConfigError::MissingApiSecret))
+        ));
+        let tier = Client::builder()
+            .api_key("k")
+            .api_secret("s")
+            .tier("a1")
+            .build();
+        assert!(matches!(tier, Err(Error::Config(ConfigError::Tier(_)))));
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let secret = "sEcReT-value-123";
+        let builder = Client::builder().api_key("key").api_secret(secret);
+        assert!(!format!("{builder:?}").contains(secret));
+        let client = builder.build().unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{client:?} {:?}", client.with_tier("A1B"));
+        assert!(!text.contains(secret), "{text}");
+        assert!(text.contains("A1B"));
+    }
+}
