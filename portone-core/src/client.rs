@@ -208,7 +208,7 @@ impl Inner {
         request: &Request,
         span: &tracing::Span,
     ) -> Result<RawResponse> {
-        let url = Url::parse(&request.write_url(&self.base))
+        let url = Url::parse(&request.url_after(&self.base))
             .map_err(|e| Error::InvalidRequest(RequestError::Serialize(e.to_string())))?;
         let timeout = request.timeout().unwrap_or(self.timeout);
         let mut attempts = 0;

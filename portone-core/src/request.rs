@@ -114,8 +114,14 @@ impl Request {
         self.idempotent
     }
 
+    /// The encoded path and query as they go on the wire: `/payments?imp_uid[]=a&page=2`.
+    #[must_use]
+    pub fn path_and_query(&self) -> String {
+        self.url_after("")
+    }
+
     /// Writes `path?query` after `base`.
-    pub(crate) fn write_url(&self, base: &str) -> String {
+    pub(crate) fn url_after(&self, base: &str) -> String {
         let mut url = String::with_capacity(base.len() + self.path.len() + 16 * self.query.len());
         url.push_str(base);
         url.push_str(&self.path);
