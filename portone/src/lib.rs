@@ -2,6 +2,8 @@
 
 extern crate self as portone;
 
+pub mod model;
+
 pub use portone_core::*;
 pub use portone_macros::api;
 

@@ -1,0 +1,185 @@
+//! The cancel (refund) request of `POST /payments/cancel`.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::setters::setters;
+use super::{InvalidRequest, Requester, Sensitive};
+
+/// Body of `POST /payments/cancel` (operation `cancelPayment`).
+///
+/// A full and a partial refund are different constructors: PortOne treats a missing or
+/// zero `amount` as "refund everything", so a partial refund cannot be built without an
+/// amount above zero. Add [`checksum`](Self::checksum), the refundable balance you believe
+/// in, so that a retried or concurrent cancel is refused instead of refunding twice.
+///
+/// ```
+/// use portone::model::CancelPayment;
+/// use rust_decimal::Decimal;
+///
+/// let full = CancelPayment::full_by_imp_uid("imp_123").reason("out of stock");
+/// let partial = CancelPayment::partial_by_merchant_uid("order-1", Decimal::from(500))?
+///     .checksum(Decimal::from(1500))
+///     .reason("one item returned");
+/// assert!(CancelPayment::partial_by_imp_uid("imp_123", Decimal::ZERO).is_err());
+/// # Ok::<(), portone::model::InvalidRequest>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CancelPayment {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    imp_uid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merchant_uid: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    amount: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    tax_free: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat_amount: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    checksum: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_holder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_bank: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_account: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_tel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retain_promotion: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enable_webhook: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra: Option<CancelExtra>,
+}
+
+/// The `extra` object of a cancel request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct CancelExtra {
+    requester: Requester,
+}
+
+impl CancelPayment {
+    fn empty() -> Self {
+        Self {
+            imp_uid: None,
+            merchant_uid: None,
+            amount: None,
+            tax_free: None,
+            vat_amount: None,
+            checksum: None,
+            reason: None,
+            refund_holder: None,
+            refund_bank: None,
+            refund_account: None,
+            refund_tel: None,
+            retain_promotion: None,
+            enable_webhook: None,
+            extra: None,
+        }
+    }
+
+    fn partial(mut self, amount: Decimal) -> Result<Self, InvalidRequest> {
+        if amount <= Decimal::ZERO {
+            return Err(InvalidRequest::NonPositiveCancelAmount);
+        }
+        self.amount = Some(amount);
+        Ok(self)
+    }
+
+    /// Refunds the whole remaining amount of the payment `imp_uid`.
+    pub fn full_by_imp_uid(imp_uid: impl Into<String>) -> Self {
+        Self {
+            imp_uid: Some(imp_uid.into()),
+            ..Self::empty()
+        }
+    }
+
+    /// Refunds the whole remaining amount of the payment of order `merchant_uid`.
+    pub fn full_by_merchant_uid(merchant_uid: impl Into<String>) -> Self {
+        Self {
+            merchant_uid: Some(merchant_uid.into()),
+            ..Self::empty()
+        }
+    }
+
+    /// Refunds `amount` of the payment `imp_uid`.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequest::NonPositiveCancelAmount`] if `amount` is zero or less: PortOne
+    /// would refund everything.
+    pub fn partial_by_imp_uid(
+        imp_uid: impl Into<String>,
+        amount: Decimal,
+    ) -> Result<Self, InvalidRequest> {
+        Self::full_by_imp_uid(imp_uid).partial(amount)
+    }
+
+    /// Refunds `amount` of the payment of order `merchant_uid`.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequest::NonPositiveCancelAmount`] if `amount` is zero or less: PortOne
+    /// would refund everything.
+    pub fn partial_by_merchant_uid(
+        merchant_uid: impl Into<String>,
+        amount: Decimal,
+    ) -> Result<Self, InvalidRequest> {
+        Self::full_by_merchant_uid(merchant_uid).partial(amount)
+    }
+
+    /// The amount this request refunds, `None` for a full refund.
+    pub fn amount(&self) -> Option<Decimal> {
+        self.amount
+    }
+
+    setters! {
+        /// The refundable balance you expect PortOne to hold now (usually
+        /// [`Payment::cancellable_amount`](crate::model::Payment::cancellable_amount)).
+        /// PortOne refuses the cancel if it does not match, which makes a retry safe.
+        checksum: Decimal,
+        /// Tax-free part of the refunded amount (required by some PGs for tax-free sales).
+        tax_free: Decimal,
+        /// VAT part of the refunded amount (required if the payment set a VAT amount).
+        vat_amount: Decimal,
+        /// Why the payment is cancelled.
+        reason: String,
+        /// Refund account holder (virtual account refunds, KCP phone billing next-month
+        /// refunds).
+        refund_holder: String,
+        /// Refund account bank code.
+        refund_bank: String,
+        /// Refund account number. Redacted in `Debug`.
+        refund_account: Sensitive<String>,
+        /// Refund account holder's phone number.
+        refund_tel: String,
+        /// Keep the promotion even if the remaining amount breaks its rules (default
+        /// `false`).
+        retain_promotion: bool,
+        /// Send the cancel webhook to the merchant (default `false`).
+        enable_webhook: bool,
+    }
+
+    /// Who asked for the cancel, for Naver Pay (`extra.requester`).
+    #[must_use]
+    pub fn requester(mut self, requester: Requester) -> Self {
+        self.extra = Some(CancelExtra { requester });
+        self
+    }
+}

@@ -1,0 +1,14 @@
+//! Standard codes of card companies and banks (KFTC).
+
+use serde::{Deserialize, Serialize};
+
+/// A card company or bank and its standard code (spec: `StandardCodeAnnotation`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct StandardCode {
+    /// Standard code.
+    #[serde(deserialize_with = "crate::model::de::token")]
+    pub code: String,
+    /// Name of the institution.
+    pub name: String,
+}

@@ -1,0 +1,99 @@
+//! Convenience-store payments (`/cvs`).
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::UnixTime;
+use super::setters::{json_text_setters, list_setters, setters};
+
+/// Body of `POST /cvs` (operation `issueCvsPayment`): issues a barcode the buyer pays at
+/// a convenience store.
+///
+/// This call moves money: never re-send it after a timeout, look the order up first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueCvsPayment {
+    channel_key: String,
+    merchant_uid: String,
+    #[serde(with = "crate::model::money")]
+    amount: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    barcode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expired_at: Option<UnixTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_tel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_postcode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confirm_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_url: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_data: Option<String>,
+}
+
+impl IssueCvsPayment {
+    /// A convenience-store payment of `amount` for order `merchant_uid` through
+    /// `channel_key`.
+    pub fn new(
+        channel_key: impl Into<String>,
+        merchant_uid: impl Into<String>,
+        amount: impl Into<Decimal>,
+    ) -> Self {
+        Self {
+            channel_key: channel_key.into(),
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            barcode: None,
+            expired_at: None,
+            name: None,
+            buyer_name: None,
+            buyer_email: None,
+            buyer_tel: None,
+            buyer_addr: None,
+            buyer_postcode: None,
+            confirm_url: None,
+            notice_url: None,
+            custom_data: None,
+        }
+    }
+
+    setters! {
+        /// A barcode number the merchant manages itself, instead of a new one.
+        barcode: String,
+        /// Payment deadline (default: the one agreed with Galaxia).
+        expired_at: UnixTime,
+        /// Order name.
+        name: String,
+        /// Buyer's name.
+        buyer_name: String,
+        /// Buyer's email address.
+        buyer_email: String,
+        /// Buyer's phone number.
+        buyer_tel: String,
+        /// Buyer's address.
+        buyer_addr: String,
+        /// Buyer's postcode.
+        buyer_postcode: String,
+        /// URL PortOne asks to confirm before accepting the payment.
+        confirm_url: String,
+    }
+
+    list_setters! {
+        /// Webhook URLs for the payment notification, instead of the console's.
+        notice_url,
+    }
+
+    json_text_setters! {
+        /// Extra data stored with the payment, sent as a JSON string.
+        custom_data / custom_data_raw,
+    }
+}

@@ -1,0 +1,106 @@
+//! Every model of PortOne's V1 spec as serde types, re-exported flat:
+//! `portone::model::Payment`, `portone::model::CancelPayment`, ...
+//!
+//! Response types decode what PortOne really sends, which is messier than the spec:
+//! unknown fields are ignored, unknown enum values are kept in `Other`, money is an exact
+//! [`Decimal`](rust_decimal::Decimal), `0` timestamps ("not yet") are `None`. They are
+//! `#[non_exhaustive]`: read them, do not build them. Each names the spec definition it
+//! comes from.
+//!
+//! Request types have a constructor taking the required fields and by-value setters for
+//! the rest; absent options are not sent, and card data is redacted in `Debug`.
+//!
+//! ```
+//! use portone::model::{Payment, PaymentStatus};
+//!
+//! let body = r#"{"imp_uid": "imp_1", "merchant_uid": "order-1", "amount": 1000.5,
+//!     "currency": "USD", "status": "paid", "paid_at": 1709722069, "failed_at": 0}"#;
+//! let payment: Payment = serde_json::from_str(body).unwrap();
+//! assert_eq!(payment.status, PaymentStatus::Paid);
+//! assert_eq!(payment.amount.to_string(), "1000.5");
+//! assert_eq!(payment.failed_at, None);
+//! ```
+
+mod de;
+pub(crate) mod enums;
+mod setters;
+
+pub mod money;
+pub mod time;
+
+mod benepia;
+mod cancel;
+mod certification;
+mod codes;
+mod customer;
+mod cvs;
+mod error;
+mod escrow;
+mod kcpquick;
+mod naver;
+mod naver_codes;
+mod partner;
+mod payco;
+mod payment;
+mod paymentwall;
+mod pg;
+mod prepare;
+mod receipt;
+mod schedule;
+mod sensitive;
+mod subscribe;
+mod tier;
+mod vbank;
+
+pub use benepia::{BenepiaPoint, PayWithBenepiaPoint, QueryBenepiaPoint};
+pub use cancel::CancelPayment;
+pub use certification::{
+    Carrier, Certification, CertificationOtp, ConfirmCertificationOtp, Gender, OtpMethod,
+    RequestCertificationOtp,
+};
+pub use codes::StandardCode;
+pub use customer::{
+    AnyBillingKey, BillingKey, FailedChannel, FailureType, IssueBillingKey, SucceededChannel,
+    SuperBillingKey,
+};
+pub use cvs::IssueCvsPayment;
+pub use enums::{
+    CardType, CashReceiptType, Channel, Currency, CustomerUidUsage, IdentifierType, PayMethod,
+    PaymentStatus, PaymentStatusFilter, PgProvider, ProductType, Requester, ScheduleStatus,
+    Sorting,
+};
+pub use error::InvalidRequest;
+pub use escrow::{
+    EscrowAddress, EscrowLogis, EscrowLogisInfo, EscrowProduct, EscrowReceiver, EscrowSender,
+    RegisterEscrowLogis, UpdateEscrowLogis,
+};
+pub use kcpquick::{
+    KcpQuickAutoPayKey, KcpQuickFidoError, KcpQuickFidoRelease, KcpQuickMember, KcpQuickPrepare,
+    PayWithKcpQuickAutoPay, PayWithKcpQuickMoney, ReleaseKcpQuickFido,
+};
+pub use naver::{
+    ApproveNaverReturn, CancelNaverOrders, ConfirmNaverPayment, NaverAddress, NaverCancelReason,
+    NaverCashAmount, NaverDeliveryCompany, NaverDeliveryMethod, NaverOrderer, NaverProductOrder,
+    NaverProductOrderIds, NaverReturnDeliveryMethod, NaverReturnReason, NaverReview,
+    NaverReviewType, NaverReviewsChannel, NaverWithholdReason, RejectNaverReturn,
+    RequestNaverReturn, ShipNaverExchange, ShipNaverOrders, WithholdNaverReturn,
+};
+pub use partner::{IssuePartnerReceipts, PartnerReceipt, PartnerReceiptResult};
+pub use payco::{ChangePaycoOrderStatus, PaycoOrderStatus, PaycoStatus};
+pub use payment::{
+    BalanceAmounts, BalanceHistory, Payment, PaymentBalance, PaymentCancelHistory, PaymentList,
+    PaymentPromotion,
+};
+pub use paymentwall::{
+    PaymentwallDeliveryResult, PaymentwallDeliveryStatus, PaymentwallProductType,
+    RegisterPaymentwallDelivery,
+};
+pub use pg::{PgSetting, PgSettingType};
+pub use prepare::{PaymentPrepare, PreparePayment};
+pub use receipt::{ExternalReceipt, IssueExternalReceipt, IssueReceipt, Receipt};
+pub use schedule::{Reschedule, Schedule, SchedulePayments, ScheduledPayment, Unschedule};
+pub use sensitive::Sensitive;
+pub use subscribe::{AgainPayment, OnetimePayment};
+pub use tier::TierInfo;
+pub use time::{UnixTime, UnixTimeOutOfRange};
+pub use vbank::{CreateVbank, ModifyVbank, VbankDeposit, VbankHolder};

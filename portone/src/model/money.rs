@@ -1,0 +1,301 @@
+//! Money amounts as exact decimals, for `#[serde(with = "portone::model::money")]`.
+//!
+//! PortOne sends amounts (`amount`, `cancel_amount`, `tax_free`, `vat_amount`, ...) as JSON
+//! numbers: integers for KRW, fractions for currencies with minor units. A float would turn
+//! `0.1` into `0.1000000000000000055...`, so every amount is a [`Decimal`].
+//!
+//! Decoding accepts a JSON integer (exact, also beyond `i64`), a JSON float (read through
+//! its shortest round-trip text, so `1000.5` is exactly `1000.5`) and a string such as
+//! `"1000"` or `"12.50"`. Encoding writes a whole amount as a JSON integer and a fraction
+//! as a JSON number, never as a string.
+//!
+//! serde_json reads a fractional number into an `f64` before any visitor sees it, so a
+//! fraction with more than 15 significant digits may come back rounded; amounts that
+//! large do not occur in payments. Integers are exact up to `u64::MAX`.
+//!
+//! ```
+//! use portone::model::money;
+//! use rust_decimal::Decimal;
+//!
+//! #[derive(serde::Serialize, serde::Deserialize)]
+//! struct Line {
+//!     #[serde(with = "money")]
+//!     price: Decimal,
+//!     #[serde(default, with = "money::option")]
+//!     discount: Option<Decimal>,
+//! }
+//!
+//! let line: Line = serde_json::from_str(r#"{"price": 1000.5, "discount": null}"#).unwrap();
+//! assert_eq!(line.price, Decimal::new(10005, 1));
+//! assert_eq!(serde_json::to_string(&line).unwrap(), r#"{"price":1000.5,"discount":null}"#);
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use serde::de::{self, Visitor};
+use serde::{Deserializer, Serialize, Serializer};
+
+/// Writes an amount as a JSON number.
+///
+/// # Errors
+///
+/// Fails only if the serializer does.
+pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    let amount = amount.normalize();
+    if amount.scale() == 0 {
+        if let Some(int) = amount.to_i64() {
+            return serializer.serialize_i64(int);
+        }
+        if let Some(int) = amount.to_u64() {
+            return serializer.serialize_u64(int);
+        }
+    }
+    let text = amount.to_string();
+    // An f64 is written by serde_json with its shortest round-trip text, so it is exact
+    // whenever that text is the decimal's own.
+    if let Ok(float) = text.parse::<f64>()
+        && float.is_finite()
+        && float.to_string() == text
+    {
+        return serializer.serialize_f64(float);
+    }
+    // More digits than an f64 holds: hand serde_json the exact number text.
+    match serde_json::value::RawValue::from_string(text) {
+        Ok(raw) => raw.serialize(serializer),
+        Err(error) => Err(serde::ser::Error::custom(error)),
+    }
+}
+
+/// Reads an amount from a JSON integer, float or numeric string.
+///
+/// # Errors
+///
+/// Fails on `null`, non-numeric text, and numbers outside [`Decimal`]'s range.
+pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    deserializer
+        .deserialize_any(MoneyVisitor { optional: false })?
+        .ok_or_else(|| de::Error::custom("expected an amount, found nothing"))
+}
+
+/// The same for `Option<Decimal>`: `null`, an absent field (with `#[serde(default)]`) and
+/// `""` are `None`; `None` is written as `null`.
+pub mod option {
+    use rust_decimal::Decimal;
+    use serde::{Deserializer, Serializer};
+
+    use super::MoneyVisitor;
+
+    /// Writes `Some` as a JSON number and `None` as `null`.
+    ///
+    /// # Errors
+    ///
+    /// Fails only if the serializer does.
+    pub fn serialize<S: Serializer>(
+        amount: &Option<Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match amount {
+            Some(amount) => super::serialize(amount, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// Reads an optional amount.
+    ///
+    /// # Errors
+    ///
+    /// Fails on non-numeric text and numbers outside [`Decimal`]'s range.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        deserializer.deserialize_any(MoneyVisitor { optional: true })
+    }
+}
+
+struct MoneyVisitor {
+    optional: bool,
+}
+
+impl MoneyVisitor {
+    fn nothing<E: de::Error>(&self, found: &str) -> Result<Option<Decimal>, E> {
+        if self.optional {
+            Ok(None)
+        } else {
+            Err(E::custom(format_args!("expected an amount, found {found}")))
+        }
+    }
+}
+
+fn parse_text<E: de::Error>(text: &str) -> Result<Decimal, E> {
+    let text = text.trim();
+    Decimal::from_str(text)
+        .or_else(|_| Decimal::from_scientific(text))
+        .map_err(|_| E::custom(format_args!("`{text}` is not an amount")))
+}
+
+impl<'de> Visitor<'de> for MoneyVisitor {
+    type Value = Option<Decimal>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an amount as a JSON number or numeric string")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Decimal::from(v)))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Decimal::from_i128(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format_args!("amount {v} is out of range")))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        Decimal::from_u128(v)
+            .map(Some)
+            .ok_or_else(|| E::custom(format_args!("amount {v} is out of range")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if !v.is_finite() {
+            return Err(E::custom("amount is not a finite number"));
+        }
+        // `Display` of an f64 is its shortest round-trip text: 1000.5 stays 1000.5.
+        parse_text(&v.to_string()).map(Some)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            return self.nothing("an empty string");
+        }
+        parse_text(v).map(Some)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.nothing("null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.nothing("null")
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Serialize};
+    use std::str::FromStr;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Amounts {
+        #[serde(with = "super")]
+        amount: Decimal,
+        #[serde(default, with = "super::option")]
+        tax_free: Option<Decimal>,
+    }
+
+    fn dec(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap_or_default()
+    }
+
+    fn decode(json: &str) -> Result<Amounts, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn decodes_integers_floats_and_strings_exactly() -> Result<(), serde_json::Error> {
+        assert_eq!(decode(r#"{"amount": 1000}"#)?.amount, dec("1000"));
+        assert_eq!(decode(r#"{"amount": 1000.5}"#)?.amount, dec("1000.5"));
+        assert_eq!(decode(r#"{"amount": 0.1}"#)?.amount, dec("0.1"));
+        assert_eq!(decode(r#"{"amount": "1000"}"#)?.amount, dec("1000"));
+        assert_eq!(decode(r#"{"amount": " 12.50 "}"#)?.amount, dec("12.50"));
+        assert_eq!(
+            decode(r#"{"amount": 18446744073709551615}"#)?.amount,
+            dec("18446744073709551615")
+        );
+        assert_eq!(decode(r#"{"amount": -5}"#)?.amount, dec("-5"));
+        Ok(())
+    }
+
+    #[test]
+    fn optional_amounts_accept_null_absent_and_empty() -> Result<(), serde_json::Error> {
+        assert_eq!(decode(r#"{"amount": 1}"#)?.tax_free, None);
+        assert_eq!(decode(r#"{"amount": 1, "tax_free": null}"#)?.tax_free, None);
+        assert_eq!(decode(r#"{"amount": 1, "tax_free": ""}"#)?.tax_free, None);
+        assert_eq!(
+            decode(r#"{"amount": 1, "tax_free": 0.5}"#)?.tax_free,
+            Some(dec("0.5"))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_amount() {
+        assert!(decode(r#"{"amount": null}"#).is_err());
+        assert!(decode(r#"{"amount": ""}"#).is_err());
+        assert!(decode(r#"{"amount": "ten"}"#).is_err());
+        assert!(decode(r#"{"amount": true}"#).is_err());
+        assert!(decode(r#"{"amount": 1e300}"#).is_err());
+        assert!(decode(r#"{"amount": 1, "tax_free": "x"}"#).is_err());
+    }
+
+    #[test]
+    fn encodes_numbers_never_strings() -> Result<(), serde_json::Error> {
+        let encode = |amount: &str, tax_free: Option<&str>| {
+            serde_json::to_string(&Amounts {
+                amount: dec(amount),
+                tax_free: tax_free.map(dec),
+            })
+        };
+        assert_eq!(encode("1000", None)?, r#"{"amount":1000,"tax_free":null}"#);
+        assert_eq!(
+            encode("1000.00", None)?,
+            r#"{"amount":1000,"tax_free":null}"#
+        );
+        assert_eq!(
+            encode("1000.5", Some("0.1"))?,
+            r#"{"amount":1000.5,"tax_free":0.1}"#
+        );
+        assert_eq!(
+            encode("18446744073709551615", None)?,
+            r#"{"amount":18446744073709551615,"tax_free":null}"#
+        );
+        assert_eq!(
+            encode("79228162514264337593543950335", None)?,
+            r#"{"amount":79228162514264337593543950335,"tax_free":null}"#
+        );
+        assert_eq!(
+            encode("1234567890123456789.123456789", None)?,
+            r#"{"amount":1234567890123456789.123456789,"tax_free":null}"#
+        );
+        assert_eq!(
+            encode("-0.25", None)?,
+            r#"{"amount":-0.25,"tax_free":null}"#
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn round_trips_through_json_text() -> Result<(), serde_json::Error> {
+        for text in ["0", "0.1", "1000.5", "12345678.99", "9007199254740993"] {
+            let value = Amounts {
+                amount: dec(text),
+                tax_free: Some(dec(text)),
+            };
+            let back = decode(&serde_json::to_string(&value)?)?;
+            assert_eq!(back, value, "{text}");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,50 @@
+//! Payment validation: registering the amount of an order before the payment window.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::Currency;
+use super::de::non_empty;
+use super::setters::setters;
+
+/// The amount registered for an order (spec: `PaymentPrepareAnnotation`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct PaymentPrepare {
+    /// The merchant's order id.
+    pub merchant_uid: String,
+    /// The amount the payment must have.
+    #[serde(with = "crate::model::money")]
+    pub amount: Decimal,
+    /// Currency of the amount.
+    #[serde(default, deserialize_with = "non_empty")]
+    pub currency: Option<Currency>,
+}
+
+/// Body of `POST /payments/prepare` (operation `preparePayment`) and
+/// `PUT /payments/prepare` (operation `editPreparePayment`): the amount an order must be
+/// paid with, checked by PortOne when the payment completes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreparePayment {
+    merchant_uid: String,
+    #[serde(with = "crate::model::money")]
+    amount: Decimal,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
+}
+
+impl PreparePayment {
+    /// Order `merchant_uid` must be paid with exactly `amount`.
+    pub fn new(merchant_uid: impl Into<String>, amount: impl Into<Decimal>) -> Self {
+        Self {
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            currency: None,
+        }
+    }
+
+    setters! {
+        /// Currency of the amount (PortOne's default is KRW).
+        currency: Currency,
+    }
+}

@@ -1,0 +1,249 @@
+//! Cash receipts, for PortOne payments and for payments made elsewhere ("external").
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::de::lenient_string;
+use super::setters::setters;
+use super::{CashReceiptType, IdentifierType, PayMethod, ProductType, Sensitive, UnixTime};
+
+/// A cash receipt of a PortOne payment (spec: `ReceiptAnnotation`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct Receipt {
+    /// PortOne's id of the payment.
+    pub imp_uid: String,
+    /// The PG's id of the receipt.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub receipt_tid: Option<String>,
+    /// Approval number of the receipt.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub apply_num: Option<String>,
+    /// Issued to a person or a business (`type` on the wire).
+    #[serde(rename = "type")]
+    pub kind: CashReceiptType,
+    /// Amount on the receipt.
+    #[serde(with = "crate::model::money")]
+    pub amount: Decimal,
+    /// VAT part of the amount.
+    #[serde(with = "crate::model::money")]
+    pub vat: Decimal,
+    /// Receipt URL.
+    #[serde(default)]
+    pub receipt_url: Option<String>,
+    /// When it was issued.
+    pub applied_at: UnixTime,
+    /// When it was revoked; `None` unless revoked.
+    #[serde(default, with = "crate::model::time::zero_as_none")]
+    pub cancelled_at: Option<UnixTime>,
+}
+
+/// A cash receipt of a payment made outside PortOne (spec: `ExternalReceiptAnnotation`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct ExternalReceipt {
+    /// The merchant's order id.
+    pub merchant_uid: String,
+    /// The PG's id of the receipt.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub receipt_tid: Option<String>,
+    /// Approval number of the receipt.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub apply_num: Option<String>,
+    /// Issued to a person or a business (`type` on the wire).
+    #[serde(rename = "type")]
+    pub kind: CashReceiptType,
+    /// Amount on the receipt.
+    #[serde(with = "crate::model::money")]
+    pub amount: Decimal,
+    /// VAT part of the amount.
+    #[serde(with = "crate::model::money")]
+    pub vat: Decimal,
+    /// Receipt URL.
+    #[serde(default)]
+    pub receipt_url: Option<String>,
+    /// When it was issued.
+    pub applied_at: UnixTime,
+    /// When it was revoked; `None` unless revoked.
+    #[serde(default, with = "crate::model::time::zero_as_none")]
+    pub cancelled_at: Option<UnixTime>,
+}
+
+/// Body of `POST /receipts/{imp_uid}` (operation `issueReceipt`): issues a cash receipt
+/// for a PortOne payment. The identifier (card, phone, resident or business number) is
+/// redacted in `Debug`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueReceipt {
+    identifier: Sensitive<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_type: Option<ProductType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier_type: Option<IdentifierType>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<CashReceiptType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    company_tel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    company_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corp_reg_no: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_tel: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    tax_free: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat_amount: Option<Decimal>,
+}
+
+impl IssueReceipt {
+    /// A receipt for the holder of `identifier`: a cash receipt card, phone, resident or
+    /// business registration number.
+    pub fn new(identifier: impl Into<String>) -> Self {
+        Self {
+            identifier: Sensitive::new(identifier.into()),
+            product_type: None,
+            identifier_type: None,
+            kind: None,
+            company_tel: None,
+            company_name: None,
+            corp_reg_no: None,
+            buyer_name: None,
+            buyer_email: None,
+            buyer_tel: None,
+            tax_free: None,
+            vat: None,
+            vat_amount: None,
+        }
+    }
+
+    setters! {
+        /// Physical goods or digital content.
+        product_type: ProductType,
+        /// What `identifier` is (required by KICC and Hecto Financial).
+        identifier_type: IdentifierType,
+        /// Issue to a person (default) or a business (`type` on the wire).
+        kind: CashReceiptType,
+        /// Merchant's phone number.
+        company_tel: String,
+        /// Merchant's name.
+        company_name: String,
+        /// Merchant's business registration number.
+        corp_reg_no: String,
+        /// Buyer's name.
+        buyer_name: String,
+        /// Buyer's email address.
+        buyer_email: String,
+        /// Buyer's phone number.
+        buyer_tel: String,
+        /// Tax-free part of the amount (`0` if unset).
+        tax_free: Decimal,
+        /// VAT, deprecated by PortOne in favour of `tax_free`.
+        vat: Decimal,
+        /// VAT part of the amount, for merchants that set VAT themselves.
+        vat_amount: Decimal,
+    }
+}
+
+/// Body of `POST /receipts/external/{merchant_uid}` (operation `issueExternalReceipt`):
+/// issues a cash receipt for a payment made outside PortOne. The identifier is redacted in
+/// `Debug`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueExternalReceipt {
+    channel_key: String,
+    name: String,
+    #[serde(with = "crate::model::money")]
+    amount: Decimal,
+    identifier: Sensitive<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_type: Option<ProductType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identifier_type: Option<IdentifierType>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<CashReceiptType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_tel: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    tax_free: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat_amount: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corp_reg_no: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_method: Option<PayMethod>,
+}
+
+impl IssueExternalReceipt {
+    /// A receipt of `amount` for the order named `name`, issued through `channel_key` to
+    /// the holder of `identifier`.
+    pub fn new(
+        channel_key: impl Into<String>,
+        name: impl Into<String>,
+        amount: impl Into<Decimal>,
+        identifier: impl Into<String>,
+    ) -> Self {
+        Self {
+            channel_key: channel_key.into(),
+            name: name.into(),
+            amount: amount.into(),
+            identifier: Sensitive::new(identifier.into()),
+            product_type: None,
+            identifier_type: None,
+            kind: None,
+            buyer_name: None,
+            buyer_email: None,
+            buyer_tel: None,
+            tax_free: None,
+            vat_amount: None,
+            corp_reg_no: None,
+            pay_method: None,
+        }
+    }
+
+    setters! {
+        /// Physical goods or digital content.
+        product_type: ProductType,
+        /// What `identifier` is.
+        identifier_type: IdentifierType,
+        /// Issue to a person (default) or a business (`type` on the wire).
+        kind: CashReceiptType,
+        /// Buyer's name.
+        buyer_name: String,
+        /// Buyer's email address.
+        buyer_email: String,
+        /// Buyer's phone number.
+        buyer_tel: String,
+        /// Tax-free part of the amount.
+        tax_free: Decimal,
+        /// VAT part of the amount.
+        vat_amount: Decimal,
+        /// Merchant's business registration number.
+        corp_reg_no: String,
+        /// How the buyer paid: `trans` or `vbank`.
+        pay_method: PayMethod,
+    }
+}

@@ -1,0 +1,397 @@
+//! Scheduled payments: scheduling, unscheduling, rescheduling, and the schedule itself.
+
+use rust_decimal::Decimal;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::de::{json_text, non_empty, null_as_default, parse_json_text};
+use super::setters::{json_text_setters, setters};
+use super::subscribe::PaymentExtra;
+use super::{
+    CashReceiptType, Currency, InvalidRequest, PaymentStatus, PgProvider, ProductType,
+    ScheduleStatus, Sensitive, UnixTime,
+};
+
+/// A scheduled payment (spec: `ScheduleResultAnnotation`).
+///
+/// The spec marks nothing required; the ids, time, amount and status are plain because a
+/// schedule without them means nothing, everything else is optional.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct Schedule {
+    /// Billing key id.
+    pub customer_uid: String,
+    /// Order id of the scheduled payment.
+    pub merchant_uid: String,
+    /// PortOne's id of the payment, once executed.
+    #[serde(default)]
+    pub imp_uid: Option<String>,
+    /// PG that executed the payment.
+    #[serde(default, deserialize_with = "non_empty")]
+    pub pg_provider: Option<PgProvider>,
+    /// PG merchant id that executed the payment.
+    #[serde(default)]
+    pub pg_id: Option<String>,
+    /// The merchant's buyer id.
+    #[serde(default)]
+    pub customer_id: Option<String>,
+    /// When the payment is due.
+    pub schedule_at: UnixTime,
+    /// When it was executed; `None` until then.
+    #[serde(default, with = "crate::model::time::zero_as_none")]
+    pub executed_at: Option<UnixTime>,
+    /// When it was revoked; `None` unless revoked.
+    #[serde(default, with = "crate::model::time::zero_as_none")]
+    pub revoked_at: Option<UnixTime>,
+    /// Amount to charge.
+    #[serde(with = "crate::model::money")]
+    pub amount: Decimal,
+    /// Currency (KRW when absent).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub currency: Currency,
+    /// Order name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Buyer's name.
+    #[serde(default)]
+    pub buyer_name: Option<String>,
+    /// Buyer's email address.
+    #[serde(default)]
+    pub buyer_email: Option<String>,
+    /// Buyer's phone number.
+    #[serde(default, deserialize_with = "crate::model::de::lenient_string")]
+    pub buyer_tel: Option<String>,
+    /// Buyer's address.
+    #[serde(default)]
+    pub buyer_addr: Option<String>,
+    /// Buyer's postcode.
+    #[serde(default, deserialize_with = "crate::model::de::lenient_string")]
+    pub buyer_postcode: Option<String>,
+    /// Extra data: JSON inside a string. See [`Schedule::custom_data`].
+    #[serde(default, deserialize_with = "json_text")]
+    pub custom_data: Option<String>,
+    /// Scheduled, executed or revoked.
+    pub schedule_status: ScheduleStatus,
+    /// Outcome of the executed payment; `None` (JSON `null`) until executed.
+    #[serde(default, deserialize_with = "non_empty")]
+    pub payment_status: Option<PaymentStatus>,
+    /// Why the payment failed.
+    #[serde(default)]
+    pub fail_reason: Option<String>,
+    /// Promotion applied.
+    #[serde(default)]
+    pub promotion_id: Option<String>,
+}
+
+impl Schedule {
+    /// Decodes `custom_data`; `None` when there is none.
+    ///
+    /// # Errors
+    ///
+    /// The inner `Result` fails when the text is not JSON of type `T`.
+    pub fn custom_data<T: DeserializeOwned>(&self) -> Option<Result<T, serde_json::Error>> {
+        parse_json_text(self.custom_data.as_deref())
+    }
+}
+
+/// One payment to schedule (spec: `ScheduleAnnotation`), an item of
+/// [`SchedulePayments`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduledPayment {
+    merchant_uid: String,
+    schedule_at: UnixTime,
+    #[serde(with = "crate::model::money")]
+    amount: Decimal,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    tax_free: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat_amount: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_tel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_postcode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_type: Option<ProductType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cash_receipt_type: Option<CashReceiptType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_quota: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interest_free_by_merchant: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_card_point: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    browser_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra: Option<PaymentExtra>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bypass: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    promotion_id: Option<String>,
+}
+
+impl ScheduledPayment {
+    /// Charge `amount` for order `merchant_uid`, named `name`, at `schedule_at`.
+    pub fn new(
+        merchant_uid: impl Into<String>,
+        schedule_at: impl Into<UnixTime>,
+        amount: impl Into<Decimal>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            merchant_uid: merchant_uid.into(),
+            schedule_at: schedule_at.into(),
+            amount: amount.into(),
+            name: name.into(),
+            currency: None,
+            tax_free: None,
+            vat_amount: None,
+            buyer_name: None,
+            buyer_email: None,
+            buyer_tel: None,
+            buyer_addr: None,
+            buyer_postcode: None,
+            custom_data: None,
+            notice_url: None,
+            product_type: None,
+            cash_receipt_type: None,
+            card_quota: None,
+            interest_free_by_merchant: None,
+            use_card_point: None,
+            product_count: None,
+            browser_ip: None,
+            extra: None,
+            bypass: None,
+            promotion_id: None,
+        }
+    }
+
+    setters! {
+        /// Currency (PortOne's default is KRW).
+        currency: Currency,
+        /// Tax-free amount.
+        tax_free: Decimal,
+        /// VAT amount.
+        vat_amount: Decimal,
+        /// Buyer's name.
+        buyer_name: String,
+        /// Buyer's email address.
+        buyer_email: String,
+        /// Buyer's phone number.
+        buyer_tel: String,
+        /// Buyer's address.
+        buyer_addr: String,
+        /// Buyer's postcode.
+        buyer_postcode: String,
+        /// Webhook URL called after the payment runs.
+        notice_url: String,
+        /// Physical goods or digital content.
+        product_type: ProductType,
+        /// Who the cash receipt is for (Toss Pay).
+        cash_receipt_type: CashReceiptType,
+        /// Instalment months (`0` or unset: lump sum).
+        card_quota: u32,
+        /// Interest-free instalments paid by the merchant.
+        interest_free_by_merchant: bool,
+        /// Pay partly with card points.
+        use_card_point: bool,
+        /// Number of products.
+        product_count: u32,
+        /// Buyer's browser IP.
+        browser_ip: String,
+        /// Promotion to apply.
+        promotion_id: String,
+    }
+
+    json_text_setters! {
+        /// Extra data stored with the payment, sent as a JSON string.
+        custom_data / custom_data_raw,
+        /// PG-specific parameters, sent as a JSON string.
+        bypass / bypass_raw,
+    }
+
+    /// Naver Pay's date of use completion (`YYYYMMDD`), sent as `extra.naverUseCfm`.
+    #[must_use]
+    pub fn naver_use_cfm(mut self, date: impl Into<String>) -> Self {
+        self.extra = Some(PaymentExtra {
+            naver_use_cfm: Some(date.into()),
+        });
+        self
+    }
+}
+
+/// Body of `POST /subscribe/payments/schedule` (operation `schedule`): schedules payments
+/// on a billing key, issuing it first when card data is given. Card data is redacted in
+/// `Debug`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SchedulePayments {
+    customer_uid: String,
+    schedules: Vec<ScheduledPayment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_id: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    checking_amount: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_number: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiry: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birth: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pwd_2digit: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvc: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel_key: Option<String>,
+}
+
+impl SchedulePayments {
+    /// Schedules `schedules` on the billing key `customer_uid`.
+    pub fn new(
+        customer_uid: impl Into<String>,
+        schedules: impl IntoIterator<Item = ScheduledPayment>,
+    ) -> Self {
+        Self {
+            customer_uid: customer_uid.into(),
+            schedules: schedules.into_iter().collect(),
+            customer_id: None,
+            checking_amount: None,
+            card_number: None,
+            expiry: None,
+            birth: None,
+            pwd_2digit: None,
+            cvc: None,
+            channel_key: None,
+        }
+    }
+
+    /// Adds one more payment to schedule.
+    #[must_use]
+    pub fn schedule(mut self, payment: ScheduledPayment) -> Self {
+        self.schedules.push(payment);
+        self
+    }
+
+    setters! {
+        /// The merchant's buyer id.
+        customer_id: String,
+        /// Amount charged and refunded at once to check the card (`0`: no check).
+        checking_amount: Decimal,
+        /// Card number (`dddd-dddd-dddd-dddd`) to issue the billing key from. Redacted in
+        /// `Debug`.
+        card_number: Sensitive<String>,
+        /// Card expiry (`YYYY-MM`). Redacted in `Debug`.
+        expiry: Sensitive<String>,
+        /// Card holder's birth date (`YYMMDD`) or business number. Redacted in `Debug`.
+        birth: Sensitive<String>,
+        /// First two digits of the card password. Redacted in `Debug`.
+        pwd_2digit: Sensitive<String>,
+        /// Card verification code. Redacted in `Debug`.
+        cvc: Sensitive<String>,
+        /// Channel to issue the billing key through.
+        channel_key: String,
+    }
+}
+
+/// Body of `POST /subscribe/payments/unschedule` (operation `unschedule`).
+///
+/// PortOne revokes **every** schedule of the customer when no `merchant_uid` is sent, so
+/// the two meanings are two constructors, and a listed unschedule cannot be empty.
+///
+/// ```
+/// use portone::model::{InvalidRequest, Unschedule};
+///
+/// let everything = Unschedule::all("customer-42");
+/// let some = Unschedule::listed("customer-42", ["order-3", "order-4"])?;
+/// assert_eq!(
+///     Unschedule::listed("customer-42", Vec::<String>::new()),
+///     Err(InvalidRequest::NoMerchantUids)
+/// );
+/// # Ok::<(), InvalidRequest>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unschedule {
+    customer_uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merchant_uid: Option<Vec<String>>,
+}
+
+impl Unschedule {
+    /// Revokes every pending schedule of the billing key `customer_uid`.
+    pub fn all(customer_uid: impl Into<String>) -> Self {
+        Self {
+            customer_uid: customer_uid.into(),
+            merchant_uid: None,
+        }
+    }
+
+    /// Revokes the schedules of the listed orders only.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequest::NoMerchantUids`] when the list is empty: sent as is, it would
+    /// revoke every schedule.
+    pub fn listed<I>(
+        customer_uid: impl Into<String>,
+        merchant_uids: I,
+    ) -> Result<Self, InvalidRequest>
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let merchant_uids: Vec<String> = merchant_uids.into_iter().map(Into::into).collect();
+        if merchant_uids.is_empty() {
+            return Err(InvalidRequest::NoMerchantUids);
+        }
+        Ok(Self {
+            customer_uid: customer_uid.into(),
+            merchant_uid: Some(merchant_uids),
+        })
+    }
+
+    /// Whether this revokes every schedule of the customer.
+    pub fn is_all(&self) -> bool {
+        self.merchant_uid.is_none()
+    }
+}
+
+/// Body of `PUT /subscribe/payments/schedule/{merchant_uid}` (operation
+/// `updateScheduleByMid`) and `POST .../{merchant_uid}/reschedule` (operation
+/// `rescheduleByMid`): the new due time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reschedule {
+    schedule_at: UnixTime,
+}
+
+impl Reschedule {
+    /// Moves the payment to `schedule_at`.
+    pub fn new(schedule_at: impl Into<UnixTime>) -> Self {
+        Self {
+            schedule_at: schedule_at.into(),
+        }
+    }
+}

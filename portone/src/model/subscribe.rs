@@ -1,0 +1,377 @@
+//! Non-authenticated payments: one-time card payments and payments with a billing key.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::setters::{json_text_setters, setters};
+use super::{CashReceiptType, Currency, ProductType, Sensitive};
+
+/// The `extra` object of subscription payments (spec: `SubscribePaymentExtra`, and the
+/// inline `extra` of `ScheduleAnnotation`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub(crate) struct PaymentExtra {
+    #[serde(rename = "naverUseCfm", skip_serializing_if = "Option::is_none")]
+    pub(crate) naver_use_cfm: Option<String>,
+}
+
+/// Body of `POST /subscribe/payments/onetime` (operation `onetime`): charges a card
+/// directly, optionally keeping a billing key as `customer_uid`. Card data is redacted in
+/// `Debug`.
+///
+/// This call moves money: never re-send it after a timeout, look the order up first.
+///
+/// ```
+/// use portone::model::OnetimePayment;
+///
+/// let payment = OnetimePayment::new("order-1", 1000, "4092-0230-1234-5678", "2029-12")
+///     .birth("880101")
+///     .pwd_2digit("12")
+///     .name("Monthly plan");
+/// assert!(!format!("{payment:?}").contains("4092"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OnetimePayment {
+    merchant_uid: String,
+    #[serde(with = "crate::model::money")]
+    amount: Decimal,
+    card_number: Sensitive<String>,
+    expiry: Sensitive<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    tax_free: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat_amount: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    birth: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pwd_2digit: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cvc: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_uid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pg: Option<String>,
+    #[serde(rename = "channelGroupId", skip_serializing_if = "Option::is_none")]
+    channel_group_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_tel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_postcode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_quota: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interest_free_by_merchant: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_card_point: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    browser_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secure_3d_charge_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secure_3d_token: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_type: Option<ProductType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    promotion_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bypass: Option<String>,
+}
+
+impl OnetimePayment {
+    /// Charges `amount` for order `merchant_uid` to the card `card_number`
+    /// (`dddd-dddd-dddd-dddd`) expiring `expiry` (`YYYY-MM`).
+    pub fn new(
+        merchant_uid: impl Into<String>,
+        amount: impl Into<Decimal>,
+        card_number: impl Into<String>,
+        expiry: impl Into<String>,
+    ) -> Self {
+        Self {
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            card_number: Sensitive::new(card_number.into()),
+            expiry: Sensitive::new(expiry.into()),
+            currency: None,
+            tax_free: None,
+            vat_amount: None,
+            vat: None,
+            birth: None,
+            pwd_2digit: None,
+            cvc: None,
+            customer_uid: None,
+            pg: None,
+            channel_group_id: None,
+            name: None,
+            buyer_name: None,
+            buyer_email: None,
+            buyer_tel: None,
+            buyer_addr: None,
+            buyer_postcode: None,
+            card_quota: None,
+            interest_free_by_merchant: None,
+            use_card_point: None,
+            custom_data: None,
+            notice_url: None,
+            browser_ip: None,
+            secure_3d_charge_id: None,
+            secure_3d_token: None,
+            product_type: None,
+            promotion_id: None,
+            bypass: None,
+        }
+    }
+
+    setters! {
+        /// Currency (PortOne's default is KRW).
+        currency: Currency,
+        /// Tax-free amount.
+        tax_free: Decimal,
+        /// VAT amount.
+        vat_amount: Decimal,
+        /// VAT amount, deprecated by PortOne in favour of `tax_free`.
+        vat: Decimal,
+        /// Card holder's birth date (`YYMMDD`), or a 10-digit business number for corporate
+        /// cards. Redacted in `Debug`.
+        birth: Sensitive<String>,
+        /// First two digits of the card password. Redacted in `Debug`.
+        pwd_2digit: Sensitive<String>,
+        /// Card verification code. Redacted in `Debug`.
+        cvc: Sensitive<String>,
+        /// Keep the card as a billing key under this id.
+        customer_uid: String,
+        /// PG to use, when several are configured (`{pg}.{mid}`).
+        pg: String,
+        /// Smart routing group id, for a super billing key (`channelGroupId`).
+        channel_group_id: String,
+        /// Order name.
+        name: String,
+        /// Buyer's name.
+        buyer_name: String,
+        /// Buyer's email address.
+        buyer_email: String,
+        /// Buyer's phone number.
+        buyer_tel: String,
+        /// Buyer's address.
+        buyer_addr: String,
+        /// Buyer's postcode.
+        buyer_postcode: String,
+        /// Instalment months (`0` or unset: lump sum).
+        card_quota: u32,
+        /// Interest-free instalments paid by the merchant.
+        interest_free_by_merchant: bool,
+        /// Pay partly with card points.
+        use_card_point: bool,
+        /// Webhook URL for this payment, instead of the console's.
+        notice_url: String,
+        /// Buyer's browser IP.
+        browser_ip: String,
+        /// 3-D Secure charge id.
+        secure_3d_charge_id: String,
+        /// 3-D Secure token. Redacted in `Debug`.
+        secure_3d_token: Sensitive<String>,
+        /// Physical goods or digital content.
+        product_type: ProductType,
+        /// Promotion to apply.
+        promotion_id: String,
+    }
+
+    json_text_setters! {
+        /// Extra data stored with the payment, sent as a JSON string.
+        custom_data / custom_data_raw,
+        /// PG-specific parameters, sent as a JSON string.
+        bypass / bypass_raw,
+    }
+}
+
+/// Body of `POST /subscribe/payments/again` (operation `again`): charges a billing key.
+///
+/// This call moves money: never re-send it after a timeout, look the order up first.
+///
+/// ```
+/// use portone::model::AgainPayment;
+///
+/// let payment = AgainPayment::new("customer-42", "order-2", 9900, "Monthly plan")
+///     .buyer_email("buyer@example.com");
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgainPayment {
+    customer_uid: String,
+    merchant_uid: String,
+    #[serde(with = "crate::model::money")]
+    amount: Decimal,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    tax_free: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat_amount: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_tel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_postcode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_quota: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interest_free_by_merchant: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    use_card_point: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_data: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    browser_ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_type: Option<ProductType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cash_receipt_type: Option<CashReceiptType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bypass: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extra: Option<PaymentExtra>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    promotion_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    channel_key: Option<String>,
+}
+
+impl AgainPayment {
+    /// Charges `amount` for order `merchant_uid`, named `name`, to the billing key
+    /// `customer_uid`.
+    pub fn new(
+        customer_uid: impl Into<String>,
+        merchant_uid: impl Into<String>,
+        amount: impl Into<Decimal>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            customer_uid: customer_uid.into(),
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            name: name.into(),
+            currency: None,
+            tax_free: None,
+            vat_amount: None,
+            vat: None,
+            buyer_name: None,
+            buyer_email: None,
+            buyer_tel: None,
+            buyer_addr: None,
+            buyer_postcode: None,
+            card_quota: None,
+            interest_free_by_merchant: None,
+            use_card_point: None,
+            custom_data: None,
+            notice_url: None,
+            browser_ip: None,
+            product_type: None,
+            product_count: None,
+            cash_receipt_type: None,
+            bypass: None,
+            extra: None,
+            promotion_id: None,
+            channel_key: None,
+        }
+    }
+
+    setters! {
+        /// Currency (PortOne's default is KRW).
+        currency: Currency,
+        /// Tax-free amount.
+        tax_free: Decimal,
+        /// VAT amount.
+        vat_amount: Decimal,
+        /// VAT amount, deprecated by PortOne in favour of `tax_free`.
+        vat: Decimal,
+        /// Buyer's name.
+        buyer_name: String,
+        /// Buyer's email address.
+        buyer_email: String,
+        /// Buyer's phone number.
+        buyer_tel: String,
+        /// Buyer's address.
+        buyer_addr: String,
+        /// Buyer's postcode.
+        buyer_postcode: String,
+        /// Instalment months (`0` or unset: lump sum).
+        card_quota: u32,
+        /// Interest-free instalments paid by the merchant.
+        interest_free_by_merchant: bool,
+        /// Pay partly with card points.
+        use_card_point: bool,
+        /// Webhook URL for this payment, instead of the console's.
+        notice_url: String,
+        /// Buyer's browser IP.
+        browser_ip: String,
+        /// Physical goods or digital content.
+        product_type: ProductType,
+        /// Number of products.
+        product_count: u32,
+        /// Who the cash receipt is for (`anonymous`: none; Toss Pay).
+        cash_receipt_type: CashReceiptType,
+        /// Promotion to apply.
+        promotion_id: String,
+        /// Channel to charge through.
+        channel_key: String,
+    }
+
+    json_text_setters! {
+        /// Extra data stored with the payment, sent as a JSON string.
+        custom_data / custom_data_raw,
+        /// PG-specific parameters, sent as a JSON string.
+        bypass / bypass_raw,
+    }
+
+    /// Naver Pay's date of use completion (`YYYYMMDD`), sent as `extra.naverUseCfm`.
+    #[must_use]
+    pub fn naver_use_cfm(mut self, date: impl Into<String>) -> Self {
+        self.extra = Some(PaymentExtra {
+            naver_use_cfm: Some(date.into()),
+        });
+        self
+    }
+}

@@ -1,0 +1,13 @@
+//! Sub-merchants (tiers) of an agency account.
+
+use serde::{Deserialize, Serialize};
+
+/// A sub-merchant of an agency account (spec: `TierAnnotation`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct TierInfo {
+    /// The tier code, sent as the `Tier` header.
+    pub tier_code: String,
+    /// The sub-merchant's name.
+    pub tier_name: String,
+}

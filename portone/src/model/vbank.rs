@@ -1,0 +1,199 @@
+//! Virtual accounts issued by API: requests, deposits and the account holder lookup.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::de::lenient_string;
+use super::setters::{json_text_setters, list_setters, setters};
+use super::{ProductType, Sensitive, UnixTime};
+
+/// One deposit into a fixed unlimited virtual account (spec: `VbankDepositAnnotation`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct VbankDeposit {
+    /// The PG's approval number of the deposit.
+    #[serde(default, deserialize_with = "lenient_string")]
+    pub pg_tid: Option<String>,
+    /// Amount deposited.
+    #[serde(with = "crate::model::money")]
+    pub amount: Decimal,
+    /// Depositor's name.
+    #[serde(default)]
+    pub depositor_name: Option<String>,
+    /// When the deposit arrived.
+    pub deposited_at: UnixTime,
+}
+
+/// The holder of a bank account (spec: `VbankHolderAnnotation`), the answer of the
+/// undocumented `GET /vbanks/holder`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct VbankHolder {
+    /// Account holder's name.
+    pub bank_holder: String,
+}
+
+/// Body of `POST /vbanks` (operation `createVbank`): issues a virtual account without a
+/// payment window. The `pg_api_key` query parameter is not part of the body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreateVbank {
+    channel_key: String,
+    merchant_uid: String,
+    #[serde(with = "crate::model::money")]
+    amount: Decimal,
+    vbank_code: String,
+    vbank_due: UnixTime,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_type: Option<ProductType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vbank_num: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vbank_holder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vbank_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_tel: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_registration_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_addr: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    buyer_postcode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice_url: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_data: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    tax_free: Option<Decimal>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    vat_amount: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    product_count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    escrow_password: Option<Sensitive<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_unlimited_vbank: Option<bool>,
+}
+
+impl CreateVbank {
+    /// A virtual account of `vbank_code`'s bank for `amount`, to be paid before
+    /// `vbank_due`, through the channel `channel_key`.
+    pub fn new(
+        channel_key: impl Into<String>,
+        merchant_uid: impl Into<String>,
+        amount: impl Into<Decimal>,
+        vbank_code: impl Into<String>,
+        vbank_due: impl Into<UnixTime>,
+    ) -> Self {
+        Self {
+            channel_key: channel_key.into(),
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            vbank_code: vbank_code.into(),
+            vbank_due: vbank_due.into(),
+            product_type: None,
+            vbank_num: None,
+            vbank_holder: None,
+            vbank_key: None,
+            name: None,
+            buyer_name: None,
+            buyer_email: None,
+            buyer_tel: None,
+            business_registration_number: None,
+            buyer_addr: None,
+            buyer_postcode: None,
+            notice_url: None,
+            custom_data: None,
+            tax_free: None,
+            vat_amount: None,
+            product_count: None,
+            escrow_password: None,
+            fixed_unlimited_vbank: None,
+        }
+    }
+
+    setters! {
+        /// Physical goods or digital content.
+        product_type: ProductType,
+        /// A fixed account number to use (PG agreement needed).
+        vbank_num: String,
+        /// Account holder name shown to the buyer.
+        vbank_holder: String,
+        /// Key matching a fixed virtual account to the buyer (Toss Payments; PG agreement
+        /// needed).
+        vbank_key: String,
+        /// Order name.
+        name: String,
+        /// Buyer's name.
+        buyer_name: String,
+        /// Buyer's email address.
+        buyer_email: String,
+        /// Buyer's phone number.
+        buyer_tel: String,
+        /// Buyer's business registration number.
+        business_registration_number: String,
+        /// Buyer's address.
+        buyer_addr: String,
+        /// Buyer's postcode.
+        buyer_postcode: String,
+        /// Tax-free amount.
+        tax_free: Decimal,
+        /// VAT amount.
+        vat_amount: Decimal,
+        /// Number of products.
+        product_count: u32,
+        /// Escrow password for Hecto Financial fixed accounts. Redacted in `Debug`.
+        escrow_password: Sensitive<String>,
+        /// Issue a fixed unlimited virtual account.
+        fixed_unlimited_vbank: bool,
+    }
+
+    list_setters! {
+        /// Webhook URLs for the deposit notification, instead of the console's.
+        notice_url,
+    }
+
+    json_text_setters! {
+        /// Extra data stored with the payment, sent as a JSON string.
+        custom_data / custom_data_raw,
+    }
+}
+
+/// Body of `PUT /vbanks/{imp_uid}` (operation `modifyVbank`): changes the amount or the
+/// deadline of an issued virtual account.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ModifyVbank {
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::model::money::option"
+    )]
+    amount: Option<Decimal>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vbank_due: Option<UnixTime>,
+}
+
+impl ModifyVbank {
+    /// A change of nothing yet; set the amount, the deadline or both.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    setters! {
+        /// New amount to deposit.
+        amount: Decimal,
+        /// New deposit deadline.
+        vbank_due: UnixTime,
+    }
+}
