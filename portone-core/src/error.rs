@@ -201,6 +201,10 @@ pub enum RequestError {
     /// A tier code that is not exactly 3 characters of `A-Z` and `0-9`.
     #[error("tier code {0:?} is not 3 characters of A-Z and 0-9")]
     InvalidTier(String),
+    /// A request type refused its arguments (an empty list where empty would mean "all",
+    /// a refund of zero, ...).
+    #[error("an argument was refused")]
+    Argument(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A value's own `Serialize` implementation failed.
     #[error("a value could not be serialized: {0}")]
     Serialize(String),

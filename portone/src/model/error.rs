@@ -33,3 +33,9 @@ impl fmt::Display for InvalidRequest {
 }
 
 impl std::error::Error for InvalidRequest {}
+
+impl From<InvalidRequest> for crate::Error {
+    fn from(invalid: InvalidRequest) -> Self {
+        crate::Error::InvalidRequest(crate::RequestError::Argument(Box::new(invalid)))
+    }
+}

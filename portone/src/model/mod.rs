@@ -28,6 +28,7 @@ mod setters;
 pub mod money;
 pub mod time;
 
+mod auth;
 mod benepia;
 mod cancel;
 mod certification;
@@ -52,6 +53,7 @@ mod subscribe;
 mod tier;
 mod vbank;
 
+pub use auth::{AccessToken, GetToken};
 pub use benepia::{BenepiaPoint, PayWithBenepiaPoint, QueryBenepiaPoint};
 pub use cancel::CancelPayment;
 pub use certification::{

@@ -1,0 +1,54 @@
+//! The whole documented V1 API as ready-made traits, one per area of PortOne's spec.
+//!
+//! Every trait is declared with `#[portone::api]`, so it is implemented for
+//! [`Client`](crate::Client), its tier views and any [`Execute`](crate::Execute) type;
+//! `use portone::prelude::*;` brings them all into scope.
+//!
+//! [`ENDPOINTS`] lists every declared endpoint, for introspection.
+
+mod auth;
+mod other;
+mod paging;
+mod payments;
+mod providers;
+mod subscribe;
+
+pub use auth::Authentication;
+pub use other::{
+    CashReceipts, Certifications, Codes, EscrowLogistics, PartnerReceipts, PgSettings, Tiers,
+    VirtualAccounts,
+};
+pub use paging::{PaymentPages, SubscriptionsExt};
+pub use payments::{PaymentValidation, Payments};
+pub use providers::{Benepia, ConvenienceStore, KcpQuick, NaverPay, Payco, Paymentwall};
+pub use subscribe::{BillingKeys, Subscriptions};
+
+use crate::{Client, Endpoint};
+
+/// Every endpoint of the ready-made traits, trait by trait, in declaration order.
+pub const ENDPOINTS: &[&[Endpoint]] = &[
+    <Client as Authentication>::ENDPOINTS,
+    <Client as Payments>::ENDPOINTS,
+    <Client as PaymentValidation>::ENDPOINTS,
+    <Client as Subscriptions>::ENDPOINTS,
+    <Client as BillingKeys>::ENDPOINTS,
+    <Client as VirtualAccounts>::ENDPOINTS,
+    <Client as CashReceipts>::ENDPOINTS,
+    <Client as Certifications>::ENDPOINTS,
+    <Client as EscrowLogistics>::ENDPOINTS,
+    <Client as Codes>::ENDPOINTS,
+    <Client as PgSettings>::ENDPOINTS,
+    <Client as Tiers>::ENDPOINTS,
+    <Client as PartnerReceipts>::ENDPOINTS,
+    <Client as NaverPay>::ENDPOINTS,
+    <Client as Payco>::ENDPOINTS,
+    <Client as Paymentwall>::ENDPOINTS,
+    <Client as Benepia>::ENDPOINTS,
+    <Client as ConvenienceStore>::ENDPOINTS,
+    <Client as KcpQuick>::ENDPOINTS,
+];
+
+/// Every endpoint of the ready-made traits, flattened.
+pub fn endpoints() -> impl Iterator<Item = &'static Endpoint> {
+    ENDPOINTS.iter().flat_map(|endpoints| endpoints.iter())
+}

@@ -1,0 +1,156 @@
+//! What the declared traits cannot say by themselves: streams over paged listings, and the
+//! two explicit ways to unschedule.
+
+use std::collections::VecDeque;
+use std::future::Future;
+
+use futures_util::Stream;
+use futures_util::stream;
+
+use super::{BillingKeys, Payments, Subscriptions};
+use crate::Result;
+use crate::model::{
+    Payment, PaymentList, PaymentStatus, PaymentStatusFilter, Schedule, Sorting, UnixTime,
+    Unschedule,
+};
+
+/// Walks pages from `first` on, yielding every payment in order; an error ends the stream
+/// after it is yielded. A page that does not advance (`next` not above the current page)
+/// ends the walk, so a confused server cannot make it loop.
+pub(crate) fn walk<F, Fut>(first: u32, fetch: F) -> impl Stream<Item = Result<Payment>> + Send
+where
+    F: FnMut(u32) -> Fut + Send,
+    Fut: Future<Output = Result<PaymentList>> + Send,
+{
+    struct State<F> {
+        next: Option<u32>,
+        buffer: VecDeque<Payment>,
+        fetch: F,
+    }
+    let state = State {
+        next: Some(first.max(1)),
+        buffer: VecDeque::new(),
+        fetch,
+    };
+    stream::unfold(state, |mut state| async move {
+        loop {
+            if let Some(payment) = state.buffer.pop_front() {
+                return Some((Ok(payment), state));
+            }
+            let page = state.next.take()?;
+            match (state.fetch)(page).await {
+                Ok(list) => {
+                    state.next = list.next_page().filter(|&next| next > page);
+                    state.buffer.extend(list.list);
+                }
+                Err(error) => return Some((Err(error), state)),
+            }
+        }
+    })
+}
+
+/// Streams over every page of the paged payment listings. Implemented for every
+/// [`Payments`] + [`BillingKeys`] type that can be cloned into the stream, such as
+/// [`Client`](crate::Client).
+///
+/// ```no_run
+/// use futures_util::TryStreamExt;
+/// use portone::model::PaymentStatusFilter;
+/// use portone::prelude::*;
+///
+/// # async fn run(client: portone::Client) -> portone::Result<()> {
+/// let paid: Vec<_> = client
+///     .payments_by_status_stream(PaymentStatusFilter::Paid, None, None, None)
+///     .try_collect()
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub trait PaymentPages: Payments + BillingKeys + Clone + Send + Sync + 'static {
+    /// Every payment in a status (or `all`) within an optional time range, page by page
+    /// (100 a page). Operation `getPaymentsByStatus`.
+    fn payments_by_status_stream(
+        &self,
+        payment_status: PaymentStatusFilter,
+        from: Option<UnixTime>,
+        to: Option<UnixTime>,
+        sorting: Option<Sorting>,
+    ) -> impl Stream<Item = Result<Payment>> + Send + 'static {
+        let client = self.clone();
+        walk(1, move |page| {
+            client.payments_by_status(
+                payment_status.clone(),
+                Some(page),
+                Some(100),
+                from,
+                to,
+                sorting.clone(),
+            )
+        })
+    }
+
+    /// Every payment of a merchant order id, page by page (100 a page).
+    /// Operation `getAllPaymentsByMerchantUid`.
+    fn find_all_payments_stream(
+        &self,
+        merchant_uid: &str,
+        payment_status: Option<PaymentStatus>,
+        sorting: Option<Sorting>,
+    ) -> impl Stream<Item = Result<Payment>> + Send + 'static {
+        let client = self.clone();
+        let merchant_uid = merchant_uid.to_owned();
+        walk(1, move |page| {
+            client.find_all_payments(
+                &merchant_uid,
+                payment_status.clone(),
+                Some(page),
+                Some(100),
+                sorting.clone(),
+            )
+        })
+    }
+
+    /// Every payment made with a billing key, page by page. Operation `customer_payments`.
+    fn billing_key_payments_stream(
+        &self,
+        customer_uid: &str,
+    ) -> impl Stream<Item = Result<Payment>> + Send + 'static {
+        let client = self.clone();
+        let customer_uid = customer_uid.to_owned();
+        walk(1, move |page| {
+            client.billing_key_payments(&customer_uid, Some(page))
+        })
+    }
+}
+
+impl<C: Payments + BillingKeys + Clone + Send + Sync + 'static> PaymentPages for C {}
+
+/// Unscheduling, said explicitly: cancelling every scheduled payment of a billing key and
+/// cancelling listed ones are two different calls, so neither happens by accident.
+pub trait SubscriptionsExt: Subscriptions {
+    /// Cancels **every** scheduled payment of a billing key.
+    fn unschedule_all(
+        &self,
+        customer_uid: &str,
+    ) -> impl Future<Output = Result<Vec<Schedule>>> + Send + use<Self> {
+        self.unschedule_payments(&Unschedule::all(customer_uid))
+    }
+
+    /// Cancels the listed scheduled payments of a billing key. An empty list is refused
+    /// (PortOne would read it as "all") and nothing is sent.
+    fn unschedule_listed(
+        &self,
+        customer_uid: &str,
+        merchant_uids: &[&str],
+    ) -> impl Future<Output = Result<Vec<Schedule>>> + Send + use<Self> {
+        let request = Unschedule::listed(customer_uid, merchant_uids.iter().copied());
+        let call = request.map(|request| self.unschedule_payments(&request));
+        async move {
+            match call {
+                Ok(call) => call.await,
+                Err(invalid) => Err(invalid.into()),
+            }
+        }
+    }
+}
+
+impl<C: Subscriptions + ?Sized> SubscriptionsExt for C {}

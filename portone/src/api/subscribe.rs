@@ -1,0 +1,136 @@
+//! Payments without the checkout window: one-time and billing-key payments, and scheduled
+//! payments (spec tag `subscribe`); billing keys (spec tag `subscribe.customer`).
+
+use crate::model::{
+    AgainPayment, AnyBillingKey, IssueBillingKey, OnetimePayment, Payment, PaymentList, Reschedule,
+    Schedule, SchedulePayments, ScheduleStatus, Sorting, UnixTime, Unschedule,
+};
+
+/// One-time and billing-key payments, and scheduled payments.
+#[portone::api]
+pub trait Subscriptions {
+    /// Pays once with card data, without the checkout window (and, with a `customer_uid`,
+    /// keeps the card as a billing key). Moves money. Operation `onetime`.
+    #[post("/subscribe/payments/onetime")]
+    async fn pay_onetime(&self, #[body] request: &OnetimePayment) -> crate::Result<Payment>;
+
+    /// Pays with a billing key. Moves money. Operation `again`.
+    #[post("/subscribe/payments/again")]
+    async fn pay_again(&self, #[body] request: &AgainPayment) -> crate::Result<Payment>;
+
+    /// Schedules payments with a billing key. Operation `schedule`.
+    #[post("/subscribe/payments/schedule")]
+    async fn schedule_payments(
+        &self,
+        #[body] request: &SchedulePayments,
+    ) -> crate::Result<Vec<Schedule>>;
+
+    /// Cancels all scheduled payments of a billing key ([`Unschedule::all`]) or the listed
+    /// ones ([`Unschedule::listed`]). Operation `unschedule`.
+    #[post("/subscribe/payments/unschedule")]
+    async fn unschedule_payments(
+        &self,
+        #[body] request: &Unschedule,
+    ) -> crate::Result<Vec<Schedule>>;
+
+    /// Lists scheduled payments in a time range. Operation `findSchedulesByRange`.
+    #[get("/subscribe/payments/schedule")]
+    async fn schedules_by_range(
+        &self,
+        #[query] schedule_from: UnixTime,
+        #[query] schedule_to: UnixTime,
+        #[query] schedule_status: Option<ScheduleStatus>,
+        #[query] page: Option<u32>,
+        #[query] limit: Option<u32>,
+        #[query] sorting: Option<Sorting>,
+    ) -> crate::Result<Vec<Schedule>>;
+
+    /// Looks up a scheduled payment by its merchant order id. Operation `getScheduleByMid`.
+    #[get("/subscribe/payments/schedule/<merchant_uid>")]
+    async fn schedule(&self, merchant_uid: &str) -> crate::Result<Schedule>;
+
+    /// Moves a scheduled payment to another time. Operation `updateScheduleByMid`.
+    #[put("/subscribe/payments/schedule/<merchant_uid>")]
+    async fn update_schedule(
+        &self,
+        merchant_uid: &str,
+        #[body] request: &Reschedule,
+    ) -> crate::Result<Schedule>;
+
+    /// Schedules a failed scheduled payment again. Operation `rescheduleByMid`.
+    #[post("/subscribe/payments/schedule/<merchant_uid>/reschedule")]
+    async fn reschedule(
+        &self,
+        merchant_uid: &str,
+        #[body] request: &Reschedule,
+    ) -> crate::Result<Schedule>;
+
+    /// Retries a failed scheduled payment now. Moves money. Operation `retryScheduleByMid`.
+    #[post("/subscribe/payments/schedule/<merchant_uid>/retry")]
+    async fn retry_schedule(&self, merchant_uid: &str) -> crate::Result<Payment>;
+
+    /// Lists the scheduled payments of a billing key in a time range.
+    /// Operation `findSchedulesByCustomer` (under `/subscribe/payments/schedule`).
+    #[get("/subscribe/payments/schedule/customers/<customer_uid>")]
+    async fn schedules_by_customer(
+        &self,
+        customer_uid: &str,
+        #[query] page: Option<u32>,
+        #[query] from: UnixTime,
+        #[query] to: UnixTime,
+        #[query("schedule-status")] schedule_status: Option<ScheduleStatus>,
+    ) -> crate::Result<Vec<Schedule>>;
+}
+
+/// Billing keys: cards kept by PortOne for later payments.
+#[portone::api]
+pub trait BillingKeys {
+    /// Looks up several billing keys; answers with the ones found (HTTP 207 when only some
+    /// are). Operation `customer_view_multiple`.
+    #[get("/subscribe/customers")]
+    async fn billing_keys(
+        &self,
+        #[query("customer_uid[]")] customer_uids: &[&str],
+    ) -> crate::Result<Vec<AnyBillingKey>>;
+
+    /// Looks up a billing key. Operation `customer_view`.
+    #[get("/subscribe/customers/<customer_uid>")]
+    async fn billing_key(&self, customer_uid: &str) -> crate::Result<AnyBillingKey>;
+
+    /// Issues (or replaces) a billing key from card data. Operation `customer_save`.
+    #[post("/subscribe/customers/<customer_uid>")]
+    async fn issue_billing_key(
+        &self,
+        customer_uid: &str,
+        #[body] request: &IssueBillingKey,
+    ) -> crate::Result<AnyBillingKey>;
+
+    /// Deletes a billing key. Operation `customer_delete`.
+    #[delete("/subscribe/customers/<customer_uid>")]
+    async fn delete_billing_key(
+        &self,
+        customer_uid: &str,
+        #[query] reason: Option<&str>,
+        #[query("extra[requester]")] requester: Option<crate::model::Requester>,
+    ) -> crate::Result<AnyBillingKey>;
+
+    /// Lists the payments made with a billing key. Operation `customer_payments`.
+    #[get("/subscribe/customers/<customer_uid>/payments")]
+    async fn billing_key_payments(
+        &self,
+        customer_uid: &str,
+        #[query] page: Option<u32>,
+    ) -> crate::Result<PaymentList>;
+
+    /// Lists the scheduled payments of a billing key in a time range.
+    /// Operation `findSchedulesByCustomer` (under `/subscribe/customers`).
+    #[get("/subscribe/customers/<customer_uid>/schedules")]
+    async fn billing_key_schedules(
+        &self,
+        customer_uid: &str,
+        #[query] page: Option<u32>,
+        #[query] from: UnixTime,
+        #[query] to: UnixTime,
+        #[query("schedule-status")] schedule_status: Option<ScheduleStatus>,
+    ) -> crate::Result<Vec<Schedule>>;
+}
