@@ -47,20 +47,29 @@ pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Re
         }));
     }
     let raw = envelope.response.map_or("null", RawValue::get);
+    // Tracking the path allocates a String per object key, so it runs only to explain a
+    // failure: decoding the same text again fails at the same place.
+    serde_json::from_str(raw).map_err(|first| explain::<T>(status, raw, first))
+}
+
+/// The decode error of `raw` as `T`, with the JSON path where it failed.
+#[cold]
+fn explain<T: DeserializeOwned>(status: StatusCode, raw: &str, first: serde_json::Error) -> Error {
     let mut deserializer = serde_json::Deserializer::from_str(raw);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = match inner.as_str() {
-            "." => "response".to_owned(),
-            p if p.starts_with('[') => format!("response{p}"),
-            p => format!("response.{p}"),
-        };
-        Error::Decode {
-            status,
-            path,
-            source: e.into_inner(),
-        }
-    })
+    let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        Ok(_) => (".".to_owned(), first),
+    };
+    let path = match path.as_str() {
+        "." => "response".to_owned(),
+        p if p.starts_with('[') => format!("response{p}"),
+        p => format!("response.{p}"),
+    };
+    Error::Decode {
+        status,
+        path,
+        source,
+    }
 }
 
 pub(crate) fn unexpected(status: StatusCode, body: &[u8]) -> Error {
