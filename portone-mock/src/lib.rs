@@ -1,1 +1,487 @@
-//! An in-process PortOne V1 server.
+//! An in-process PortOne V1 server for tests and examples.
+//!
+//! [`MockServer`] runs on `127.0.0.1` inside the caller's tokio runtime and answers the
+//! PortOne V1 REST API (`api.iamport.kr`) with PortOne's rules: access tokens that live 30
+//! minutes and are extended in their final minute, the response envelope, `code` 1 answers
+//! with HTTP 200, 207 partial multi-lookups, cancels guarded by `checksum`, billing keys,
+//! scheduled payments that run when the mock clock passes their time, agency tiers, and
+//! more. It speaks only the wire format, so any client can be tested against it.
+//!
+//! Tests drive what a browser would do with [`MockServer::checkout`], move time with
+//! [`MockServer::advance`], make routes fail with [`MockServer::inject`], and look at what
+//! the server received with [`MockServer::requests`].
+//!
+//! ```
+//! use portone_mock::{Checkout, MockServer};
+//! use serde_json::{Value, json};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = MockServer::start().await;
+//! let imp_uid = server.checkout(Checkout::paid("order-1", 1000));
+//!
+//! let http = reqwest::Client::new();
+//! let body = json!({ "imp_key": server.api_key(), "imp_secret": server.api_secret() });
+//! let answer = http
+//!     .post(format!("{}/users/getToken", server.base_url()))
+//!     .header("content-type", "application/json")
+//!     .body(body.to_string())
+//!     .send()
+//!     .await?;
+//! let token: Value = serde_json::from_slice(&answer.bytes().await?)?;
+//! let token = token["response"]["access_token"].as_str().unwrap_or_default();
+//!
+//! let answer = http
+//!     .get(format!("{}/payments/{imp_uid}", server.base_url()))
+//!     .bearer_auth(token)
+//!     .send()
+//!     .await?;
+//! let payment: Value = serde_json::from_slice(&answer.bytes().await?)?;
+//! assert_eq!(payment["code"], 0);
+//! assert_eq!(payment["response"]["status"], "paid");
+//! assert_eq!(payment["response"]["amount"], 1000);
+//! assert_eq!(server.get_token_calls(), 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What is served
+//!
+//! Every operation of PortOne's published V1 spec, plus `GET /vbanks/holder`, which older
+//! SDKs still call. Payments, prepares, billing keys, schedules, virtual accounts, cash
+//! receipts, certifications, escrow shipping and Naver Pay orders are kept and obey
+//! PortOne's rules; the partner integrations (Benepia, KCP Quick, Payco, Paymentwall,
+//! partner receipts) answer schema-valid responses. Test card numbers are in [`cards`].
+//!
+//! Only one account exists: the credentials given to the builder. Every identifier the
+//! server hands out is unique within the server.
+//!
+//! # Rules worth knowing
+//!
+//! - **Clock.** It starts at real time and follows it, unless the builder freezes it;
+//!   [`MockServer::advance`] moves it. Tokens expire and schedules run by this clock
+//!   (schedules on `advance` and, when the clock ticks, on the next request).
+//! - **Tokens.** 30 minutes; the same token and expiry while valid; +5 minutes when asked
+//!   in the final 60 s; a new token after expiry, and the old one is refused. Accepted as
+//!   `Authorization: Bearer T`, `Authorization: T` or `X-ImpTokenHeader: T`
+//!   (`Authorization` wins). A missing, unknown or expired token is `401` with
+//!   `{"code":-1,"message":"Unauthorized","response":null}`. getToken takes JSON or a form;
+//!   a wrong key or secret is `401`, a missing one `400`, both with `code` -1.
+//! - **Tiers.** With [`MockServerBuilder::agency`], `Tier: <code>` selects a sub-merchant
+//!   and every record (payments, prepares, billing keys, schedules, receipts, ...) belongs
+//!   to the tier it was made in. An unknown or malformed tier, or any tier sent to a
+//!   non-agency account, is `400` with `code` -1. getToken ignores the header.
+//! - **Refusals.** A missing or malformed parameter is `400`, an unknown id `404`, both with
+//!   `code` -1. A well-formed request PortOne declines is HTTP `200` with `code` 1 (cancel of
+//!   an unknown payment, a `checksum` that is not the refundable balance, an over-refund, an
+//!   unknown billing key on `again`, a `merchant_uid` already paid) or `code` -1 (a card
+//!   declined by the PG; the payment is still recorded as `failed`).
+//! - **Sandbox.** Payments on the test channel (`pg: "html5_inicis.INIpayTest"` or
+//!   [`Checkout::sandbox`]) carry `sandbox: true` and are hidden from
+//!   `GET /payments/{imp_uid}` unless `include_sandbox=true`.
+//! - **Schedules.** A due schedule runs at its own `schedule_at`, paying with its billing
+//!   key; its `payment_status` is `null` until then. `retry` answers `code` 0 with the
+//!   payment, paid or failed, as PortOne documents.
+//! - **Wire.** Bodies are encoded like PortOne's PHP server (`\uXXXX`, `\/`) under
+//!   `Content-Type: application/json; charset=UTF-8`; unknown routes answer `404` and wrong
+//!   methods `405`, both in the envelope.
+
+// `json!` for a whole Payment nests deeper than the default limit.
+#![recursion_limit = "256"]
+
+mod amount;
+mod checkout;
+mod clock;
+mod codes;
+mod faults;
+mod ids;
+mod params;
+mod record;
+mod reply;
+mod routes;
+mod server;
+mod state;
+mod token;
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use axum::http::Method;
+pub use checkout::Checkout;
+pub use faults::Fault;
+pub use record::RecordedRequest;
+
+use state::{State, Tier};
+use token::Tokens;
+
+/// Card numbers with a known outcome. Separators are optional; the server reads digits.
+///
+/// Any other 13–19 digit number is approved. Card data is never stored: responses show
+/// the number masked (`411111******1111`).
+pub mod cards {
+    /// Approved everywhere.
+    pub const APPROVED: &str = "4111-1111-1111-1111";
+    /// Refused by the PG as invalid (any number whose digits end in `0002`): a billing key
+    /// is not issued (`code` -1, PortOne's `[F112]` message) and a one-time payment is
+    /// declined (`code` -1) and recorded as `failed`.
+    pub const DECLINED: &str = "4000-0000-0000-0002";
+    /// Issues a billing key, but every payment with it is declined for lack of funds
+    /// (digits ending in `0051`): `code` -1 from `onetime`/`again`, a `failed` payment, and a
+    /// schedule whose `payment_status` is `failed`.
+    pub const INSUFFICIENT_FUNDS: &str = "5555-0000-0000-0051";
+}
+
+/// Why a test helper such as [`MockServer::try_checkout`] could not do what it was asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MockError {
+    /// The tier is unknown, malformed, or the account is not an agency.
+    Tier(String),
+    /// The amount is not a non-negative number.
+    InvalidAmount(String),
+    /// No payment has this `imp_uid`.
+    UnknownPayment(String),
+    /// The payment is not a virtual account waiting for its deposit.
+    NotReadyVbank(String),
+}
+
+impl fmt::Display for MockError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MockError::Tier(why) => write!(f, "tier refused: {why}"),
+            MockError::InvalidAmount(a) => write!(f, "invalid amount `{a}`"),
+            MockError::UnknownPayment(id) => write!(f, "no payment `{id}`"),
+            MockError::NotReadyVbank(why) => write!(f, "cannot deposit: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for MockError {}
+
+/// State shared by the server's tasks and every [`MockServer`] handle.
+pub(crate) struct Shared {
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while locked cannot leave the state half-written in a way that matters
+        // to tests more than losing the server would.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn take_fault(&self, method: &Method, path: &str) -> Option<Fault> {
+        faults::take(&mut self.lock().faults, method, path)
+    }
+
+    pub(crate) fn record(&self, req: RecordedRequest) {
+        let mut st = self.lock();
+        if req.method == Method::POST && req.path == "/users/getToken" {
+            st.get_token_calls += 1;
+        }
+        st.log.push(req);
+    }
+}
+
+/// A running PortOne V1 server on `127.0.0.1`.
+///
+/// Cheap to clone; the server stops when the last clone is dropped. See the
+/// [crate documentation](crate) for an example.
+#[derive(Clone)]
+pub struct MockServer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    api_key: String,
+    api_secret: String,
+    // Dropped with the last handle, which ends the accept loop.
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer")
+            .field("base_url", &self.base_url())
+            .field("api_key", &self.inner.api_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// The API key a server accepts unless the builder says otherwise.
+    pub const API_KEY: &'static str = "mock_imp_key";
+    /// The API secret a server accepts unless the builder says otherwise.
+    pub const API_SECRET: &'static str = "mock_imp_secret_0123456789abcdef";
+    /// The OTP that confirms a certification started with `POST /certifications/otp/request`.
+    pub const CERTIFICATION_OTP: &'static str = "123456";
+
+    /// Starts a server with the default credentials and no tiers.
+    ///
+    /// # Panics
+    ///
+    /// When it cannot bind a port on `127.0.0.1`, or outside a tokio runtime; see
+    /// [`MockServerBuilder::try_start`].
+    pub async fn start() -> MockServer {
+        MockServer::builder().start().await
+    }
+
+    /// A builder for credentials, agency tiers and the clock.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.inner.addr)
+    }
+
+    /// The address the server listens on.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// The `imp_key` the server accepts.
+    #[must_use]
+    pub fn api_key(&self) -> &str {
+        &self.inner.api_key
+    }
+
+    /// The `imp_secret` the server accepts.
+    #[must_use]
+    pub fn api_secret(&self) -> &str {
+        &self.inner.api_secret
+    }
+
+    /// Now on the mock clock, in unix seconds.
+    #[must_use]
+    pub fn now(&self) -> i64 {
+        self.inner.shared.lock().clock.now()
+    }
+
+    /// Moves the mock clock forward, then runs every schedule that came due, each at its
+    /// own `schedule_at`. Tokens expire by this clock.
+    pub fn advance(&self, by: Duration) {
+        let mut st = self.inner.shared.lock();
+        st.clock.advance(by);
+        st.run_due();
+    }
+
+    /// Every request received since the start or the last [`reset_log`](Self::reset_log),
+    /// in arrival order, faulted ones included.
+    #[must_use]
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.inner.shared.lock().log.clone()
+    }
+
+    /// How many `POST /users/getToken` requests arrived (faulted ones included).
+    #[must_use]
+    pub fn get_token_calls(&self) -> usize {
+        self.inner.shared.lock().get_token_calls
+    }
+
+    /// Forgets the request log and the getToken count.
+    pub fn reset_log(&self) {
+        let mut st = self.inner.shared.lock();
+        st.log.clear();
+        st.get_token_calls = 0;
+    }
+
+    /// Adds a fault; see [`Fault`].
+    pub fn inject(&self, fault: Fault) {
+        let remaining = fault.times;
+        self.inner
+            .shared
+            .lock()
+            .faults
+            .push(faults::Rule { fault, remaining });
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.inner.shared.lock().faults.clear();
+    }
+
+    /// Completes a checkout as the browser SDK would and returns the payment's `imp_uid`.
+    ///
+    /// # Panics
+    ///
+    /// When [`try_checkout`](Self::try_checkout) fails: an unknown tier or a negative amount.
+    pub fn checkout(&self, checkout: Checkout) -> String {
+        self.try_checkout(checkout)
+            .unwrap_or_else(|e| panic!("portone-mock checkout: {e}"))
+    }
+
+    /// Completes a checkout as the browser SDK would and returns the payment's `imp_uid`.
+    ///
+    /// # Errors
+    ///
+    /// [`MockError::Tier`] when the tier cannot be used by this account,
+    /// [`MockError::InvalidAmount`] for a negative amount.
+    pub fn try_checkout(&self, checkout: Checkout) -> Result<String, MockError> {
+        checkout.apply(&mut self.inner.shared.lock())
+    }
+
+    /// The buyer deposits into a `ready` virtual account, which becomes `paid`.
+    ///
+    /// # Panics
+    ///
+    /// When [`try_deposit`](Self::try_deposit) fails.
+    pub fn deposit(&self, imp_uid: &str) {
+        self.try_deposit(imp_uid)
+            .unwrap_or_else(|e| panic!("portone-mock deposit: {e}"));
+    }
+
+    /// The buyer deposits into a `ready` virtual account, which becomes `paid`.
+    ///
+    /// # Errors
+    ///
+    /// [`MockError::UnknownPayment`] for an unknown `imp_uid`, [`MockError::NotReadyVbank`]
+    /// when the payment is not a virtual account waiting for its deposit.
+    pub fn try_deposit(&self, imp_uid: &str) -> Result<(), MockError> {
+        self.inner.shared.lock().deposit(imp_uid)
+    }
+}
+
+/// Configures a [`MockServer`] before it starts.
+#[derive(Clone)]
+#[must_use]
+pub struct MockServerBuilder {
+    api_key: String,
+    api_secret: String,
+    tiers: Option<Vec<(String, String)>>,
+    frozen_clock: bool,
+}
+
+// Hand-written: the secret stays out of logs.
+impl fmt::Debug for MockServerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServerBuilder")
+            .field("api_key", &self.api_key)
+            .field("tiers", &self.tiers)
+            .field("frozen_clock", &self.frozen_clock)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        MockServerBuilder {
+            api_key: MockServer::API_KEY.to_owned(),
+            api_secret: MockServer::API_SECRET.to_owned(),
+            tiers: None,
+            frozen_clock: false,
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// The only `imp_key`/`imp_secret` pair getToken accepts.
+    pub fn credentials(mut self, api_key: &str, api_secret: &str) -> Self {
+        api_key.clone_into(&mut self.api_key);
+        api_secret.clone_into(&mut self.api_secret);
+        self
+    }
+
+    /// Makes the account an agency whose sub-merchants have these tier codes (exactly 3
+    /// upper-case letters or digits). Requests may then carry `Tier: <code>`; each tier sees
+    /// only its own data.
+    pub fn agency<I, S>(mut self, tier_codes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let tiers = self.tiers.get_or_insert_with(Vec::new);
+        for code in tier_codes {
+            let code = code.as_ref().to_owned();
+            let name = format!("하위상점 {code}");
+            tiers.push((code, name));
+        }
+        self
+    }
+
+    /// Adds one tier with a name (`GET /tiers/{tier_code}` returns it); makes the account an
+    /// agency.
+    pub fn tier(mut self, code: &str, name: &str) -> Self {
+        self.tiers
+            .get_or_insert_with(Vec::new)
+            .push((code.to_owned(), name.to_owned()));
+        self
+    }
+
+    /// Stops the mock clock from following real time: it then moves only on
+    /// [`MockServer::advance`], which makes timestamps exact in assertions.
+    pub fn frozen_clock(mut self) -> Self {
+        self.frozen_clock = true;
+        self
+    }
+
+    /// Starts the server.
+    ///
+    /// # Panics
+    ///
+    /// When [`try_start`](Self::try_start) fails.
+    pub async fn start(self) -> MockServer {
+        self.try_start()
+            .await
+            .unwrap_or_else(|e| panic!("portone-mock could not start: {e}"))
+    }
+
+    /// Starts the server.
+    ///
+    /// # Errors
+    ///
+    /// When called outside a tokio runtime, when a tier code is not 3 upper-case letters
+    /// or digits, or when no port on `127.0.0.1` can be bound.
+    pub async fn try_start(self) -> io::Result<MockServer> {
+        tokio::runtime::Handle::try_current().map_err(|e| {
+            io::Error::other(format!("MockServer must start inside a tokio runtime: {e}"))
+        })?;
+        let tiers = match self.tiers {
+            None => None,
+            Some(tiers) => {
+                if let Some((bad, _)) = tiers.iter().find(|(c, _)| !state::valid_tier_code(c)) {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!("tier code `{bad}` is not 3 upper-case letters or digits"),
+                    ));
+                }
+                Some(
+                    tiers
+                        .into_iter()
+                        .map(|(code, name)| Tier { code, name })
+                        .collect(),
+                )
+            }
+        };
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let tokens = Tokens::new(self.api_key.clone(), self.api_secret.clone());
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new(tokens, tiers, self.frozen_clock)),
+        });
+        let router = routes::router(shared.clone());
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(server::accept_loop(listener, shared.clone(), router, rx));
+        tracing::debug!(%addr, "portone-mock listening");
+        Ok(MockServer {
+            inner: Arc::new(Inner {
+                addr,
+                shared,
+                api_key: self.api_key,
+                api_secret: self.api_secret,
+                _shutdown: tx,
+            }),
+        })
+    }
+}

@@ -1,0 +1,253 @@
+//! The test-only end of a browser checkout: what `IMP.request_pay` leaves behind once the
+//! buyer finishes (or abandons) the PG's window.
+
+use serde_json::Number;
+
+use crate::MockError;
+use crate::amount::Amount;
+use crate::state::{Buyer, NaverOrder, Payment, State, Status, Vbank, card_info, pick_channel};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Paid,
+    Failed,
+    VbankReady,
+}
+
+/// A checkout to complete with [`MockServer::checkout`](crate::MockServer::checkout).
+///
+/// ```
+/// use portone_mock::Checkout;
+///
+/// let c = Checkout::paid("order-1", 15000)
+///     .pay_method("card")
+///     .name("Coffee beans 1kg")
+///     .buyer_name("홍길동")
+///     .tier("A1B");
+/// # let _ = c;
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct Checkout {
+    merchant_uid: String,
+    amount: Number,
+    outcome: Outcome,
+    pay_method: Option<String>,
+    pg: Option<String>,
+    sandbox: Option<bool>,
+    tier: Option<String>,
+    name: Option<String>,
+    buyer: Buyer,
+    currency: Option<String>,
+    escrow: bool,
+    custom_data: Option<String>,
+    fail_reason: Option<String>,
+}
+
+impl Checkout {
+    fn new(merchant_uid: impl Into<String>, amount: impl Into<Number>, outcome: Outcome) -> Self {
+        Checkout {
+            merchant_uid: merchant_uid.into(),
+            amount: amount.into(),
+            outcome,
+            pay_method: None,
+            pg: None,
+            sandbox: None,
+            tier: None,
+            name: None,
+            buyer: Buyer::default(),
+            currency: None,
+            escrow: false,
+            custom_data: None,
+            fail_reason: None,
+        }
+    }
+
+    /// The buyer paid. If `merchant_uid` was prepared (`POST /payments/prepare`) with
+    /// another amount, the payment fails instead, as PortOne blocks it.
+    pub fn paid(merchant_uid: impl Into<String>, amount: impl Into<Number>) -> Self {
+        Checkout::new(merchant_uid, amount, Outcome::Paid)
+    }
+
+    /// The payment failed (the buyer closed the window, the card was refused).
+    pub fn failed(merchant_uid: impl Into<String>, amount: impl Into<Number>) -> Self {
+        Checkout::new(merchant_uid, amount, Outcome::Failed)
+    }
+
+    /// A virtual account was issued and waits for the buyer's deposit
+    /// ([`MockServer::deposit`](crate::MockServer::deposit)). The pay method is `vbank`.
+    pub fn vbank_ready(merchant_uid: impl Into<String>, amount: impl Into<Number>) -> Self {
+        Checkout::new(merchant_uid, amount, Outcome::VbankReady).pay_method("vbank")
+    }
+
+    /// `card` (default), `trans`, `vbank`, `phone`, `point`, ...
+    pub fn pay_method(mut self, pay_method: &str) -> Self {
+        self.pay_method = Some(pay_method.to_owned());
+        self
+    }
+
+    /// The PG, as `IMP.request_pay`'s `pg`: `provider` or `provider.pg_id` (`kakaopay`,
+    /// `naverpay`, `html5_inicis.INIpayTest` for the test channel). Default: the account's
+    /// first channel (`html5_inicis`).
+    pub fn pg(mut self, pg: &str) -> Self {
+        self.pg = Some(pg.to_owned());
+        self
+    }
+
+    /// Marks the payment as made on a test channel: `GET /payments/{imp_uid}` then hides it
+    /// unless `include_sandbox=true`.
+    pub fn sandbox(mut self, sandbox: bool) -> Self {
+        self.sandbox = Some(sandbox);
+        self
+    }
+
+    /// The sub-merchant (agency accounts): `Some("A1B")`, `"A1B"` or `None`.
+    pub fn tier<'a>(mut self, tier: impl Into<Option<&'a str>>) -> Self {
+        self.tier = tier.into().map(str::to_owned);
+        self
+    }
+
+    /// The order name.
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = Some(name.to_owned());
+        self
+    }
+
+    /// The buyer's name.
+    pub fn buyer_name(mut self, name: &str) -> Self {
+        self.buyer.name = Some(name.to_owned());
+        self
+    }
+
+    /// The buyer's e-mail address.
+    pub fn buyer_email(mut self, email: &str) -> Self {
+        self.buyer.email = Some(email.to_owned());
+        self
+    }
+
+    /// The buyer's phone number.
+    pub fn buyer_tel(mut self, tel: &str) -> Self {
+        self.buyer.tel = Some(tel.to_owned());
+        self
+    }
+
+    /// The currency (default `KRW`).
+    pub fn currency(mut self, currency: &str) -> Self {
+        self.currency = Some(currency.to_owned());
+        self
+    }
+
+    /// An escrow payment (needed for `/escrows/logis`).
+    pub fn escrow(mut self, escrow: bool) -> Self {
+        self.escrow = escrow;
+        self
+    }
+
+    /// `custom_data`, a string (PortOne stores JSON as a string).
+    pub fn custom_data(mut self, custom_data: &str) -> Self {
+        self.custom_data = Some(custom_data.to_owned());
+        self
+    }
+
+    /// The `fail_reason` of a failed checkout.
+    pub fn fail_reason(mut self, reason: &str) -> Self {
+        self.fail_reason = Some(reason.to_owned());
+        self
+    }
+
+    /// Records the payment; returns its `imp_uid`.
+    pub(crate) fn apply(&self, state: &mut State) -> Result<String, MockError> {
+        if let Some(tier) = &self.tier
+            && let Some(why) = state.tier_refusal(tier)
+        {
+            return Err(MockError::Tier(format!("{tier}: {why}")));
+        }
+        let amount = Amount::from_number(&self.amount)
+            .filter(|a| !a.is_negative())
+            .ok_or_else(|| MockError::InvalidAmount(self.amount.to_string()))?;
+        let s = state.scoped(&self.tier);
+        let (store, ids, now) = (s.store, s.ids, s.now);
+        let channel = pick_channel(self.pg.as_deref(), None, 0);
+        let (provider, pg_id) = match &self.pg {
+            // A PG the account has no channel for: use it as given.
+            Some(pg) if !pg.starts_with(channel.pg_provider) => {
+                let (p, i) = pg.split_once('.').unwrap_or((pg, "mock"));
+                (p.to_owned(), i.to_owned())
+            }
+            _ => (channel.pg_provider.to_owned(), channel.pg_id.to_owned()),
+        };
+        let mut p = Payment::new(ids.imp_uid(), self.merchant_uid.clone(), amount, now);
+        p.pay_method = self.pay_method.clone().unwrap_or_else(|| "card".into());
+        p.pg_provider = provider;
+        p.pg_tid = format!("{pg_id}{}", ids.digits(16));
+        p.pg_id = pg_id;
+        p.sandbox = self.sandbox.unwrap_or(channel.sandbox);
+        p.escrow = self.escrow;
+        p.name = self.name.clone();
+        p.buyer = self.buyer.clone();
+        p.custom_data = self.custom_data.clone();
+        p.user_agent = Some("Mozilla/5.0 (portone-mock checkout)".into());
+        if let Some(c) = &self.currency {
+            p.currency.clone_from(c);
+        }
+        if self.outcome == Outcome::VbankReady {
+            p.pay_method = "vbank".into();
+        }
+        match p.pay_method.as_str() {
+            "card" => p.card = card_info("5365-1019-0000-3392").ok().map(|(c, _)| c),
+            "trans" => p.bank = Some(("004".into(), "KB국민은행".into())),
+            "vbank" => {
+                p.vbank = Some(Vbank {
+                    code: "004".into(),
+                    name: "KB국민은행".into(),
+                    num: format!("X{}", ids.digits(13)),
+                    holder: "(주)포트원".into(),
+                    date: now + 3 * 24 * 3600,
+                    issued_at: now,
+                });
+            }
+            _ => {}
+        }
+        let prepared = store.prepares.get(&self.merchant_uid).cloned();
+        let mismatch = prepared.and_then(|(want, currency)| {
+            let currency_differs = currency.is_some_and(|c| c != p.currency);
+            (want != amount || currency_differs).then(|| {
+                format!("사전 등록된 결제정보와 일치하지 않습니다. (사전등록금액: {want}, 결제요청금액: {amount})")
+            })
+        });
+        match (self.outcome, mismatch) {
+            (_, Some(reason)) => p.mark_failed(&reason, now),
+            (Outcome::Failed, None) => {
+                let reason = self
+                    .fail_reason
+                    .as_deref()
+                    .unwrap_or("사용자가 결제를 취소하셨습니다");
+                p.mark_failed(reason, now);
+            }
+            // A paid virtual account is one whose buyer already deposited.
+            (Outcome::Paid, None) if p.vbank.is_some() => {
+                if p.deposit(now, ids).is_err() {
+                    p.mark_paid(now, ids);
+                }
+            }
+            (Outcome::Paid, None) => p.mark_paid(now, ids),
+            (Outcome::VbankReady, None) => {}
+        }
+        if p.pg_provider == "naverpay" && p.status == Status::Paid {
+            let order = NaverOrder {
+                product_order_id: format!("2{}", ids.digits(15)),
+                status: "PAYED",
+                claim_type: None,
+                claim_status: None,
+                product_name: p.name.clone().unwrap_or_else(|| "상품".into()),
+                amount,
+                buyer_name: p.buyer.name.clone().unwrap_or_else(|| "홍길동".into()),
+                shipping_due: now + 3 * 24 * 3600,
+            };
+            store.naver.insert(p.imp_uid.clone(), vec![order]);
+        }
+        let imp_uid = p.imp_uid.clone();
+        store.insert_payment(p);
+        Ok(imp_uid)
+    }
+}

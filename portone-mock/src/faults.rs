@@ -1,0 +1,345 @@
+//! Fault injection: make a route misbehave the way networks, proxies and PortOne's own
+//! edge do, so a client's handling of each failure can be tested.
+//!
+//! A [`Fault`] says what goes wrong; [`Fault::on`] picks the route and [`Fault::times`] how
+//! often. Faults are tried in the order they were injected; the first one that matches a
+//! request and has uses left applies. Every faulted request is still recorded in
+//! [`MockServer::requests`](crate::MockServer::requests), with
+//! [`RecordedRequest::fault`](crate::RecordedRequest::fault) naming the fault.
+
+use std::time::Duration;
+
+use axum::http::Method;
+use bytes::Bytes;
+
+/// A way for one route to fail. Built by the constructors below, then narrowed with
+/// [`on`](Fault::on), [`times`](Fault::times) and [`after`](Fault::after).
+///
+/// Faults marked *processed* let the server handle the request first (a cancel is
+/// executed, a payment made), then spoil the answer: the client cannot know the outcome.
+/// The others never reach the business logic.
+///
+/// ```
+/// use std::time::Duration;
+/// use portone_mock::{Fault, Method};
+///
+/// // The first cancel is reset after the server processed it; later ones work.
+/// let lost = Fault::drop_response().on(Method::POST, "/payments/cancel").times(1);
+/// // Every lookup answers a proxy's 504 after 2 s.
+/// let slow = Fault::gateway_timeout()
+///     .after(Duration::from_secs(2))
+///     .on(Method::GET, "/payments/{imp_uid}");
+/// # let _ = (lost, slow);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub(crate) kind: FaultKind,
+    pub(crate) name: &'static str,
+    pub(crate) method: Option<Method>,
+    pub(crate) path: Option<String>,
+    pub(crate) times: Option<usize>,
+    pub(crate) after: Option<Duration>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum FaultKind {
+    /// Sleep, then answer normally.
+    Delay(Duration),
+    /// Answer this instead of processing.
+    Respond {
+        status: u16,
+        content_type: String,
+        body: Bytes,
+    },
+    /// Close (FIN) or reset (RST) the connection without answering; `read_body: false`
+    /// closes before the body is read.
+    Close { read_body: bool, reset: bool },
+    /// Process, then reset the connection instead of answering.
+    DropResponse,
+    /// Process, then send the head and half the body, then reset.
+    ResetMidBody,
+    /// Process, then answer `200` with the JSON cut in half.
+    MalformedJson,
+    /// Process, then answer with a `text/html` content type.
+    WrongContentType,
+}
+
+/// The HTML page a load balancer sends with a 502.
+const HTML_502: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+const HTML_503: &str = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
+const HTML_504: &str = "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n";
+const HTML: &str = "text/html";
+
+impl Fault {
+    fn new(name: &'static str, kind: FaultKind) -> Fault {
+        Fault {
+            kind,
+            name,
+            method: None,
+            path: None,
+            times: None,
+            after: None,
+        }
+    }
+
+    /// Waits `by`, then answers normally (processed).
+    #[must_use]
+    pub fn delay(by: Duration) -> Fault {
+        Fault::new("delay", FaultKind::Delay(by))
+    }
+
+    /// Answers `status` with this body and content type, without processing. A status
+    /// outside `100..=999` is sent as `502`.
+    #[must_use]
+    pub fn respond(status: u16, content_type: &str, body: impl Into<Bytes>) -> Fault {
+        Fault::new(
+            "respond",
+            FaultKind::Respond {
+                status,
+                content_type: content_type.to_owned(),
+                body: body.into(),
+            },
+        )
+    }
+
+    /// A load balancer's HTML `502 Bad Gateway` page.
+    #[must_use]
+    pub fn html_502() -> Fault {
+        Fault::respond(502, HTML, HTML_502).named("html_502")
+    }
+
+    /// A load balancer's HTML `503 Service Temporarily Unavailable` page.
+    #[must_use]
+    pub fn service_unavailable() -> Fault {
+        Fault::respond(503, HTML, HTML_503).named("service_unavailable")
+    }
+
+    /// A load balancer's HTML `504 Gateway Time-out` page; pair it with
+    /// [`after`](Fault::after) for a slow one.
+    #[must_use]
+    pub fn gateway_timeout() -> Fault {
+        Fault::respond(504, HTML, HTML_504).named("gateway_timeout")
+    }
+
+    /// `500` with the JSON envelope, as PortOne answers when a PG fails.
+    #[must_use]
+    pub fn internal_error() -> Fault {
+        Fault::respond(
+            500,
+            crate::reply::JSON_CONTENT_TYPE,
+            r#"{"code":-1,"message":"Internal Server Error","response":null}"#,
+        )
+        .named("internal_error")
+    }
+
+    /// `401` with the JSON envelope, as for an expired token. With `.times(1)` it is the
+    /// "token expired in flight" case: the retry after a refresh succeeds.
+    #[must_use]
+    pub fn unauthorized() -> Fault {
+        Fault::respond(
+            401,
+            crate::reply::JSON_CONTENT_TYPE,
+            r#"{"code":-1,"message":"Unauthorized","response":null}"#,
+        )
+        .named("unauthorized")
+    }
+
+    /// Reads the whole request, then closes the connection (FIN) without answering. Not
+    /// processed.
+    #[must_use]
+    pub fn close_connection() -> Fault {
+        Fault::new(
+            "close_connection",
+            FaultKind::Close {
+                read_body: true,
+                reset: false,
+            },
+        )
+    }
+
+    /// Reads the whole request, then resets the connection (RST) without answering. Not
+    /// processed.
+    #[must_use]
+    pub fn reset_connection() -> Fault {
+        Fault::new(
+            "reset_connection",
+            FaultKind::Close {
+                read_body: true,
+                reset: true,
+            },
+        )
+    }
+
+    /// Closes the connection as soon as the request head arrives, before reading the body.
+    /// The log holds the request with an empty body. Not processed.
+    #[must_use]
+    pub fn close_before_body() -> Fault {
+        Fault::new(
+            "close_before_body",
+            FaultKind::Close {
+                read_body: false,
+                reset: false,
+            },
+        )
+    }
+
+    /// Processes the request, then resets the connection instead of answering: the
+    /// operation happened but the client never hears of it.
+    #[must_use]
+    pub fn drop_response() -> Fault {
+        Fault::new("drop_response", FaultKind::DropResponse)
+    }
+
+    /// Processes the request, sends the head (with the full `Content-Length`) and half of
+    /// the body, then resets the connection.
+    #[must_use]
+    pub fn reset_mid_body() -> Fault {
+        Fault::new("reset_mid_body", FaultKind::ResetMidBody)
+    }
+
+    /// Processes the request, then answers `200` with the JSON body cut in half.
+    #[must_use]
+    pub fn malformed_json() -> Fault {
+        Fault::new("malformed_json", FaultKind::MalformedJson)
+    }
+
+    /// Processes the request, then answers with its real body under
+    /// `Content-Type: text/html`.
+    #[must_use]
+    pub fn wrong_content_type() -> Fault {
+        Fault::new("wrong_content_type", FaultKind::WrongContentType)
+    }
+
+    fn named(mut self, name: &'static str) -> Fault {
+        self.name = name;
+        self
+    }
+
+    /// Applies only to `method` on `path`. `path` is exact (`/payments/cancel`) or a
+    /// pattern whose `{name}` segments match any one segment (`/payments/{imp_uid}`; note
+    /// that this also matches `/payments/cancel`). Without `on`, a fault applies to every
+    /// request.
+    #[must_use]
+    pub fn on(mut self, method: Method, path: &str) -> Fault {
+        self.method = Some(method);
+        self.path = Some(path.to_owned());
+        self
+    }
+
+    /// Applies to any method on `path` (see [`on`](Fault::on) for patterns).
+    #[must_use]
+    pub fn on_path(mut self, path: &str) -> Fault {
+        self.method = None;
+        self.path = Some(path.to_owned());
+        self
+    }
+
+    /// Applies to the first `n` matching requests only; without it, to all of them.
+    #[must_use]
+    pub fn times(mut self, n: usize) -> Fault {
+        self.times = Some(n);
+        self
+    }
+
+    /// Waits `by` before the fault acts (for a `504` after a delay, or a slow reset).
+    #[must_use]
+    pub fn after(mut self, by: Duration) -> Fault {
+        self.after = Some(by);
+        self
+    }
+
+    /// The name recorded in [`RecordedRequest::fault`](crate::RecordedRequest::fault).
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub(crate) fn matches(&self, method: &Method, path: &str) -> bool {
+        if self.method.as_ref().is_some_and(|m| m != method) {
+            return false;
+        }
+        self.path.as_deref().is_none_or(|p| path_matches(p, path))
+    }
+}
+
+/// An injected fault and its remaining uses.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub(crate) fault: Fault,
+    pub(crate) remaining: Option<usize>,
+}
+
+/// Takes one use of the first matching fault with uses left.
+pub(crate) fn take(rules: &mut [Rule], method: &Method, path: &str) -> Option<Fault> {
+    let rule = rules
+        .iter_mut()
+        .find(|r| r.remaining != Some(0) && r.fault.matches(method, path))?;
+    if let Some(n) = &mut rule.remaining {
+        *n -= 1;
+    }
+    Some(rule.fault.clone())
+}
+
+fn path_matches(pattern: &str, path: &str) -> bool {
+    let pat: Vec<&str> = pattern.trim_end_matches('/').split('/').collect();
+    let got: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    pat.len() == got.len()
+        && pat.iter().zip(&got).all(|(p, g)| {
+            (p.starts_with('{') && p.ends_with('}') && !g.is_empty()) || p == g || *p == decode(g)
+        })
+}
+
+fn decode(segment: &str) -> String {
+    let bytes: Vec<u8> =
+        form_urlencoded::parse(format!("x={}", segment.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned().into_bytes())
+            .unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(path_matches("/payments/{imp_uid}", "/payments/imp_1"));
+        assert!(path_matches("/payments/{imp_uid}", "/payments/cancel"));
+        assert!(!path_matches(
+            "/payments/{imp_uid}",
+            "/payments/imp_1/balance"
+        ));
+        assert!(!path_matches("/payments/{imp_uid}", "/payments"));
+        assert!(path_matches("/payments/cancel", "/payments/cancel"));
+        assert!(path_matches("/payments/find/a b", "/payments/find/a%20b"));
+        assert!(!path_matches("/payments/cancel", "/payments/prepare"));
+    }
+
+    #[test]
+    fn times_runs_out() {
+        let mut rules = vec![
+            Rule {
+                fault: Fault::unauthorized().on(Method::GET, "/x").times(1),
+                remaining: Some(1),
+            },
+            Rule {
+                fault: Fault::html_502().on_path("/x"),
+                remaining: None,
+            },
+        ];
+        assert_eq!(
+            take(&mut rules, &Method::GET, "/x").map(|f| f.name),
+            Some("unauthorized")
+        );
+        assert_eq!(
+            take(&mut rules, &Method::GET, "/x").map(|f| f.name),
+            Some("html_502")
+        );
+        assert_eq!(
+            take(&mut rules, &Method::POST, "/x").map(|f| f.name),
+            Some("html_502")
+        );
+        assert!(take(&mut rules, &Method::GET, "/y").is_none());
+    }
+}

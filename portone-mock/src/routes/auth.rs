@@ -1,0 +1,42 @@
+//! `POST /users/getToken`.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use serde_json::json;
+
+use super::{App, Body};
+use crate::reply::{Answer, Reply};
+
+pub(super) fn routes() -> Router<App> {
+    Router::new().route("/users/getToken", post(get_token))
+}
+
+/// Takes `imp_key` and `imp_secret` as JSON or form fields. A `Tier` header is ignored
+/// here: tiers act per request, not per token.
+async fn get_token(State(app): State<App>, Body(p): Body) -> Answer {
+    let (Some(key), Some(secret)) = (p.string("imp_key"), p.string("imp_secret")) else {
+        return Err(Reply::bad_request(
+            "imp_key, imp_secret 파라메터가 누락되었습니다.",
+        ));
+    };
+    let mut st = app.lock();
+    let now = st.clock.now();
+    let st = &mut *st;
+    let grant = st
+        .tokens
+        .get_token(&key, &secret, now, &mut st.ids)
+        .ok_or_else(|| {
+            Reply::fail(
+                StatusCode::UNAUTHORIZED,
+                -1,
+                "imp_key, imp_secret 정보가 올바르지 않습니다. (Unauthorized)",
+            )
+        })?;
+    Ok(Reply::ok(json!({
+        "access_token": grant.token,
+        "now": now,
+        "expired_at": grant.expired_at,
+    })))
+}

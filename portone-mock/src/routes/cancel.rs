@@ -1,0 +1,145 @@
+//! Money in and out: `POST /payments/cancel` and the amount pre-registration
+//! (`/payments/prepare`) that guards checkouts.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::{get, post};
+use serde_json::json;
+
+use super::{App, Auth, Body, Path};
+use crate::amount::Amount;
+use crate::reply::{Answer, Reply};
+use crate::state::{CancelRequest, Status};
+
+/// PortOne's answer for a cancel of an unknown payment (with HTTP 200).
+const NOTHING_TO_CANCEL: &str = "취소할 결제건이 존재하지 않습니다.";
+const NO_PREPARE: &str = "사전등록된 결제정보가 존재하지 않습니다.";
+
+pub(super) fn routes() -> Router<App> {
+    Router::new()
+        .route("/payments/cancel", post(cancel))
+        .route("/payments/prepare", post(prepare).put(update_prepare))
+        .route("/payments/prepare/{merchant_uid}", get(get_prepare))
+}
+
+/// Full when `amount` is omitted or 0, partial otherwise. A `checksum` that is not the
+/// current refundable balance, an amount over it, a cancel of an unknown or unpaid payment:
+/// all refused with HTTP 200 and `code` 1. The payment turns `cancelled` only when nothing
+/// is left.
+async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+    let req = CancelRequest {
+        amount: p.amount("amount")?,
+        tax_free: p.amount("tax_free")?,
+        checksum: p.amount("checksum")?,
+        reason: p.string("reason"),
+        has_refund_account: ["refund_holder", "refund_bank", "refund_account"]
+            .iter()
+            .all(|k| p.string(k).is_some()),
+    };
+    let imp_uid = p.string("imp_uid");
+    let merchant_uid = p.string("merchant_uid");
+    if imp_uid.is_none() && merchant_uid.is_none() {
+        return Err(Reply::bad_request(
+            "imp_uid, merchant_uid 중 하나는 필수입니다.",
+        ));
+    }
+    let mut st = app.lock();
+    let s = st.scoped(&auth.scope);
+    // `imp_uid` wins when both are given; a `merchant_uid` names its latest paid payment.
+    let target = match (&imp_uid, &merchant_uid) {
+        (Some(id), _) => s.store.payment(id).map(|p| p.imp_uid.clone()),
+        (None, Some(m)) => {
+            let list = s.store.by_merchant_uid(m);
+            list.iter()
+                .find(|p| p.status == Status::Paid)
+                .or(list.first())
+                .map(|p| p.imp_uid.clone())
+        }
+        (None, None) => None,
+    };
+    let Some(target) = target else {
+        return Err(Reply::refused(NOTHING_TO_CANCEL));
+    };
+    let payment = s
+        .store
+        .payment_mut(&target)
+        .ok_or_else(|| Reply::refused(NOTHING_TO_CANCEL))?;
+    payment.cancel(&req, s.now, s.ids).map_err(Reply::refused)?;
+    let body = payment.to_json();
+    if payment.status == Status::Cancelled
+        && let Some(orders) = s.store.naver.get_mut(&target)
+    {
+        for o in orders {
+            o.status = "CANCELED";
+            o.claim_type = Some("ADMIN_CANCEL");
+            o.claim_status = Some("ADMIN_CANCEL_DONE");
+        }
+    }
+    Ok(Reply::ok(body))
+}
+
+fn prepare_json(
+    merchant_uid: &str,
+    amount: Amount,
+    currency: Option<&String>,
+) -> serde_json::Value {
+    json!({ "merchant_uid": merchant_uid, "amount": amount.to_json(), "currency": currency })
+}
+
+/// Registers the amount a checkout of `merchant_uid` must have; once per `merchant_uid`.
+async fn prepare(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+    let merchant_uid = p.required("merchant_uid")?;
+    let amount = p.required_amount("amount")?;
+    let currency = p.string("currency");
+    let mut st = app.lock();
+    let s = st.scoped(&auth.scope);
+    if s.store.prepares.contains_key(&merchant_uid) {
+        return Err(Reply::refused("이미 등록된 merchant_uid 입니다."));
+    }
+    s.store
+        .prepares
+        .insert(merchant_uid.clone(), (amount, currency.clone()));
+    Ok(Reply::ok(prepare_json(
+        &merchant_uid,
+        amount,
+        currency.as_ref(),
+    )))
+}
+
+async fn update_prepare(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+    let merchant_uid = p.required("merchant_uid")?;
+    let amount = p.required_amount("amount")?;
+    let currency = p.string("currency");
+    let mut st = app.lock();
+    let s = st.scoped(&auth.scope);
+    let slot = s
+        .store
+        .prepares
+        .get_mut(&merchant_uid)
+        .ok_or_else(|| Reply::not_found(NO_PREPARE))?;
+    *slot = (amount, currency.clone());
+    Ok(Reply::ok(prepare_json(
+        &merchant_uid,
+        amount,
+        currency.as_ref(),
+    )))
+}
+
+async fn get_prepare(
+    auth: Auth,
+    State(app): State<App>,
+    Path(merchant_uid): Path<String>,
+) -> Answer {
+    let mut st = app.lock();
+    let s = st.scoped(&auth.scope);
+    let (amount, currency) = s
+        .store
+        .prepares
+        .get(&merchant_uid)
+        .ok_or_else(|| Reply::not_found(NO_PREPARE))?;
+    Ok(Reply::ok(prepare_json(
+        &merchant_uid,
+        *amount,
+        currency.as_ref(),
+    )))
+}

@@ -1,0 +1,109 @@
+//! Escrow shipping (`/escrows/logis/{imp_uid}`): register once, then read or change.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use serde_json::{Map, Value};
+
+use super::payments::NO_PAYMENT;
+use super::{App, Auth, Body, Path};
+use crate::params::Params;
+use crate::reply::{Answer, Reply, missing};
+use crate::state::{EscrowLogis, Scoped};
+
+const NOT_REGISTERED: &str = "등록된 배송정보가 존재하지 않습니다.";
+
+pub(super) fn routes() -> Router<App> {
+    Router::new().route(
+        "/escrows/logis/{imp_uid}",
+        get(one).post(register).put(modify),
+    )
+}
+
+fn conflict(message: &str) -> Reply {
+    Reply::fail(StatusCode::CONFLICT, -1, message)
+}
+
+/// `logis` with `company`, `invoice` and `sent_at` (all required), plus `sender` and
+/// `receiver` objects.
+fn logis_of(p: &Params) -> Result<Map<String, Value>, Reply> {
+    for key in ["sender", "receiver"] {
+        p.object(key).ok_or_else(|| missing(key))?;
+    }
+    let logis = p.object("logis").ok_or_else(|| missing("logis"))?;
+    let inner = Params(logis.clone());
+    inner.required("company")?;
+    inner.required("invoice")?;
+    inner.required_int("sent_at")?;
+    let mut logis = logis;
+    if let Ok(Some(sent)) = inner.int("sent_at") {
+        logis.insert("sent_at".into(), Value::from(sent));
+    }
+    Ok(logis)
+}
+
+/// The escrow payment `imp_uid`, or why it cannot have shipping.
+fn escrow_payment(s: &Scoped<'_>, imp_uid: &str) -> Result<(), Reply> {
+    let pay = s
+        .store
+        .payment(imp_uid)
+        .ok_or_else(|| Reply::not_found(NO_PAYMENT))?;
+    if !pay.escrow {
+        return Err(Reply::bad_request("에스크로 결제건이 아닙니다."));
+    }
+    Ok(())
+}
+
+async fn register(
+    auth: Auth,
+    State(app): State<App>,
+    Path(imp_uid): Path<String>,
+    Body(p): Body,
+) -> Answer {
+    let logis = logis_of(&p)?;
+    let mut st = app.lock();
+    let s = st.scoped(&auth.scope);
+    escrow_payment(&s, &imp_uid)?;
+    if s.store.escrows.contains_key(&imp_uid) {
+        return Err(conflict("이미 배송정보 등록이 완료된 거래건입니다."));
+    }
+    let record = EscrowLogis {
+        logis,
+        applied_at: s.now,
+    };
+    let body = record.to_json();
+    s.store.escrows.insert(imp_uid, record);
+    Ok(Reply::ok(body))
+}
+
+async fn modify(
+    auth: Auth,
+    State(app): State<App>,
+    Path(imp_uid): Path<String>,
+    Body(p): Body,
+) -> Answer {
+    let logis = logis_of(&p)?;
+    let mut st = app.lock();
+    let s = st.scoped(&auth.scope);
+    escrow_payment(&s, &imp_uid)?;
+    let record = s
+        .store
+        .escrows
+        .get_mut(&imp_uid)
+        .ok_or_else(|| conflict(NOT_REGISTERED))?;
+    record.logis = logis;
+    record.applied_at = s.now;
+    Ok(Reply::ok(record.to_json()))
+}
+
+async fn one(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
+    let mut st = app.lock();
+    let s = st.scoped(&auth.scope);
+    escrow_payment(&s, &imp_uid)?;
+    s.store
+        .escrows
+        .get(&imp_uid)
+        .map(|r| Reply::ok(r.to_json()))
+        .ok_or_else(|| conflict(NOT_REGISTERED))
+}

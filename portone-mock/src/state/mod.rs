@@ -1,0 +1,269 @@
+//! The server's state: one account with its tokens and tiers, and per tier the payments,
+//! billing keys, schedules and records that tier can see.
+
+mod billing;
+mod payment;
+mod records;
+mod schedule;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub(crate) use billing::{
+    Charge, Customer, Funding, ISSUE_FAILED, PAYMENT_FAILED, card_info, charge,
+};
+pub(crate) use payment::{Buyer, CancelRequest, Payment, Status, Vbank};
+pub(crate) use records::{Certification, EscrowLogis, NaverOrder, Receipt};
+pub(crate) use schedule::{NO_CUSTOMER, Schedule, ScheduleStatus, execute};
+
+use crate::clock::Clock;
+use crate::faults::Rule;
+use crate::ids::Ids;
+use crate::record::RecordedRequest;
+use crate::token::Tokens;
+
+/// The tier a request acts for: `None` for the account itself.
+pub(crate) type Scope = Option<String>;
+
+/// A sub-merchant of an agency account.
+#[derive(Clone, Debug)]
+pub(crate) struct Tier {
+    pub(crate) code: String,
+    pub(crate) name: String,
+}
+
+/// A PG channel configured on the account (`GET /users/pg`).
+#[derive(Clone, Debug)]
+pub(crate) struct Channel {
+    pub(crate) pg_provider: &'static str,
+    pub(crate) pg_id: &'static str,
+    pub(crate) sandbox: bool,
+    pub(crate) kind: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) key: &'static str,
+}
+
+/// The channels every mock account has. The first is the default for browser checkouts,
+/// the second for API (non-authenticated) payments and billing keys; the third is a test
+/// channel whose payments are `sandbox`.
+pub(crate) const CHANNELS: [Channel; 4] = [
+    Channel {
+        pg_provider: "html5_inicis",
+        pg_id: "MOIportone",
+        sandbox: false,
+        kind: "payment",
+        name: "KG이니시스",
+        key: "channel-key-mock-inicis",
+    },
+    Channel {
+        pg_provider: "nice_v2",
+        pg_id: "iamport01m",
+        sandbox: false,
+        kind: "payment",
+        name: "나이스페이 정기결제",
+        key: "channel-key-mock-nice-v2",
+    },
+    Channel {
+        pg_provider: "html5_inicis",
+        pg_id: "INIpayTest",
+        sandbox: true,
+        kind: "payment",
+        name: "KG이니시스 테스트",
+        key: "channel-key-mock-sandbox",
+    },
+    Channel {
+        pg_provider: "danal",
+        pg_id: "A010002002",
+        sandbox: false,
+        kind: "certification",
+        name: "다날 본인인증",
+        key: "channel-key-mock-danal",
+    },
+];
+
+/// Picks a channel as PortOne does: `channel_key` first, then `pg` as `provider` or
+/// `provider.pg_id`; anything unknown falls back to `default`.
+pub(crate) fn pick_channel(
+    pg: Option<&str>,
+    channel_key: Option<&str>,
+    default: usize,
+) -> &'static Channel {
+    if let Some(key) = channel_key
+        && let Some(c) = CHANNELS.iter().find(|c| c.key == key)
+    {
+        return c;
+    }
+    if let Some(pg) = pg {
+        let (provider, id) = pg.split_once('.').map_or((pg, None), |(p, i)| (p, Some(i)));
+        if let Some(c) = CHANNELS
+            .iter()
+            .find(|c| c.pg_provider == provider && id.is_none_or(|i| c.pg_id == i))
+        {
+            return c;
+        }
+    }
+    &CHANNELS[default]
+}
+
+/// What one tier can see.
+#[derive(Default)]
+pub(crate) struct Store {
+    pub(crate) payments: Vec<Payment>,
+    index: HashMap<String, usize>,
+    pub(crate) prepares: BTreeMap<String, (crate::amount::Amount, Option<String>)>,
+    pub(crate) customers: BTreeMap<String, Customer>,
+    pub(crate) schedules: Vec<Schedule>,
+    pub(crate) receipts: BTreeMap<String, Receipt>,
+    pub(crate) external_receipts: BTreeMap<String, Receipt>,
+    pub(crate) certifications: BTreeMap<String, Certification>,
+    pub(crate) escrows: BTreeMap<String, EscrowLogis>,
+    pub(crate) naver: BTreeMap<String, Vec<NaverOrder>>,
+    pub(crate) kcp_prepares: BTreeSet<String>,
+}
+
+impl Store {
+    pub(crate) fn insert_payment(&mut self, p: Payment) -> &mut Payment {
+        let i = self.payments.len();
+        self.index.insert(p.imp_uid.clone(), i);
+        self.payments.push(p);
+        &mut self.payments[i]
+    }
+
+    pub(crate) fn payment(&self, imp_uid: &str) -> Option<&Payment> {
+        self.index.get(imp_uid).map(|&i| &self.payments[i])
+    }
+
+    pub(crate) fn payment_mut(&mut self, imp_uid: &str) -> Option<&mut Payment> {
+        self.index.get(imp_uid).map(|&i| &mut self.payments[i])
+    }
+
+    /// Payments of one `merchant_uid`, newest first.
+    pub(crate) fn by_merchant_uid(&self, merchant_uid: &str) -> Vec<&Payment> {
+        self.payments
+            .iter()
+            .rev()
+            .filter(|p| p.merchant_uid == merchant_uid)
+            .collect()
+    }
+
+    /// Whether `merchant_uid` already has a payment that went through (a new one is refused).
+    pub(crate) fn merchant_uid_settled(&self, merchant_uid: &str) -> bool {
+        self.by_merchant_uid(merchant_uid)
+            .iter()
+            .any(|p| matches!(p.status, Status::Paid | Status::Cancelled))
+    }
+
+    pub(crate) fn schedule_mut(&mut self, merchant_uid: &str) -> Option<&mut Schedule> {
+        self.schedules
+            .iter_mut()
+            .find(|s| s.merchant_uid == merchant_uid)
+    }
+}
+
+/// Everything behind the server's one lock.
+pub(crate) struct State {
+    pub(crate) clock: Clock,
+    pub(crate) tokens: Tokens,
+    /// `None` for an ordinary account; the tiers of an agency account.
+    pub(crate) agency: Option<Vec<Tier>>,
+    pub(crate) ids: Ids,
+    stores: HashMap<Scope, Store>,
+    pub(crate) log: Vec<RecordedRequest>,
+    pub(crate) get_token_calls: usize,
+    pub(crate) faults: Vec<Rule>,
+}
+
+/// A tier's store together with what handlers need beside it.
+pub(crate) struct Scoped<'a> {
+    pub(crate) store: &'a mut Store,
+    pub(crate) ids: &'a mut Ids,
+    pub(crate) now: i64,
+}
+
+impl State {
+    pub(crate) fn new(tokens: Tokens, agency: Option<Vec<Tier>>, frozen: bool) -> State {
+        State {
+            clock: Clock::new(frozen),
+            tokens,
+            agency,
+            ids: Ids::new(),
+            stores: HashMap::new(),
+            log: Vec::new(),
+            get_token_calls: 0,
+            faults: Vec::new(),
+        }
+    }
+
+    pub(crate) fn scoped(&mut self, scope: &Scope) -> Scoped<'_> {
+        let now = self.clock.now();
+        Scoped {
+            store: self.stores.entry(scope.clone()).or_default(),
+            ids: &mut self.ids,
+            now,
+        }
+    }
+
+    /// Why a tier cannot be used, if it cannot.
+    pub(crate) fn tier_refusal(&self, tier: &str) -> Option<&'static str> {
+        match &self.agency {
+            None => Some("하위 상점(Tier) 권한이 없는 계정입니다. Tier 헤더를 제거해주세요."),
+            Some(_) if !valid_tier_code(tier) => {
+                Some("Tier 코드는 알파벳 대문자 또는 숫자 3자리여야 합니다.")
+            }
+            Some(tiers) if !tiers.iter().any(|t| t.code == tier) => {
+                Some("등록되지 않은 하위 상점(Tier) 코드입니다.")
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// A buyer's deposit into a ready virtual account, wherever (whichever tier) it is.
+    pub(crate) fn deposit(&mut self, imp_uid: &str) -> Result<(), crate::MockError> {
+        let now = self.clock.now();
+        for store in self.stores.values_mut() {
+            if let Some(p) = store.payment_mut(imp_uid) {
+                return p
+                    .deposit(now, &mut self.ids)
+                    .map_err(crate::MockError::NotReadyVbank);
+            }
+        }
+        Err(crate::MockError::UnknownPayment(imp_uid.to_owned()))
+    }
+
+    /// Runs every schedule whose time has come, in every tier, oldest first.
+    pub(crate) fn run_due(&mut self) {
+        let now = self.clock.now();
+        for store in self.stores.values_mut() {
+            schedule::run_due(store, &mut self.ids, now);
+        }
+    }
+}
+
+pub(crate) fn valid_tier_code(code: &str) -> bool {
+    code.len() == 3
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_choice() {
+        assert_eq!(pick_channel(None, None, 1).pg_provider, "nice_v2");
+        assert_eq!(
+            pick_channel(Some("html5_inicis.INIpayTest"), None, 1).pg_id,
+            "INIpayTest"
+        );
+        assert!(pick_channel(None, Some("channel-key-mock-sandbox"), 0).sandbox);
+        assert_eq!(pick_channel(Some("nope"), None, 0).pg_id, "MOIportone");
+    }
+
+    #[test]
+    fn tier_codes() {
+        assert!(valid_tier_code("A1B"));
+        assert!(!valid_tier_code("a1b"));
+        assert!(!valid_tier_code("A1BC"));
+    }
+}
