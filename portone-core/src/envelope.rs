@@ -21,10 +21,39 @@ struct Envelope<'a> {
     response: Option<&'a RawValue>,
 }
 
+/// The envelope with `response` decoded straight into `T`: one pass over the body, for
+/// the common case of a success.
+#[derive(Deserialize)]
+struct Direct<T> {
+    #[serde(default, deserialize_with = "lenient_code")]
+    code: Option<i64>,
+    #[serde(default = "Option::default", alias = "data")]
+    response: Option<T>,
+}
+
 /// Decodes a body: `code == 0` on a success status gives `response` as `T`; `code != 0` is
 /// [`Error::Api`] whatever the status (PortOne refuses with HTTP 200 too); an error status
 /// without an envelope is [`Error::UnexpectedResponse`].
 pub(crate) fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+    if status.is_success()
+        && let Ok(Direct {
+            code: Some(0),
+            response,
+        }) = serde_json::from_slice::<Direct<T>>(body)
+    {
+        // `null` or no `response`: only types that accept null (`()`, `Option`) fit.
+        if let Some(response) = response {
+            return Ok(response);
+        }
+        if let Ok(nothing) = serde_json::from_str("null") {
+            return Ok(nothing);
+        }
+    }
+    // Anything else takes the careful way, which says precisely what went wrong.
+    decode_slowly(status, body)
+}
+
+fn decode_slowly<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
     let envelope: Envelope<'_> = match serde_json::from_slice(body) {
         Ok(envelope) => envelope,
         Err(source) if status.is_success() => {

@@ -1,0 +1,121 @@
+//! Criterion benches: the generated client against hand-written reqwest, side by side in one
+//! run. `cargo bench -p portone-benches`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use portone::model::{CancelPayment, PaymentStatus, Sorting};
+use portone::prelude::*;
+use portone::{Method, Request};
+use portone_benches::{Handwritten, generated_client, start_server};
+use rust_decimal::Decimal;
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("client runtime")
+}
+
+fn per_call(c: &mut Criterion) {
+    let (addr, _) = start_server(Duration::ZERO);
+    let rt = runtime();
+    let generated = generated_client(addr);
+    let handwritten = rt.block_on(Handwritten::connect(addr)).expect("token");
+    // Warm both: a token in the cache, connections in the pools.
+    rt.block_on(generated.payment("imp_1", None)).expect("generated call");
+    rt.block_on(handwritten.payment("imp_1")).expect("hand-written call");
+
+    let mut group = c.benchmark_group("get_payment/sequential");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("generated", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(generated.payment("imp_1", None).await.expect("call")) });
+    });
+    group.bench_function("handwritten", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(handwritten.payment("imp_1").await.expect("call")) });
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("get_payment/64_concurrent");
+    group.throughput(Throughput::Elements(64));
+    group.bench_function("generated", |b| {
+        b.to_async(&rt).iter(|| async {
+            let tasks: Vec<_> = (0..64)
+                .map(|_| tokio::spawn(generated.payment("imp_1", None)))
+                .collect();
+            for task in tasks {
+                black_box(task.await.expect("join").expect("call"));
+            }
+        });
+    });
+    group.bench_function("handwritten", |b| {
+        b.to_async(&rt).iter(|| async {
+            let tasks: Vec<_> = (0..64)
+                .map(|_| {
+                    let client = handwritten.clone();
+                    tokio::spawn(async move { client.payment("imp_1").await })
+                })
+                .collect();
+            for task in tasks {
+                black_box(task.await.expect("join").expect("call"));
+            }
+        });
+    });
+    group.finish();
+}
+
+fn request_building(c: &mut Criterion) {
+    let cancel = CancelPayment::partial_by_merchant_uid("order/2026-11/0001", Decimal::new(15000, 0))
+        .expect("partial cancel")
+        .checksum(Decimal::new(30000, 0))
+        .reason("customer asked");
+    let merchant_uid = "order/2026-11/0001";
+
+    let mut group = c.benchmark_group("request_building");
+    // What `#[portone::api]` generates for `find_payment` plus a cancel body.
+    group.bench_function("generated", |b| {
+        b.iter(|| {
+            let find = Request::builder(
+                Method::GET,
+                "/payments/find/<merchant_uid>/<payment_status?>",
+            )
+            .path("/payments/find")
+            .segment(black_box(merchant_uid))
+            .optional_segment(&Some(PaymentStatus::Paid))
+            .query("sorting", &Some(Sorting::PaidDesc))
+            .build()
+            .expect("find");
+            let cancel = Request::builder(Method::POST, "/payments/cancel")
+                .path("/payments/cancel")
+                .json(black_box(&cancel))
+                .build()
+                .expect("cancel");
+            black_box((find.path_and_query(), cancel))
+        });
+    });
+    group.bench_function("format_and_to_vec", |b| {
+        b.iter(|| {
+            let find = format!(
+                "/payments/find/{}/paid?sorting=-paid",
+                percent_encoding::utf8_percent_encode(
+                    black_box(merchant_uid),
+                    percent_encoding::NON_ALPHANUMERIC
+                )
+            );
+            let cancel = serde_json::to_vec(black_box(&cancel)).expect("cancel");
+            black_box((find, cancel))
+        });
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(5)).sample_size(50);
+    targets = per_call, request_building
+}
+criterion_main!(benches);
