@@ -31,6 +31,16 @@ TOML
   cp "$root/Cargo.lock" "$work/$1/Cargo.lock"
 }
 
+# A caller of every method on the real client, so the futures are compiled too, as in an
+# application (a library of generic methods alone would only be type-checked).
+calls() {
+  echo 'pub async fn call_all(client: &portone::Client) {'
+  for i in $(seq 1 $n); do
+    echo "    let _ = client.thing_$i(\"id\", None).await;"
+  done
+  echo '}'
+}
+
 gen_macro() { # variant
   {
     echo '#[portone::api]'
@@ -41,6 +51,7 @@ gen_macro() { # variant
       echo "    async fn thing_$i(&self, id: &str, #[query] page: Option<u32>) -> portone::Result<serde_json::Value>;"
     done
     echo '}'
+    calls
   } > "$work/with_macro/src/lib.rs"
 }
 
@@ -63,6 +74,7 @@ gen_manual() { # variant
       echo "    }"
     done
     echo '}'
+    calls
   } > "$work/by_hand/src/lib.rs"
 }
 
