@@ -1,1 +1,200 @@
-//! Procedural macros of `portone`. Use them through the `portone` crate.
+//! Procedural macros of [`portone`](https://docs.rs/portone). Use them through that crate:
+//! `#[portone::api]`.
+//!
+//! The macro runs in stages, one file each: `attr` reads the attributes, `path` the route
+//! templates, `ast` builds the model and checks each method's shape, `valid` checks how the
+//! parts fit together, then `expand` writes the code, or `fallback` writes a trait that still
+//! compiles next to the errors. Every path the generated code names is in `paths`.
+
+mod ast;
+mod attr;
+mod ctxt;
+mod expand;
+mod fallback;
+mod path;
+mod paths;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Declares PortOne endpoints as the methods of a trait; the compiler checks each route.
+///
+/// Write a trait of `async fn`s, each with a verb and a path; the macro implements it for
+/// every type that sends requests (the runtime's `Execute` trait): `portone::Client`, its
+/// tier views (`client.with_tier("A1B")?`) and your own test doubles. This is how to reach a
+/// route the crate does not cover, such as one PortOne stopped documenting:
+///
+/// ```no_run
+/// use serde::Deserialize;
+///
+/// /// The answer of `GET /vbanks/holder`.
+/// #[derive(Debug, Deserialize)]
+/// pub struct Holder {
+///     /// The account holder's name.
+///     pub bank_holder: String,
+/// }
+///
+/// /// Routes missing from PortOne's current documentation.
+/// #[portone::api]
+/// pub trait Legacy {
+///     /// The holder of a bank account.
+///     #[get("/vbanks/holder", timeout_ms = 5000)]
+///     async fn holder(
+///         &self,
+///         #[query] bank_code: &str,
+///         #[query] bank_num: &str,
+///     ) -> portone::Result<Holder>;
+/// }
+///
+/// # async fn run() -> portone::Result<()> {
+/// let client = portone::Client::from_env()?;
+/// let holder = client.holder("004", "1234567890").await?;
+/// println!("{}", holder.bank_holder);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Methods
+///
+/// Each method is `async fn name(&self, arguments..) -> portone::Result<T>;` with no body,
+/// where `T` is what the envelope's `response` decodes into (`()` when it is `null`). It
+/// carries exactly one verb attribute: `#[get("/path")]`, `#[post(..)]`, `#[put(..)]`,
+/// `#[patch(..)]` or `#[delete(..)]`. Doc comments, `#[cfg]` and other attributes on the trait
+/// and its methods are kept; a method removed by `#[cfg]` is also absent from [`ENDPOINTS`].
+///
+/// In the trait the macro emits, the method returns
+/// `impl Future<Output = portone::Result<T>> + Send + 'static + use<Self>`: the request is
+/// encoded when the method is called, so the future borrows neither the client nor the
+/// arguments and can be given to `tokio::spawn` or returned from an axum handler, also from
+/// code generic over the trait. A mistake in a value (an
+/// empty path segment, an invalid header value) makes the future resolve to
+/// `Error::InvalidRequest` without sending anything.
+///
+/// # The path
+///
+/// The path is a string starting with `/`. A segment `<name>` is filled by the argument of
+/// that name; `<name?>`, only as the last segment, by an `Option` argument and left out when
+/// it is `None`. A placeholder fills a whole segment. Values are percent-encoded into exactly
+/// one segment each (a `/` in a `merchant_uid` stays inside its segment); `""`, `"."` and
+/// `".."` are refused, since a server would read them as another route. Literal text may use
+/// letters, digits and `-._~!$&'()*+,;=:@`, so it is sent exactly as written.
+///
+/// # Arguments
+///
+/// | Argument | Sent as |
+/// |---|---|
+/// | `imp_uid: &str` (no attribute) | the path segment `<imp_uid>`; any type that serializes as one scalar: strings, numbers, `bool`, unit enum variants |
+/// | `status: Option<Status>` | the optional last segment `<status?>` |
+/// | `#[query] page: u32` | `?page=1`; the key is the argument's name |
+/// | `#[query("imp_uid[]")] ids: &[String]` | `?imp_uid[]=a&imp_uid[]=b`: a sequence repeats the key |
+/// | `#[query] sorting: Option<&str>` | nothing when `None` |
+/// | `#[query] filter: &Filter` | a `Serialize` struct: one pair per field, under the fields' serde names |
+/// | `#[header("X-Request-Id")] id: Option<&str>` | a header; nothing when `None` |
+/// | `#[body] request: &CancelPayment` | the JSON body (not on `get` or `delete`); one per method |
+///
+/// Arguments are plain names (`imp_uid: &str`); a keyword works as a raw identifier
+/// (`r#type: &str` fills `<type>`). Query pairs keep the order of the arguments.
+///
+/// # Verb options
+///
+/// After the path, separated by commas:
+///
+/// - `timeout_ms = 5000`: this call's timeout in milliseconds, in place of the client's.
+/// - `idempotent`: the call may be sent again when it may have reached the server, as the
+///   client does for `get`, `put` and `delete` (so it is refused on those). For a POST that
+///   only reads; never for one that moves money.
+///
+/// No other option exists: what the client does per call (tier, token header, retries) is
+/// set on the `Client`.
+///
+/// # Endpoints as data
+///
+/// The trait gets an associated constant `ENDPOINTS: &'static [portone::Endpoint]`, one
+/// entry per method in declaration order, with the method name, the HTTP method, the template
+/// as written, and each argument's name, wire name and location. Read it as
+/// `<portone::Client as Legacy>::ENDPOINTS`, for instance to test that every route your code
+/// declares exists in a spec.
+///
+/// # Equivalent code without the macro
+///
+/// For this declaration:
+///
+/// ```
+/// # #[derive(serde::Deserialize)] pub struct Customer;
+/// #[portone::api]
+/// pub trait Billing {
+///     /// A billing-key customer.
+///     #[get("/subscribe/customers/<customer_uid>")]
+///     async fn customer(&self, customer_uid: &str) -> portone::Result<Customer>;
+/// }
+/// ```
+///
+/// the macro writes this (with absolute paths into `portone`'s hidden runtime module):
+///
+/// ```
+/// # #[derive(serde::Deserialize)] pub struct Customer;
+/// use std::future::Future;
+///
+/// use portone::{Endpoint, Execute, Location, Method, Param, Request};
+///
+/// pub trait Billing: Execute {
+///     /// The endpoints this trait declares.
+///     const ENDPOINTS: &'static [Endpoint] = &[Endpoint {
+///         name: "customer",
+///         method: "GET",
+///         template: "/subscribe/customers/<customer_uid>",
+///         params: &[Param {
+///             name: "customer_uid",
+///             key: "customer_uid",
+///             location: Location::Path,
+///         }],
+///         timeout_ms: None,
+///         idempotent: true,
+///     }];
+///
+///     /// A billing-key customer.
+///     fn customer(
+///         &self,
+///         customer_uid: &str,
+///     ) -> impl Future<Output = portone::Result<Customer>> + Send + 'static + use<Self>;
+/// }
+///
+/// impl<C: Execute + ?Sized> Billing for C {
+///     fn customer(
+///         &self,
+///         customer_uid: &str,
+///     ) -> impl Future<Output = portone::Result<Customer>> + Send + 'static + use<C> {
+///         // Everything is encoded now; the future owns the finished request.
+///         let request = Request::builder(Method::GET, "/subscribe/customers/<customer_uid>")
+///             .path("/subscribe/customers")
+///             .segment(&customer_uid)
+///             .build();
+///         let sent = request.map(|request| self.call(request));
+///         async move { sent?.await }
+///     }
+/// }
+/// ```
+///
+/// # Renamed dependency
+///
+/// The generated code names `::portone`. When the dependency has another name
+/// (`pay = { package = "portone", .. }`), say so: `#[pay::api(crate = "pay")]`, or any path
+/// to the crate, such as `crate = "::my_sdk::portone"` for a re-export.
+///
+/// # Compile errors
+///
+/// Mistakes are reported together, each on the tokens at fault: a placeholder with no
+/// argument or an argument used nowhere, two placeholders with one name, a method without a
+/// verb or with two, an unknown option, a malformed path (no leading `/`, an unclosed `<`, an
+/// empty `<>`, a placeholder that is not an identifier, `?` or `#` outside `<name?>`, a `.` or
+/// `..` segment, text that needs percent-encoding), an optional placeholder that is not last
+/// or whose argument is not an `Option`, two `#[body]` or one on `get`/`delete`, an empty query
+/// or header name, a method that is not `async`, lacks `&self`, has a body, type parameters or
+/// `impl Trait` arguments, and an argument that is not a plain name. The trait is still emitted next to the errors,
+/// so code using it reports nothing more.
+///
+/// [`ENDPOINTS`]: #endpoints-as-data
+#[proc_macro_attribute]
+pub fn api(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand::api(args.into(), input.into()).into()
+}

@@ -1,0 +1,304 @@
+//! Methods declared with `#[portone::api]` on a user's own `Execute` type (a test double that
+//! records each `Request` instead of sending it), the `ENDPOINTS` data, and `crate = "..."`
+//! with a renamed dependency.
+
+use std::future::{Future, ready};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use portone::{Endpoint, Execute, Location, Param, RawResponse, Request, StatusCode};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Payment {
+    imp_uid: String,
+}
+
+#[portone::api]
+trait Api {
+    /// Doc comments are kept.
+    #[get("/payments/find/<merchant_uid>/<status?>", timeout_ms = 1500)]
+    async fn find(
+        &self,
+        merchant_uid: &str,
+        status: Option<&str>,
+        #[query("imp_uid[]")] imp_uids: &[&str],
+    ) -> portone::Result<Payment>;
+
+    #[post("/payments/cancel")]
+    async fn cancel(
+        &self,
+        #[body] body: &Value,
+        #[header("X-Request-Id")] request_id: &str,
+    ) -> portone::Result<Payment>;
+
+    #[post("/payments/prepare/check", idempotent)]
+    async fn check(&self, #[query] merchant_uid: &str) -> portone::Result<()>;
+
+    #[put("/a/<type>")]
+    async fn put(&self, r#type: u8) -> portone::Result<()>;
+
+    #[patch("/a")]
+    async fn patch(&self) -> portone::Result<()>;
+
+    #[delete("/a")]
+    async fn delete(&self) -> portone::Result<()>;
+
+    #[cfg(any())]
+    #[get("/never")]
+    async fn never(&self) -> portone::Result<()>;
+}
+
+/// Records what it is asked to send and answers with a fixed body.
+#[derive(Debug, Clone)]
+struct Recorder {
+    sent: Arc<Mutex<Vec<Request>>>,
+    answer: &'static str,
+}
+
+impl Recorder {
+    fn answering(answer: &'static str) -> Self {
+        Self {
+            sent: Arc::default(),
+            answer,
+        }
+    }
+
+    fn sent(&self) -> Vec<Request> {
+        self.sent.lock().expect("not poisoned").clone()
+    }
+}
+
+impl Execute for Recorder {
+    fn execute(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = portone::Result<RawResponse>> + Send + 'static + use<> {
+        self.sent.lock().expect("not poisoned").push(request);
+        ready(Ok(RawResponse {
+            status: StatusCode::OK,
+            body: self.answer.into(),
+        }))
+    }
+}
+
+const PAYMENT: &str = r#"{"code":0,"message":null,"response":{"imp_uid":"imp_1"}}"#;
+const NULL: &str = r#"{"code":0,"message":null,"response":null}"#;
+
+#[tokio::test]
+async fn test_double_receives_the_encoded_request() {
+    let recorder = Recorder::answering(PAYMENT);
+    let payment = recorder
+        .find("order/1", Some("paid"), &["a", "b"])
+        .await
+        .expect("decoded");
+    assert_eq!(payment.imp_uid, "imp_1");
+
+    let sent = recorder.sent();
+    assert_eq!(sent.len(), 1);
+    let request = &sent[0];
+    assert_eq!(request.method(), portone::Method::GET);
+    assert_eq!(request.route(), "/payments/find/<merchant_uid>/<status?>");
+    assert_eq!(request.path(), "/payments/find/order%2F1/paid");
+    let query: Vec<_> = request
+        .query()
+        .iter()
+        .map(|(key, value)| (key.as_ref(), value.as_str()))
+        .collect();
+    assert_eq!(query, [("imp_uid[]", "a"), ("imp_uid[]", "b")]);
+    assert_eq!(request.timeout(), Some(Duration::from_millis(1500)));
+    assert!(request.is_idempotent());
+    assert!(request.body().is_none());
+}
+
+#[tokio::test]
+async fn body_and_header_reach_the_request() {
+    let recorder = Recorder::answering(PAYMENT);
+    recorder
+        .cancel(&json!({"imp_uid": "imp_1", "amount": 100}), "req-9")
+        .await
+        .expect("decoded");
+
+    let request = &recorder.sent()[0];
+    assert_eq!(request.method(), portone::Method::POST);
+    assert_eq!(request.path(), "/payments/cancel");
+    let body: Value = serde_json::from_slice(request.body().expect("a body")).expect("JSON");
+    assert_eq!(body, json!({"imp_uid": "imp_1", "amount": 100}));
+    assert_eq!(
+        request.headers().get("x-request-id").map(|v| v.as_bytes()),
+        Some(&b"req-9"[..])
+    );
+    assert!(
+        !request.is_idempotent(),
+        "a POST is not retried unless marked"
+    );
+    assert_eq!(request.timeout(), None);
+}
+
+#[tokio::test]
+async fn verbs_and_options_set_the_request_flags() {
+    let recorder = Recorder::answering(NULL);
+    recorder.check("order-1").await.expect("check");
+    recorder.put(3).await.expect("put");
+    recorder.patch().await.expect("patch");
+    recorder.delete().await.expect("delete");
+
+    let flags: Vec<_> = recorder
+        .sent()
+        .iter()
+        .map(|r| {
+            (
+                r.method().as_str().to_owned(),
+                r.path().to_owned(),
+                r.is_idempotent(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("POST", "/payments/prepare/check", true),
+        ("PUT", "/a/3", true),
+        ("PATCH", "/a", false),
+        ("DELETE", "/a", true),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(m, p, i)| ((*m).to_owned(), (*p).to_owned(), *i))
+        .collect();
+    assert_eq!(flags, expected);
+}
+
+#[tokio::test]
+async fn a_value_that_cannot_be_encoded_never_reaches_the_executor() {
+    let recorder = Recorder::answering(PAYMENT);
+    let error = recorder
+        .find("", None, &[])
+        .await
+        .expect_err("empty segment");
+    assert!(
+        matches!(error, portone::Error::InvalidRequest(_)),
+        "{error:?}"
+    );
+    assert!(recorder.sent().is_empty());
+}
+
+#[tokio::test]
+async fn server_errors_come_back_as_errors() {
+    let recorder = Recorder::answering(
+        r#"{"code":-1,"message":"존재하지 않는 결제정보입니다.","response":null}"#,
+    );
+    let error = recorder.find("o", None, &[]).await.expect_err("api error");
+    assert_eq!(error.code(), Some(-1));
+    assert_eq!(error.message(), Some("존재하지 않는 결제정보입니다."));
+}
+
+#[test]
+fn endpoints_list_every_method_in_order() {
+    let endpoints = <Recorder as Api>::ENDPOINTS;
+    assert_eq!(<portone::Client as Api>::ENDPOINTS, endpoints);
+    assert_eq!(
+        endpoints[0],
+        Endpoint {
+            name: "find",
+            method: "GET",
+            template: "/payments/find/<merchant_uid>/<status?>",
+            params: &[
+                Param {
+                    name: "merchant_uid",
+                    key: "merchant_uid",
+                    location: Location::Path,
+                },
+                Param {
+                    name: "status",
+                    key: "status",
+                    location: Location::OptionalPath,
+                },
+                Param {
+                    name: "imp_uids",
+                    key: "imp_uid[]",
+                    location: Location::Query,
+                },
+            ],
+            timeout_ms: Some(1500),
+            idempotent: true,
+        }
+    );
+    assert_eq!(
+        endpoints[1].params,
+        [
+            Param {
+                name: "body",
+                key: "",
+                location: Location::Body,
+            },
+            Param {
+                name: "request_id",
+                key: "X-Request-Id",
+                location: Location::Header,
+            },
+        ]
+    );
+    let summary: Vec<_> = endpoints
+        .iter()
+        .map(|e| (e.name, e.method, e.idempotent, e.timeout_ms))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("find", "GET", true, Some(1500)),
+            ("cancel", "POST", false, None),
+            ("check", "POST", true, None),
+            ("put", "PUT", true, None),
+            ("patch", "PATCH", false, None),
+            ("delete", "DELETE", true, None),
+        ]
+    );
+    assert_eq!(endpoints[3].params[0].name, "type");
+    assert_eq!(endpoints[3].params[0].key, "type");
+}
+
+/// Stands in for `portone` under another path, as a re-export or a renamed dependency
+/// would (Cargo refuses one package under two names in a crate, so the test uses a path).
+/// Its `call` counts uses, which shows the generated code went through this path.
+mod shim {
+    pub(crate) mod __private {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+
+        pub(crate) use portone::__private::*;
+
+        pub(crate) static CALLS: AtomicUsize = AtomicUsize::new(0);
+
+        pub(crate) fn call<E, T>(
+            executor: &E,
+            request: Result<Request>,
+        ) -> impl Future<Output = Result<T>> + Send + 'static + use<E, T>
+        where
+            E: Execute + ?Sized,
+            T: serde::de::DeserializeOwned + Send + 'static,
+        {
+            CALLS.fetch_add(1, Ordering::SeqCst);
+            portone::__private::call(executor, request)
+        }
+    }
+}
+
+#[portone::api(crate = "crate::shim")]
+trait Renamed {
+    #[get("/renamed/<id>")]
+    async fn renamed(&self, id: u32) -> portone::Result<Value>;
+}
+
+#[tokio::test]
+async fn crate_argument_replaces_the_portone_path() {
+    use std::sync::atomic::Ordering;
+
+    let recorder = Recorder::answering(NULL);
+    let value = recorder.renamed(42).await.expect("decoded");
+    assert_eq!(value, Value::Null);
+    assert_eq!(shim::__private::CALLS.load(Ordering::SeqCst), 1);
+    assert_eq!(recorder.sent()[0].path(), "/renamed/42");
+    assert_eq!(
+        <Recorder as Renamed>::ENDPOINTS[0].template,
+        "/renamed/<id>"
+    );
+}

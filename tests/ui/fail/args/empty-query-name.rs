@@ -1,0 +1,7 @@
+#[portone::api]
+pub trait Api {
+    #[get("/payments")]
+    async fn payments(&self, #[query("")] imp_uids: &[String]) -> portone::Result<serde_json::Value>;
+}
+
+fn main() {}

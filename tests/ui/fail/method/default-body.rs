@@ -1,0 +1,9 @@
+#[portone::api]
+pub trait Api {
+    #[get("/payments")]
+    async fn payments(&self) -> portone::Result<serde_json::Value> {
+        todo!()
+    }
+}
+
+fn main() {}

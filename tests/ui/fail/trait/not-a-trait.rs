@@ -1,0 +1,4 @@
+#[portone::api]
+pub struct Api;
+
+fn main() {}

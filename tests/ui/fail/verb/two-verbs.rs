@@ -1,0 +1,8 @@
+#[portone::api]
+pub trait Api {
+    #[get("/payments")]
+    #[post("/payments")]
+    async fn payments(&self) -> portone::Result<serde_json::Value>;
+}
+
+fn main() {}

@@ -1,0 +1,166 @@
+//! Every argument kind and verb option, under `#![deny(warnings)]`.
+#![deny(warnings)]
+
+use std::future::Future;
+
+use portone::{Client, Endpoint, Location, Param};
+use serde::{Deserialize, Serialize};
+
+/// A payment, trimmed to what this test reads.
+#[derive(Debug, Deserialize)]
+pub struct Payment {
+    /// PortOne's id.
+    pub imp_uid: String,
+}
+
+/// A payment status, as a path segment.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Paid.
+    Paid,
+}
+
+/// Sorting, as a query struct whose fields become pairs.
+#[derive(Debug, Serialize)]
+pub struct Paging {
+    /// From 1.
+    pub page: u32,
+    /// Omitted when `None`.
+    pub limit: Option<u32>,
+}
+
+/// A cancellation body.
+#[derive(Debug, Serialize)]
+pub struct Cancel {
+    /// What to cancel.
+    pub imp_uid: String,
+}
+
+/// Endpoints of the test.
+#[portone::api]
+pub trait Billing {
+    /// A path parameter.
+    #[get("/payments/<imp_uid>")]
+    async fn payment(&self, imp_uid: &str) -> portone::Result<Payment>;
+
+    /// An optional last segment, a query struct and a renamed, repeated query key.
+    #[get("/payments/find/<merchant_uid>/<status?>")]
+    async fn find(
+        &self,
+        merchant_uid: &str,
+        status: Option<Status>,
+        #[query] paging: Option<&Paging>,
+        #[query("imp_uid[]")] imp_uids: &[String],
+    ) -> portone::Result<Payment>;
+
+    /// A body, marked idempotent.
+    #[post("/payments/cancel", idempotent)]
+    async fn cancel(&self, #[body] request: &Cancel) -> portone::Result<Payment>;
+
+    /// Scalar queries, an optional header and a timeout.
+    #[get("/vbanks/holder", timeout_ms = 5000)]
+    async fn holder(
+        &self,
+        #[query] bank_code: &str,
+        #[query] bank_num: &str,
+        #[header("X-Request-Id")] id: Option<&str>,
+    ) -> portone::Result<serde_json::Value>;
+
+    /// The other verbs, a keyword argument name and a named lifetime.
+    #[put("/things/<type>")]
+    async fn put<'a>(
+        &'a self,
+        r#type: u32,
+        #[body] body: &'a serde_json::Value,
+    ) -> portone::Result<()>;
+
+    /// `patch`.
+    #[patch("/things/<id>")]
+    async fn patch(&self, id: u64, #[body] body: serde_json::Value) -> portone::Result<()>;
+
+    /// `delete`, compiled only where `cfg` says.
+    #[cfg(not(any()))]
+    #[delete("/subscribe/customers/<customer_uid>")]
+    async fn delete_customer(&self, customer_uid: String) -> portone::Result<serde_json::Value>;
+
+    /// Never compiled: not in the trait, not in `ENDPOINTS`.
+    #[cfg(any())]
+    #[get("/gone")]
+    async fn gone(&self) -> portone::Result<()>;
+}
+
+/// The returned future owns everything: the arguments can be dropped before it runs.
+fn spawnable(client: &Client) -> impl Future<Output = portone::Result<Payment>> + Send + 'static {
+    let merchant_uid = String::from("order/1");
+    let ids = vec![String::from("a")];
+    let paging = Paging {
+        page: 1,
+        limit: None,
+    };
+    client.find(&merchant_uid, Some(Status::Paid), Some(&paging), &ids)
+}
+
+/// Any `Execute` type gets the methods; generic code can name the trait as a bound, and the
+/// future is `'static` even when `E` is not known to be.
+fn generic<E: Billing>(
+    executor: &E,
+) -> impl Future<Output = portone::Result<()>> + Send + 'static + use<E> {
+    executor.patch(1, serde_json::json!({}))
+}
+
+fn main() {
+    let _ = (spawnable, generic::<Client>);
+    let endpoints: &[Endpoint] = <Client as Billing>::ENDPOINTS;
+    let names: Vec<_> = endpoints.iter().map(|e| e.name).collect();
+    assert_eq!(
+        names,
+        [
+            "payment",
+            "find",
+            "cancel",
+            "holder",
+            "put",
+            "patch",
+            "delete_customer"
+        ]
+    );
+    assert_eq!(
+        endpoints[1],
+        Endpoint {
+            name: "find",
+            method: "GET",
+            template: "/payments/find/<merchant_uid>/<status?>",
+            params: &[
+                Param {
+                    name: "merchant_uid",
+                    key: "merchant_uid",
+                    location: Location::Path
+                },
+                Param {
+                    name: "status",
+                    key: "status",
+                    location: Location::OptionalPath
+                },
+                Param {
+                    name: "paging",
+                    key: "paging",
+                    location: Location::Query
+                },
+                Param {
+                    name: "imp_uids",
+                    key: "imp_uid[]",
+                    location: Location::Query
+                },
+            ],
+            timeout_ms: None,
+            idempotent: true,
+        }
+    );
+    assert!(endpoints[2].idempotent && endpoints[2].params[0].location == Location::Body);
+    assert_eq!(endpoints[3].timeout_ms, Some(5000));
+    assert_eq!(endpoints[3].params[2].key, "X-Request-Id");
+    assert_eq!(endpoints[4].params[0].name, "type");
+    assert!(!endpoints[5].idempotent);
+    assert!(endpoints[6].idempotent && endpoints[6].method == "DELETE");
+}
