@@ -7,7 +7,7 @@ use portone::model::{CancelPayment, PaymentStatus};
 use portone::prelude::*;
 use rust_decimal::Decimal;
 
-// A route PortOne hid from its docs in 2025, declared by the user.
+/// A route PortOne hid from its docs in 2025, declared by the user.
 #[portone::api]
 pub trait Legacy {
     /// The holder of a bank account.
