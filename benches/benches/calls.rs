@@ -25,8 +25,10 @@ fn per_call(c: &mut Criterion) {
     let generated = generated_client(addr);
     let handwritten = rt.block_on(Handwritten::connect(addr)).expect("token");
     // Warm both: a token in the cache, connections in the pools.
-    rt.block_on(generated.payment("imp_1", None)).expect("generated call");
-    rt.block_on(handwritten.payment("imp_1")).expect("hand-written call");
+    rt.block_on(generated.payment("imp_1", None))
+        .expect("generated call");
+    rt.block_on(handwritten.payment("imp_1"))
+        .expect("hand-written call");
 
     let mut group = c.benchmark_group("get_payment/sequential");
     group.throughput(Throughput::Elements(1));
@@ -69,10 +71,11 @@ fn per_call(c: &mut Criterion) {
 }
 
 fn request_building(c: &mut Criterion) {
-    let cancel = CancelPayment::partial_by_merchant_uid("order/2026-11/0001", Decimal::new(15000, 0))
-        .expect("partial cancel")
-        .checksum(Decimal::new(30000, 0))
-        .reason("customer asked");
+    let cancel =
+        CancelPayment::partial_by_merchant_uid("order/2026-11/0001", Decimal::new(15000, 0))
+            .expect("partial cancel")
+            .checksum(Decimal::new(30000, 0))
+            .reason("customer asked");
     let merchant_uid = "order/2026-11/0001";
 
     let mut group = c.benchmark_group("request_building");
@@ -94,7 +97,8 @@ fn request_building(c: &mut Criterion) {
                 .json(black_box(&cancel))
                 .build()
                 .expect("cancel");
-            black_box((find.path_and_query(), cancel))
+            black_box(find.path_and_query());
+            black_box(cancel)
         });
     });
     group.bench_function("format_and_to_vec", |b| {

@@ -4,6 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use reqwest::header::{self, HeaderName, HeaderValue};
 use reqwest::{StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -174,8 +175,10 @@ impl Inner {
             duration_ms = field::Empty,
         );
         let started = Instant::now();
+        let mut request = request;
+        let body = request.take_body();
         let result = self
-            .send(tier.as_ref(), &request, &span)
+            .send(tier.as_ref(), &request, body, &span)
             .instrument(span.clone())
             .await
             .and_then(|raw| {
@@ -206,6 +209,7 @@ impl Inner {
         &self,
         tier: Option<&Tier>,
         request: &Request,
+        body: Option<Bytes>,
         span: &tracing::Span,
     ) -> Result<RawResponse> {
         let url = Url::parse(&request.url_after(&self.base))
@@ -216,10 +220,12 @@ impl Inner {
         for refreshed in [false, true] {
             let raw = self
                 .transmit(&url, request.is_idempotent(), span, &mut attempts, || {
-                    let mut builder = self
-                        .http
-                        .request(request.method().clone(), url.clone())
-                        .headers(request.headers().clone())
+                    let mut builder = self.http.request(request.method().clone(), url.clone());
+                    if !request.headers().is_empty() {
+                        // First, so that the client's own headers are added after them.
+                        builder = builder.headers(request.headers().clone());
+                    }
+                    builder = builder
                         .header(header::ACCEPT, JSON)
                         .header(header::USER_AGENT, self.user_agent.clone())
                         .header(self.token_header.name(), token.header_value().clone())
@@ -227,8 +233,11 @@ impl Inner {
                     if let Some(tier) = tier {
                         builder = builder.header(TIER, tier.header_value().clone());
                     }
-                    if let Some(body) = request.body_bytes() {
-                        builder = builder.header(header::CONTENT_TYPE, JSON_UTF8).body(body);
+
+                    if let Some(body) = &body {
+                        builder = builder
+                            .header(header::CONTENT_TYPE, JSON_UTF8)
+                            .body(body.clone());
                     }
                     builder
                 })
@@ -312,7 +321,7 @@ impl Inner {
             imp_secret: self.api_secret.expose_secret(),
         })
         .map_err(|e| Error::InvalidRequest(RequestError::Body(e)))?;
-        let body = bytes::Bytes::from(body);
+        let body = Bytes::from(body);
         let span = tracing::info_span!(
             "portone.get_token",
             status = field::Empty,
@@ -362,9 +371,15 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent_suffix: Option<String>,
-    http: Option<reqwest::Client>,
+    http: Option<HttpClient>,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+}
+
+/// How the user handed in the HTTP client, if they did.
+enum HttpClient {
+    Ready(reqwest::Client),
+    Builder(Box<reqwest::ClientBuilder>),
 }
 
 impl Default for ClientBuilder {
@@ -475,12 +490,22 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings). Build it with
-    /// `redirect(reqwest::redirect::Policy::none())`: a client that follows redirects can
-    /// carry the token to another server before this crate sees the answer (which it then
-    /// refuses).
+    /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings), shared with
+    /// the rest of the application.
+    ///
+    /// It must be built with `redirect(reqwest::redirect::Policy::none())`: a client that
+    /// follows redirects carries `X-ImpTokenHeader` (and, on a 307, the body) to whatever
+    /// server a redirect names before this crate sees the answer, which it then refuses.
+    /// [`http_client_builder`](Self::http_client_builder) makes that impossible.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.http = Some(HttpClient::Ready(client));
+        self
+    }
+
+    /// Builds the `reqwest::Client` from `builder` (your proxy, TLS, pool settings), with
+    /// redirects off and no `Referer`, whatever the builder said.
+    pub fn http_client_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(HttpClient::Builder(Box::new(builder)));
         self
     }
 
@@ -526,7 +551,12 @@ impl ClientBuilder {
             None => HeaderValue::from_static(USER_AGENT),
         };
         let http = match self.http {
-            Some(http) => http,
+            Some(HttpClient::Ready(http)) => http,
+            Some(HttpClient::Builder(builder)) => (*builder)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
+                .build()
+                .map_err(ConfigError::Http)?,
             None => reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .referer(false)

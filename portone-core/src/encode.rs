@@ -62,14 +62,19 @@ fn dot_or_empty(text: &str) -> Option<&'static str> {
     }
 }
 
-/// Appends the query pairs of `value` under `name` (see the module docs).
+/// Appends the query pairs of `value` under `name` (see the module docs) to `out`, encoded;
+/// the query of `out` starts at `start` (the first pair writes the `?`).
 pub(crate) fn query<T: Serialize + ?Sized>(
     name: &'static str,
-    pairs: &mut Vec<(Cow<'static, str>, String)>,
+    out: &mut String,
+    start: usize,
     value: &T,
 ) -> Result<(), RequestError> {
     let mut sink = |key: &Key, text: &str| {
-        pairs.push((key.clone(), text.to_owned()));
+        out.push(if out.len() == start { '?' } else { '&' });
+        out.extend(utf8_percent_encode(key, QUERY_KEY));
+        out.push('=');
+        out.extend(utf8_percent_encode(text, QUERY_VALUE));
         Ok(())
     };
     value.serialize(Encoder {
@@ -92,18 +97,6 @@ pub(crate) fn scalar<T: Serialize + ?Sized>(
     };
     value.serialize(Encoder::scalar(&Cow::Borrowed(name), &mut sink))?;
     Ok(text)
-}
-
-/// Writes `pairs` as an encoded query string (without the `?`).
-pub(crate) fn write_query(out: &mut String, pairs: &[(Cow<'static, str>, String)]) {
-    for (i, (key, value)) in pairs.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.extend(utf8_percent_encode(key, QUERY_KEY));
-        out.push('=');
-        out.extend(utf8_percent_encode(value, QUERY_VALUE));
-    }
 }
 
 type Key = Cow<'static, str>;
@@ -176,11 +169,40 @@ impl From<EncodeError> for RequestError {
     }
 }
 
+/// Numbers are formatted on the stack; only a float too long for it (`1e300`) allocates.
+struct StackText {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+fn with_text<R>(value: impl Display, f: impl FnOnce(&str) -> R) -> R {
+    let mut stack = StackText {
+        buf: [0; 48],
+        len: 0,
+    };
+    if fmt::Write::write_fmt(&mut stack, format_args!("{value}")).is_ok()
+        && let Ok(text) = std::str::from_utf8(&stack.buf[..stack.len])
+    {
+        return f(text);
+    }
+    f(&value.to_string())
+}
+
 macro_rules! display_scalars {
     ($($method:ident: $ty:ty),* $(,)?) => {
         $(
             fn $method(self, v: $ty) -> Result<(), EncodeError> {
-                Ok(self.emit(&v.to_string())?)
+                Ok(with_text(v, |text| self.emit(text))?)
             }
         )*
     };
@@ -435,9 +457,21 @@ mod tests {
     use super::*;
 
     fn pairs<T: Serialize + ?Sized>(name: &'static str, v: &T) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        query(name, &mut out, v).unwrap_or_else(|e| panic!("{e}"));
-        out.into_iter().map(|(k, v)| (k.into_owned(), v)).collect()
+        let mut out = String::new();
+        query(name, &mut out, 0, v).unwrap_or_else(|e| panic!("{e}"));
+        let out = out.trim_start_matches('?');
+        let decode = |t: &str| {
+            percent_encoding::percent_decode_str(t)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        out.split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(k), decode(v))
+            })
+            .collect()
     }
 
     fn p(k: &str, v: &str) -> (String, String) {
@@ -500,9 +534,9 @@ mod tests {
 
     #[test]
     fn nesting_is_refused() {
-        let mut out = Vec::new();
-        assert!(query("x", &mut out, &[["a"]]).is_err());
-        assert!(query("x", &mut out, &[BTreeMap::from([("k", "v")])]).is_err());
+        let mut out = String::new();
+        assert!(query("x", &mut out, 0, &[["a"]]).is_err());
+        assert!(query("x", &mut out, 0, &[BTreeMap::from([("k", "v")])]).is_err());
         assert!(scalar("h", &["a"]).is_err());
     }
 
@@ -538,13 +572,11 @@ mod tests {
     #[test]
     fn query_string_keeps_brackets_and_encodes_values() {
         let mut out = String::new();
-        write_query(
-            &mut out,
-            &[
-                (Cow::Borrowed("imp_uid[]"), "a&b".to_owned()),
-                (Cow::Borrowed("q"), "가 +".to_owned()),
-            ],
-        );
-        assert_eq!(out, "imp_uid[]=a%26b&q=%EA%B0%80%20%2B");
+        let result = query("imp_uid[]", &mut out, 0, &["a&b"])
+            .and_then(|()| query("none", &mut out, 0, &None::<u8>))
+            .and_then(|()| query("q", &mut out, 0, "가 +"))
+            .and_then(|()| query("n", &mut out, 0, &-12.5f64));
+        assert!(result.is_ok());
+        assert_eq!(out, "?imp_uid[]=a%26b&q=%EA%B0%80%20%2B&n=-12.5");
     }
 }

@@ -195,6 +195,9 @@ pub enum RequestError {
     /// A header name or value cannot be sent.
     #[error("header `{0}` has an invalid name or value")]
     InvalidHeader(String),
+    /// A header the client sets itself (token, tier, content type) was given as an argument.
+    #[error("header `{0}` is set by the client and cannot be given per call")]
+    ReservedHeader(String),
     /// The body could not be serialized to JSON.
     #[error("the body could not be serialized")]
     Body(#[source] serde_json::Error),

@@ -7,6 +7,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
+use percent_encoding::percent_decode_str;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -28,16 +29,21 @@ use crate::error::{Error, RequestError, Result};
 ///     .query("sorting", "-paid")
 ///     .build()?;
 /// assert_eq!(request.path(), "/payments/find/order%2F1");
+/// assert_eq!(request.path_and_query(), "/payments/find/order%2F1?sorting=-paid");
 /// # Ok::<(), portone_core::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Request {
     method: Method,
     route: &'static str,
-    path: String,
-    query: Vec<(Cow<'static, str>, String)>,
-    headers: HeaderMap,
-    body: Option<Bytes>,
+    /// The path, then `?` and the encoded query if there is one. A literal path stays
+    /// borrowed: most routes need no allocation for it.
+    target: Cow<'static, str>,
+    path_len: usize,
+    /// Rare (only `#[header]` arguments), so boxed: a smaller `Request` is cheaper to move
+    /// through the builder chain.
+    headers: Option<Box<HeaderMap>>,
+    body: Option<Vec<u8>>,
     timeout: Option<Duration>,
     idempotent: bool,
 }
@@ -45,6 +51,7 @@ pub struct Request {
 impl Request {
     /// Starts a request. `route` is the template it came from (`/payments/<imp_uid>`),
     /// used in traces and logs in place of the concrete path.
+    #[inline(always)]
     pub fn builder(method: Method, route: &'static str) -> RequestBuilder {
         let idempotent = matches!(
             method,
@@ -54,13 +61,14 @@ impl Request {
             request: Request {
                 method,
                 route,
-                path: String::with_capacity(route.len() + 16),
-                query: Vec::new(),
-                headers: HeaderMap::new(),
+                target: Cow::Borrowed(""),
+                path_len: 0,
+                headers: None,
                 body: None,
                 timeout: None,
                 idempotent,
             },
+            query_start: None,
             error: None,
         }
     }
@@ -80,19 +88,36 @@ impl Request {
     /// The percent-encoded path, such as `/payments/a%2Fb`.
     #[must_use]
     pub fn path(&self) -> &str {
-        &self.path
+        &self.target[..self.path_len]
     }
 
-    /// The query pairs in order, not yet percent-encoded.
+    /// The encoded path and query as they go on the wire: `/payments?imp_uid[]=a&page=2`.
     #[must_use]
-    pub fn query(&self) -> &[(Cow<'static, str>, String)] {
-        &self.query
+    pub fn path_and_query(&self) -> &str {
+        &self.target
+    }
+
+    /// The query pairs in order, decoded again (for inspection, such as in a test double).
+    #[must_use]
+    pub fn query(&self) -> Vec<(String, String)> {
+        let Some(query) = self.target.get(self.path_len + 1..) else {
+            return Vec::new();
+        };
+        let decode = |text: &str| percent_decode_str(text).decode_utf8_lossy().into_owned();
+        query
+            .split('&')
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (decode(key), decode(value))
+            })
+            .collect()
     }
 
     /// The headers this request adds to the client's own (token, `Tier`, content type).
     #[must_use]
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        static NONE: std::sync::LazyLock<HeaderMap> = std::sync::LazyLock::new(HeaderMap::new);
+        self.headers.as_deref().unwrap_or(&NONE)
     }
 
     /// The JSON body, if any.
@@ -114,26 +139,17 @@ impl Request {
         self.idempotent
     }
 
-    /// The encoded path and query as they go on the wire: `/payments?imp_uid[]=a&page=2`.
-    #[must_use]
-    pub fn path_and_query(&self) -> String {
-        self.url_after("")
-    }
-
     /// Writes `path?query` after `base`.
     pub(crate) fn url_after(&self, base: &str) -> String {
-        let mut url = String::with_capacity(base.len() + self.path.len() + 16 * self.query.len());
+        let mut url = String::with_capacity(base.len() + self.target.len());
         url.push_str(base);
-        url.push_str(&self.path);
-        if !self.query.is_empty() {
-            url.push('?');
-            encode::write_query(&mut url, &self.query);
-        }
+        url.push_str(&self.target);
         url
     }
 
-    pub(crate) fn body_bytes(&self) -> Option<Bytes> {
-        self.body.clone()
+    /// Takes the body out, as the cheaply clonable bytes every attempt sends.
+    pub(crate) fn take_body(&mut self) -> Option<Bytes> {
+        self.body.take().map(Bytes::from)
     }
 }
 
@@ -143,10 +159,9 @@ impl fmt::Debug for Request {
         f.debug_struct("Request")
             .field("method", &self.method)
             .field("route", &self.route)
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
-            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("target", &self.target)
+            .field("headers", &self.headers().keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("timeout", &self.timeout)
             .field("idempotent", &self.idempotent)
             .finish()
@@ -159,37 +174,75 @@ impl fmt::Debug for Request {
 #[must_use]
 pub struct RequestBuilder {
     request: Request,
-    error: Option<RequestError>,
+    /// Where the query starts in the target, once a query argument was given. Generated
+    /// code gives the path first, so the query is written straight after it.
+    query_start: Option<usize>,
+    error: Option<Box<RequestError>>,
 }
 
 impl RequestBuilder {
+    /// The path as an owned string, sized once for the whole route.
+    #[inline(always)]
+    fn path_mut(&mut self) -> &mut String {
+        if let Cow::Borrowed(literal) = self.request.target {
+            let mut owned = String::with_capacity(self.request.route.len() + 32);
+            owned.push_str(literal);
+            self.request.target = Cow::Owned(owned);
+        }
+        self.request.target.to_mut()
+    }
+
+    /// Runs `write` on the path: at the end of the target, or, if a query was written
+    /// already (a hand-written builder may do that), before it.
+    fn write_path<R>(&mut self, write: impl FnOnce(&mut String) -> R) -> R {
+        let start = self.query_start;
+        let target = self.path_mut();
+        let Some(start) = start else {
+            return write(target);
+        };
+        let query = target.split_off(start);
+        let result = write(target);
+        let new_start = target.len();
+        target.push_str(&query);
+        self.query_start = Some(new_start);
+        result
+    }
+
     /// Appends a literal chunk of the path, such as `/payments/find`. It is trusted as is:
     /// it comes from a template, never from a value (use [`segment`](Self::segment) for those).
+    #[inline(always)]
     pub fn path(mut self, literal: &'static str) -> Self {
-        self.request.path.push_str(literal);
+        if self.request.target.is_empty() {
+            self.request.target = Cow::Borrowed(literal);
+        } else {
+            self.write_path(|path| path.push_str(literal));
+        }
         self
     }
 
     /// Appends `/` and `value` as exactly one percent-encoded segment. The value must
     /// serialize as a scalar; `""`, `"."`, `".."` and `None` are errors.
+    #[inline(always)]
     pub fn segment<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
         if self.error.is_none() {
             let route = self.request.route;
-            match encode::segment(route, &mut self.request.path, value) {
+            match self.write_path(|path| encode::segment(route, path, value)) {
                 Ok(true) => {}
-                Ok(false) => self.error = Some(RequestError::MissingSegment { route }),
-                Err(e) => self.error = Some(e),
+                Ok(false) => self.error = Some(Box::new(RequestError::MissingSegment { route })),
+                Err(e) => self.error = Some(Box::new(e)),
             }
         }
         self
     }
 
     /// Like [`segment`](Self::segment), but `None` appends nothing (an optional last segment).
+    #[inline(always)]
     pub fn optional_segment<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        if self.error.is_none()
-            && let Err(e) = encode::segment(self.request.route, &mut self.request.path, value)
-        {
-            self.error = Some(e);
+        if self.error.is_none() {
+            let route = self.request.route;
+            if let Err(e) = self.write_path(|path| encode::segment(route, path, value)) {
+                self.error = Some(Box::new(e));
+            }
         }
         self
     }
@@ -197,16 +250,24 @@ impl RequestBuilder {
     /// Adds query pairs: a scalar is `name=value`, `None` nothing, a sequence one pair per
     /// element under `name` (`imp_uid[]=a&imp_uid[]=b`), and a struct or map one pair per
     /// field under the field's own name (then `name` is not used). Order is kept.
+    #[inline(always)]
     pub fn query<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
-        if self.error.is_none()
-            && let Err(e) = encode::query(name, &mut self.request.query, value)
-        {
-            self.error = Some(e);
+        if self.error.is_none() {
+            let start = match self.query_start {
+                Some(start) => start,
+                None => *self.query_start.insert(self.request.target.len()),
+            };
+            if let Err(e) = encode::query(name, self.path_mut(), start, value) {
+                self.error = Some(Box::new(e));
+            }
         }
         self
     }
 
-    /// Adds a header from a scalar value; `None` adds nothing.
+    /// Adds a header from a scalar value; `None` adds nothing. `Authorization`,
+    /// `X-ImpTokenHeader`, `Tier` and `Content-Type` are the client's and refused here: use
+    /// [`TokenHeader`](crate::TokenHeader) and [`Client::with_tier`](crate::Client::with_tier).
+    #[inline(always)]
     pub fn header<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T) -> Self {
         if self.error.is_some() {
             return self;
@@ -215,29 +276,41 @@ impl RequestBuilder {
             let Some(text) = text else { return Ok(()) };
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| RequestError::InvalidHeader(name.escape_debug().to_string()))?;
+            // The client owns these: a second token or tier would be ambiguous.
+            if matches!(
+                name.as_str(),
+                "authorization" | "x-imptokenheader" | "tier" | "content-type"
+            ) {
+                return Err(RequestError::ReservedHeader(name.to_string()));
+            }
             let value = HeaderValue::try_from(text)
                 .map_err(|_| RequestError::InvalidHeader(name.to_string()))?;
-            self.request.headers.append(name, value);
+            self.request
+                .headers
+                .get_or_insert_with(Box::default)
+                .append(name, value);
             Ok(())
         });
         if let Err(e) = result {
-            self.error = Some(e);
+            self.error = Some(Box::new(e));
         }
         self
     }
 
     /// Sets the JSON body.
+    #[inline(always)]
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         if self.error.is_none() {
             match serde_json::to_vec(body) {
-                Ok(bytes) => self.request.body = Some(Bytes::from(bytes)),
-                Err(e) => self.error = Some(RequestError::Body(e)),
+                Ok(bytes) => self.request.body = Some(bytes),
+                Err(e) => self.error = Some(Box::new(RequestError::Body(e))),
             }
         }
         self
     }
 
     /// Sets the timeout of this call, in place of the client's.
+    #[inline(always)]
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.request.timeout = Some(timeout);
         self
@@ -245,6 +318,7 @@ impl RequestBuilder {
 
     /// Marks the call as safe to send again after it may have reached the server (for a
     /// POST that only reads). Calls that move money must never be marked.
+    #[inline(always)]
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.request.idempotent = idempotent;
         self
@@ -255,11 +329,13 @@ impl RequestBuilder {
     /// # Errors
     ///
     /// [`Error::InvalidRequest`] with the first mistake met while building.
-    pub fn build(self) -> Result<Request> {
-        match self.error {
-            Some(e) => Err(Error::InvalidRequest(e)),
-            None => Ok(self.request),
+    #[inline(always)]
+    pub fn build(mut self) -> Result<Request> {
+        if let Some(e) = self.error {
+            return Err(Error::InvalidRequest(*e));
         }
+        self.request.path_len = self.query_start.unwrap_or(self.request.target.len());
+        Ok(self.request)
     }
 }
 
@@ -306,5 +382,77 @@ pub trait Execute: Send + Sync {
     ) -> impl Future<Output = Result<T>> + Send + 'static + use<Self, T> {
         let response = self.execute(request);
         async move { response.await?.decode() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_literal_route_is_not_copied() {
+        let request = Request::builder(Method::POST, "/payments/cancel")
+            .path("/payments/cancel")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(request.target, Cow::Borrowed("/payments/cancel")));
+        assert!(request.query().is_empty());
+    }
+
+    #[test]
+    fn path_given_after_the_query_still_goes_before_it() {
+        let request = Request::builder(Method::GET, "/a/<x>/b")
+            .path("/a")
+            .query("page", &2)
+            .query("none", &None::<u8>)
+            .segment("x y")
+            .path("/b")
+            .query("q", "v")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(request.path(), "/a/x%20y/b");
+        assert_eq!(request.path_and_query(), "/a/x%20y/b?page=2&q=v");
+        assert_eq!(
+            request.query(),
+            [
+                ("page".to_owned(), "2".to_owned()),
+                ("q".to_owned(), "v".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn headers_the_client_owns_are_refused() {
+        for name in ["Authorization", "X-ImpTokenHeader", "tier", "Content-Type"] {
+            let request = Request::builder(Method::GET, "/a")
+                .path("/a")
+                .header(name, "x")
+                .build();
+            assert!(
+                matches!(
+                    request,
+                    Err(Error::InvalidRequest(RequestError::ReservedHeader(_)))
+                ),
+                "{name}"
+            );
+        }
+        let request = Request::builder(Method::GET, "/a")
+            .path("/a")
+            .header("X-Request-Id", "r1")
+            .header("X-None", &None::<&str>)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(request.headers().len(), 1);
+    }
+
+    #[test]
+    fn only_none_queries_leave_no_question_mark() {
+        let request = Request::builder(Method::GET, "/a")
+            .path("/a")
+            .query("x", &None::<u8>)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(request.path_and_query(), "/a");
+        assert_eq!(request.path(), "/a");
     }
 }

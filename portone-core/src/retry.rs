@@ -94,7 +94,9 @@ pub(crate) fn retryable_error(error: &reqwest::Error, idempotent: bool) -> bool 
     if error.is_connect() {
         return true;
     }
-    idempotent && (error.is_timeout() || error.is_request() || error.is_body())
+    // A body cut short by a reset reaches us from `Response::bytes` as a decode error (the
+    // client decodes JSON itself, so reqwest decodes nothing else).
+    idempotent && (error.is_timeout() || error.is_request() || error.is_body() || error.is_decode())
 }
 
 #[cfg(test)]

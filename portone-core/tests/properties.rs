@@ -86,7 +86,8 @@ proptest! {
         prop_assert!(url.is_ok());
         let Ok(url) = url else { unreachable!() };
         let decoded: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        prop_assert_eq!(decoded, pairs);
+        prop_assert_eq!(&decoded, &pairs);
+        prop_assert_eq!(request.query(), pairs);
     }
 
     #[test]

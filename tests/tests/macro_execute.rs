@@ -101,12 +101,14 @@ async fn test_double_receives_the_encoded_request() {
     assert_eq!(request.method(), portone::Method::GET);
     assert_eq!(request.route(), "/payments/find/<merchant_uid>/<status?>");
     assert_eq!(request.path(), "/payments/find/order%2F1/paid");
-    let query: Vec<_> = request
-        .query()
-        .iter()
-        .map(|(key, value)| (key.as_ref(), value.as_str()))
-        .collect();
-    assert_eq!(query, [("imp_uid[]", "a"), ("imp_uid[]", "b")]);
+    let query = request.query();
+    assert_eq!(
+        query,
+        [
+            ("imp_uid[]".to_owned(), "a".to_owned()),
+            ("imp_uid[]".to_owned(), "b".to_owned())
+        ]
+    );
     assert_eq!(request.timeout(), Some(Duration::from_millis(1500)));
     assert!(request.is_idempotent());
     assert!(request.body().is_none());

@@ -29,8 +29,14 @@ fn main() {
     let handwritten = rt.block_on(Handwritten::connect(addr)).expect("token");
     rt.block_on(async {
         for _ in 0..100 {
-            generated.payment("imp_1", None).await.expect("warm generated");
-            handwritten.payment("imp_1").await.expect("warm hand-written");
+            generated
+                .payment("imp_1", None)
+                .await
+                .expect("warm generated");
+            handwritten
+                .payment("imp_1")
+                .await
+                .expect("warm hand-written");
         }
     });
 
@@ -66,7 +72,12 @@ fn main() {
     for _ in 0..ROUNDS {
         for (width, out) in [(1, &mut seq), (64, &mut conc)] {
             let client = generated.clone();
-            out.0.push(time(&rt, CALLS, move |_| client.payment("imp_1", None), width));
+            out.0.push(time(
+                &rt,
+                CALLS,
+                move |_| client.payment("imp_1", None),
+                width,
+            ));
             let hand = handwritten.clone();
             out.1.push(time(
                 &rt,
