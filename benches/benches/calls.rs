@@ -5,6 +5,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use portone::model::{CancelPayment, PaymentStatus, Sorting};
 use portone::prelude::*;
 use portone::{Method, Request};
@@ -70,6 +71,16 @@ fn per_call(c: &mut Criterion) {
     group.finish();
 }
 
+/// `find_payment`'s path and query written by hand, every value encoded.
+fn hand_find(merchant_uid: &str, status: &PaymentStatus, sorting: &Sorting) -> String {
+    format!(
+        "/payments/find/{}/{}?sorting={}",
+        utf8_percent_encode(black_box(merchant_uid), NON_ALPHANUMERIC),
+        utf8_percent_encode(black_box(status).as_str(), NON_ALPHANUMERIC),
+        utf8_percent_encode(black_box(sorting).as_str(), NON_ALPHANUMERIC)
+    )
+}
+
 fn request_building(c: &mut Criterion) {
     let cancel =
         CancelPayment::partial_by_merchant_uid("order/2026-11/0001", Decimal::new(15000, 0))
@@ -77,6 +88,8 @@ fn request_building(c: &mut Criterion) {
             .checksum(Decimal::new(30000, 0))
             .reason("customer asked");
     let merchant_uid = "order/2026-11/0001";
+    let status = PaymentStatus::Paid;
+    let sorting = Sorting::PaidDesc;
 
     let mut group = c.benchmark_group("request_building");
     // What `#[portone::api]` generates for `find_payment` plus a cancel body.
@@ -88,8 +101,8 @@ fn request_building(c: &mut Criterion) {
             )
             .path("/payments/find")
             .segment(black_box(merchant_uid))
-            .optional_segment(&Some(PaymentStatus::Paid))
-            .query("sorting", &Some(Sorting::PaidDesc))
+            .optional_segment(&Some(black_box(&status)))
+            .query("sorting", &Some(black_box(&sorting)))
             .build()
             .expect("find");
             let cancel = Request::builder(Method::POST, "/payments/cancel")
@@ -101,18 +114,54 @@ fn request_building(c: &mut Criterion) {
             black_box(cancel)
         });
     });
+    // The hand-written equivalent takes the same typed inputs and encodes each value.
     group.bench_function("format_and_to_vec", |b| {
         b.iter(|| {
-            let find = format!(
-                "/payments/find/{}/paid?sorting=-paid",
-                percent_encoding::utf8_percent_encode(
-                    black_box(merchant_uid),
-                    percent_encoding::NON_ALPHANUMERIC
-                )
-            );
+            let find = hand_find(merchant_uid, &status, &sorting);
             let cancel = serde_json::to_vec(black_box(&cancel)).expect("cancel");
             black_box((find, cancel))
         });
+    });
+    // The two halves apart: a path with a value, an optional segment and a query...
+    group.bench_function("generated/find", |b| {
+        b.iter(|| {
+            let find = Request::builder(
+                Method::GET,
+                "/payments/find/<merchant_uid>/<payment_status?>",
+            )
+            .path("/payments/find")
+            .segment(black_box(merchant_uid))
+            .optional_segment(&Some(black_box(&status)))
+            .query("sorting", &Some(black_box(&sorting)))
+            .build()
+            .expect("find");
+            black_box(find.path_and_query());
+        });
+    });
+    group.bench_function("format_and_to_vec/find", |b| {
+        b.iter(|| black_box(hand_find(merchant_uid, &status, &sorting)));
+    });
+    // The floor: the enum values written as literals, only the id encoded.
+    group.bench_function("format_literal/find", |b| {
+        b.iter(|| {
+            black_box(format!(
+                "/payments/find/{}/paid?sorting=-paid",
+                utf8_percent_encode(black_box(merchant_uid), NON_ALPHANUMERIC)
+            ))
+        });
+    });
+    // ...and a literal path with a JSON body.
+    group.bench_function("generated/cancel", |b| {
+        b.iter(|| {
+            Request::builder(Method::POST, "/payments/cancel")
+                .path("/payments/cancel")
+                .json(black_box(&cancel))
+                .build()
+                .expect("cancel")
+        });
+    });
+    group.bench_function("format_and_to_vec/cancel", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&cancel)).expect("cancel"));
     });
     group.finish();
 }

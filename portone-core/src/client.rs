@@ -140,18 +140,14 @@ impl Execute for Client {
         &self,
         request: Request,
     ) -> impl Future<Output = Result<RawResponse>> + Send + 'static + use<> {
-        let inner = Arc::clone(&self.inner);
-        let tier = self.tier.clone();
-        async move { inner.run(tier, request, false, Ok).await }
+        Arc::clone(&self.inner).run(self.tier.clone(), request, false, Ok)
     }
 
     fn call<T: DeserializeOwned + Send + 'static>(
         &self,
         request: Request,
     ) -> impl Future<Output = Result<T>> + Send + 'static + use<T> {
-        let inner = Arc::clone(&self.inner);
-        let tier = self.tier.clone();
-        async move { inner.run(tier, request, true, |raw| raw.decode()).await }
+        Arc::clone(&self.inner).run(self.tier.clone(), request, true, |raw| raw.decode())
     }
 }
 
@@ -303,9 +299,12 @@ impl Inner {
     }
 
     async fn token(&self) -> Result<Arc<Token>> {
-        self.tokens
-            .get(|| self.clock.now(), || self.fetch_token())
-            .await
+        if let Some(token) = self.tokens.fresh(self.clock.now()) {
+            return Ok(token);
+        }
+        // The refresh holds a whole getToken request in its state: boxed, so that every
+        // call's future does not carry that weight for the rare call that refreshes.
+        Box::pin(self.tokens.get(|| self.clock.now(), || self.fetch_token())).await
     }
 
     /// `POST /users/getToken`. It returns the same token while one is valid, so it is

@@ -30,6 +30,26 @@ pub(crate) const QUERY_VALUE: &AsciiSet = SEGMENT;
 /// send them.
 pub(crate) const QUERY_KEY: &AsciiSet = &SEGMENT.remove(b'[').remove(b']');
 
+/// Whether `byte` stays as it is in a segment or query value (RFC 3986 "unreserved").
+fn unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Whether `byte` stays as it is in a query name: unreserved, or PHP's array brackets.
+fn key_byte(byte: u8) -> bool {
+    unreserved(byte) || matches!(byte, b'[' | b']')
+}
+
+/// Appends `text` percent-encoded with `set`; text that needs no encoding (most of it:
+/// ids, enum values, names) is copied in one go instead of chunk by chunk.
+fn push_encoded(out: &mut String, text: &str, set: &'static AsciiSet, keep: fn(u8) -> bool) {
+    if text.bytes().all(keep) {
+        out.push_str(text);
+    } else {
+        out.extend(utf8_percent_encode(text, set));
+    }
+}
+
 /// Appends `"/" + value` to `path`, the value percent-encoded as exactly one segment.
 /// Returns `Ok(false)` when the value was `None` (nothing appended).
 pub(crate) fn segment<T: Serialize + ?Sized>(
@@ -43,7 +63,7 @@ pub(crate) fn segment<T: Serialize + ?Sized>(
             return Err(RequestError::DotOrEmptySegment { route, value: dots });
         }
         path.push('/');
-        path.extend(utf8_percent_encode(text, SEGMENT));
+        push_encoded(path, text, SEGMENT, unreserved);
         wrote = true;
         Ok(())
     };
@@ -72,9 +92,9 @@ pub(crate) fn query<T: Serialize + ?Sized>(
 ) -> Result<(), RequestError> {
     let mut sink = |key: &Key, text: &str| {
         out.push(if out.len() == start { '?' } else { '&' });
-        out.extend(utf8_percent_encode(key, QUERY_KEY));
+        push_encoded(out, key, QUERY_KEY, key_byte);
         out.push('=');
-        out.extend(utf8_percent_encode(text, QUERY_VALUE));
+        push_encoded(out, text, QUERY_VALUE, unreserved);
         Ok(())
     };
     value.serialize(Encoder {
@@ -530,6 +550,20 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("k", "v");
         assert_eq!(pairs("ignored", &m), vec![p("k", "v")]);
+    }
+
+    #[test]
+    fn the_fast_paths_agree_with_the_encode_sets() {
+        for byte in 0u8..=127 {
+            let text = char::from(byte).to_string();
+            let plain = |set| utf8_percent_encode(&text, set).to_string() == text;
+            assert_eq!(unreserved(byte), plain(SEGMENT), "{byte}");
+            assert_eq!(unreserved(byte), plain(QUERY_VALUE), "{byte}");
+            assert_eq!(key_byte(byte), plain(QUERY_KEY), "{byte}");
+        }
+        for byte in 128u8..=255 {
+            assert!(!unreserved(byte) && !key_byte(byte));
+        }
     }
 
     #[test]

@@ -141,7 +141,8 @@ impl TokenCache {
             .clone()
     }
 
-    fn fresh(&self, now: Instant) -> Option<Arc<Token>> {
+    /// The cached token, if it is not due for a refresh at `now`.
+    pub(crate) fn fresh(&self, now: Instant) -> Option<Arc<Token>> {
         self.read().filter(|token| token.is_fresh(now))
     }
 

@@ -18,6 +18,11 @@ const SPEC: &str = include_str!(concat!(
 /// so it is sent as a query parameter.
 const FORM_FIELDS_AS_QUERY: &[(&str, &str)] = &[("GET /naver/reviews", "channel_key")];
 
+/// Routes the ready-made traits declare beyond the spec, by name. None: routes PortOne hid
+/// or never documented (`GET /vbanks/holder`, `POST /subscribe/payments/foreign`, ...) are
+/// for users to declare with `#[portone::api]` (see `examples/custom_endpoint.rs`).
+const BEYOND_SPEC: &[&str] = &[];
+
 struct Operation {
     id: String,
     path_params: Vec<String>,
@@ -106,13 +111,14 @@ fn the_spec_has_80_operations_and_all_are_declared_exactly_once() {
         .filter(|(_, names)| names.len() > 1)
         .collect();
     assert!(twice.is_empty(), "declared more than once: {twice:#?}");
-    let beyond: Vec<_> = declared
+    let beyond: Vec<&str> = declared
         .keys()
         .filter(|key| !operations.contains_key(*key))
+        .map(String::as_str)
         .collect();
-    assert!(
-        beyond.is_empty(),
-        "the ready-made API declares routes beyond the spec: {beyond:?}"
+    assert_eq!(
+        beyond, BEYOND_SPEC,
+        "routes beyond the spec must be listed in BEYOND_SPEC"
     );
     assert_eq!(portone::api::endpoints().count(), 80);
 }
