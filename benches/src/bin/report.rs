@@ -69,25 +69,40 @@ fn main() {
     // Throughput in alternating rounds, medians.
     let mut seq = (Vec::new(), Vec::new());
     let mut conc = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
+    // Rounds alternate which side goes first (ABBA), so that neither always runs on a
+    // machine warmed up, or worn down, by the other.
+    for round in 0..ROUNDS {
         for (width, out) in [(1, &mut seq), (64, &mut conc)] {
             let client = generated.clone();
-            out.0.push(time(
-                &rt,
-                CALLS,
-                move |_| client.payment("imp_1", None),
-                width,
-            ));
             let hand = handwritten.clone();
-            out.1.push(time(
-                &rt,
-                CALLS,
-                move |_| {
-                    let hand = hand.clone();
-                    async move { hand.payment("imp_1").await }
-                },
-                width,
-            ));
+            let mut run_generated = || {
+                let client = client.clone();
+                out.0.push(time(
+                    &rt,
+                    CALLS,
+                    move |_| client.payment("imp_1", None),
+                    width,
+                ));
+            };
+            let mut run_hand = || {
+                let hand = hand.clone();
+                out.1.push(time(
+                    &rt,
+                    CALLS,
+                    move |_| {
+                        let hand = hand.clone();
+                        async move { hand.payment("imp_1").await }
+                    },
+                    width,
+                ));
+            };
+            if round % 2 == 0 {
+                run_generated();
+                run_hand();
+            } else {
+                run_hand();
+                run_generated();
+            }
         }
     }
     for (name, (gen_times, hand_times)) in [("sequential", seq), ("64 concurrent", conc)] {
