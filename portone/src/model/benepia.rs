@@ -1,10 +1,11 @@
 //! Benepia welfare points (`/benepia`).
 
+use super::buyer::Buyer;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::Sensitive;
-use super::setters::{json_text_setters, list_setters, setters};
+use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 
 /// A Benepia point balance (spec: `BenepiaPointAnnotation`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -54,16 +55,8 @@ pub struct PayWithBenepiaPoint {
     channel_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     benepia_member_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_postcode: Option<String>,
+    #[serde(flatten)]
+    buyer: Buyer,
     #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -89,11 +82,7 @@ impl PayWithBenepiaPoint {
             name: name.into(),
             channel_key: channel_key.into(),
             benepia_member_code: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            buyer_addr: None,
-            buyer_postcode: None,
+            buyer: Buyer::default(),
             notice_url: None,
             custom_data: None,
         }
@@ -102,22 +91,14 @@ impl PayWithBenepiaPoint {
     setters! {
         /// Benepia member company code.
         benepia_member_code: String,
-        /// Buyer's name.
-        buyer_name: String,
-        /// Buyer's email address.
-        buyer_email: String,
-        /// Buyer's phone number.
-        buyer_tel: String,
-        /// Buyer's address.
-        buyer_addr: String,
-        /// Buyer's postcode.
-        buyer_postcode: String,
     }
 
     list_setters! {
         /// Webhook URLs, instead of the console's.
         notice_url,
     }
+
+    buyer_setters!();
 
     json_text_setters! {
         /// Extra data stored with the payment, sent as a JSON string.

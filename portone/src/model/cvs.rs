@@ -1,10 +1,11 @@
 //! Convenience-store payments (`/cvs`).
 
+use super::buyer::Buyer;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::UnixTime;
-use super::setters::{json_text_setters, list_setters, setters};
+use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 
 /// Body of `POST /cvs` (operation `issueCvsPayment`): issues a barcode the buyer pays at
 /// a convenience store.
@@ -22,16 +23,8 @@ pub struct IssueCvsPayment {
     expired_at: Option<UnixTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_postcode: Option<String>,
+    #[serde(flatten)]
+    buyer: Buyer,
     #[serde(skip_serializing_if = "Option::is_none")]
     confirm_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,11 +48,7 @@ impl IssueCvsPayment {
             barcode: None,
             expired_at: None,
             name: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            buyer_addr: None,
-            buyer_postcode: None,
+            buyer: Buyer::default(),
             confirm_url: None,
             notice_url: None,
             custom_data: None,
@@ -73,19 +62,11 @@ impl IssueCvsPayment {
         expired_at: UnixTime,
         /// Order name.
         name: String,
-        /// Buyer's name.
-        buyer_name: String,
-        /// Buyer's email address.
-        buyer_email: String,
-        /// Buyer's phone number.
-        buyer_tel: String,
-        /// Buyer's address.
-        buyer_addr: String,
-        /// Buyer's postcode.
-        buyer_postcode: String,
         /// URL PortOne asks to confirm before accepting the payment.
         confirm_url: String,
     }
+
+    buyer_setters!();
 
     list_setters! {
         /// Webhook URLs for the payment notification, instead of the console's.

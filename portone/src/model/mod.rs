@@ -30,6 +30,7 @@ pub mod time;
 
 mod auth;
 mod benepia;
+mod buyer;
 mod cancel;
 mod certification;
 mod codes;

@@ -1,11 +1,12 @@
 //! Scheduled payments: scheduling, unscheduling, rescheduling, and the schedule itself.
 
+use super::buyer::Buyer;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::de::{json_text, non_empty, null_as_default, parse_json_text};
-use super::setters::{json_text_setters, setters};
+use super::setters::{buyer_setters, json_text_setters, setters};
 use super::subscribe::PaymentExtra;
 use super::{
     CashReceiptType, Currency, InvalidRequest, PaymentStatus, PgProvider, ProductType,
@@ -115,16 +116,8 @@ pub struct ScheduledPayment {
         with = "crate::model::money::option"
     )]
     vat_amount: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_postcode: Option<String>,
+    #[serde(flatten)]
+    buyer: Buyer,
     #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,11 +160,7 @@ impl ScheduledPayment {
             currency: None,
             tax_free: None,
             vat_amount: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            buyer_addr: None,
-            buyer_postcode: None,
+            buyer: Buyer::default(),
             custom_data: None,
             notice_url: None,
             product_type: None,
@@ -194,16 +183,6 @@ impl ScheduledPayment {
         tax_free: Decimal,
         /// VAT amount.
         vat_amount: Decimal,
-        /// Buyer's name.
-        buyer_name: String,
-        /// Buyer's email address.
-        buyer_email: String,
-        /// Buyer's phone number.
-        buyer_tel: String,
-        /// Buyer's address.
-        buyer_addr: String,
-        /// Buyer's postcode.
-        buyer_postcode: String,
         /// Webhook URL called after the payment runs.
         notice_url: String,
         /// Physical goods or digital content.
@@ -223,6 +202,8 @@ impl ScheduledPayment {
         /// Promotion to apply.
         promotion_id: String,
     }
+
+    buyer_setters!();
 
     json_text_setters! {
         /// Extra data stored with the payment, sent as a JSON string.

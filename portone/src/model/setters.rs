@@ -63,4 +63,36 @@ macro_rules! json_text_setters {
     };
 }
 
-pub(crate) use {json_text_setters, list_setters, setters};
+/// The five `buyer_*` setters of a request type with a `buyer: Buyer` field.
+macro_rules! buyer_setters {
+    () => {
+        $crate::model::setters::setters_in! { buyer:
+            /// Buyer's name.
+            buyer_name: String,
+            /// Buyer's email address.
+            buyer_email: String,
+            /// Buyer's phone number.
+            buyer_tel: String,
+            /// Buyer's address.
+            buyer_addr: String,
+            /// Buyer's postcode.
+            buyer_postcode: String,
+        }
+    };
+}
+
+/// Like `setters!`, for `Option<T>` fields of a nested struct field `$parent`.
+macro_rules! setters_in {
+    ($parent:ident: $( $(#[$doc:meta])* $field:ident : $ty:ty ),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[must_use]
+            pub fn $field(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
+                self.$parent.$field = ::core::option::Option::Some(value.into());
+                self
+            }
+        )*
+    };
+}
+
+pub(crate) use {buyer_setters, json_text_setters, list_setters, setters, setters_in};

@@ -1,9 +1,10 @@
 //! Non-authenticated payments: one-time card payments and payments with a billing key.
 
+use super::buyer::Buyer;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::setters::{json_text_setters, setters};
+use super::setters::{buyer_setters, json_text_setters, setters};
 use super::{CashReceiptType, Currency, ProductType, Sensitive};
 
 /// The `extra` object of subscription payments (spec: `SubscribePaymentExtra`, and the
@@ -67,16 +68,8 @@ pub struct OnetimePayment {
     channel_group_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_postcode: Option<String>,
+    #[serde(flatten)]
+    buyer: Buyer,
     #[serde(skip_serializing_if = "Option::is_none")]
     card_quota: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,11 +119,7 @@ impl OnetimePayment {
             pg: None,
             channel_group_id: None,
             name: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            buyer_addr: None,
-            buyer_postcode: None,
+            buyer: Buyer::default(),
             card_quota: None,
             interest_free_by_merchant: None,
             use_card_point: None,
@@ -169,16 +158,6 @@ impl OnetimePayment {
         channel_group_id: String,
         /// Order name.
         name: String,
-        /// Buyer's name.
-        buyer_name: String,
-        /// Buyer's email address.
-        buyer_email: String,
-        /// Buyer's phone number.
-        buyer_tel: String,
-        /// Buyer's address.
-        buyer_addr: String,
-        /// Buyer's postcode.
-        buyer_postcode: String,
         /// Instalment months (`0` or unset: lump sum).
         card_quota: u32,
         /// Interest-free instalments paid by the merchant.
@@ -198,6 +177,8 @@ impl OnetimePayment {
         /// Promotion to apply.
         promotion_id: String,
     }
+
+    buyer_setters!();
 
     json_text_setters! {
         /// Extra data stored with the payment, sent as a JSON string.
@@ -241,16 +222,8 @@ pub struct AgainPayment {
         with = "crate::model::money::option"
     )]
     vat: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_postcode: Option<String>,
+    #[serde(flatten)]
+    buyer: Buyer,
     #[serde(skip_serializing_if = "Option::is_none")]
     card_quota: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -297,11 +270,7 @@ impl AgainPayment {
             tax_free: None,
             vat_amount: None,
             vat: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            buyer_addr: None,
-            buyer_postcode: None,
+            buyer: Buyer::default(),
             card_quota: None,
             interest_free_by_merchant: None,
             use_card_point: None,
@@ -327,16 +296,6 @@ impl AgainPayment {
         vat_amount: Decimal,
         /// VAT amount, deprecated by PortOne in favour of `tax_free`.
         vat: Decimal,
-        /// Buyer's name.
-        buyer_name: String,
-        /// Buyer's email address.
-        buyer_email: String,
-        /// Buyer's phone number.
-        buyer_tel: String,
-        /// Buyer's address.
-        buyer_addr: String,
-        /// Buyer's postcode.
-        buyer_postcode: String,
         /// Instalment months (`0` or unset: lump sum).
         card_quota: u32,
         /// Interest-free instalments paid by the merchant.
@@ -358,6 +317,8 @@ impl AgainPayment {
         /// Channel to charge through.
         channel_key: String,
     }
+
+    buyer_setters!();
 
     json_text_setters! {
         /// Extra data stored with the payment, sent as a JSON string.

@@ -1,10 +1,11 @@
 //! Virtual accounts issued by API: requests, deposits and the account holder lookup.
 
+use super::buyer::Buyer;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::de::lenient_string;
-use super::setters::{json_text_setters, list_setters, setters};
+use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 use super::{ProductType, Sensitive, UnixTime};
 
 /// One deposit into a fixed unlimited virtual account (spec: `VbankDepositAnnotation`).
@@ -53,18 +54,10 @@ pub struct CreateVbank {
     vbank_key: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_tel: Option<String>,
+    #[serde(flatten)]
+    buyer: Buyer,
     #[serde(skip_serializing_if = "Option::is_none")]
     business_registration_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    buyer_postcode: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,12 +101,8 @@ impl CreateVbank {
             vbank_holder: None,
             vbank_key: None,
             name: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
+            buyer: Buyer::default(),
             business_registration_number: None,
-            buyer_addr: None,
-            buyer_postcode: None,
             notice_url: None,
             custom_data: None,
             tax_free: None,
@@ -136,18 +125,8 @@ impl CreateVbank {
         vbank_key: String,
         /// Order name.
         name: String,
-        /// Buyer's name.
-        buyer_name: String,
-        /// Buyer's email address.
-        buyer_email: String,
-        /// Buyer's phone number.
-        buyer_tel: String,
         /// Buyer's business registration number.
         business_registration_number: String,
-        /// Buyer's address.
-        buyer_addr: String,
-        /// Buyer's postcode.
-        buyer_postcode: String,
         /// Tax-free amount.
         tax_free: Decimal,
         /// VAT amount.
@@ -159,6 +138,8 @@ impl CreateVbank {
         /// Issue a fixed unlimited virtual account.
         fixed_unlimited_vbank: bool,
     }
+
+    buyer_setters!();
 
     list_setters! {
         /// Webhook URLs for the deposit notification, instead of the console's.
