@@ -7,6 +7,7 @@
 //!
 //! Use it through the `portone` crate, which re-exports everything here.
 
+mod builder;
 mod client;
 mod clock;
 mod encode;
@@ -18,7 +19,8 @@ mod retry;
 mod tier;
 mod token;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use builder::ClientBuilder;
+pub use client::{Client, DEFAULT_BASE_URL};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Endpoint, Location, Param};
 pub use error::{ApiError, ConfigError, Error, RequestError, Result};
