@@ -84,7 +84,7 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when the key or the secret is not set.
+    /// [`Error::Config`](crate::Error::Config) when the key or the secret is not set.
     pub fn from_env() -> Result<Self> {
         let var = |name: &'static str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let key = var("PORTONE_API_KEY").ok_or(ConfigError::MissingEnv("PORTONE_API_KEY"))?;
@@ -185,7 +185,7 @@ impl ClientBuilder {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for a missing key or secret, a base URL that is not https (or http
+    /// [`Error::Config`](crate::Error::Config) for a missing key or secret, a base URL that is not https (or http
     /// to loopback), an invalid default tier or user agent, or an HTTP client that cannot be built.
     pub fn build(self) -> Result<Client> {
         let api_key = self.api_key.ok_or(ConfigError::MissingApiKey)?;

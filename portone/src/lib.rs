@@ -5,7 +5,7 @@
 //!   single flight, refreshed once on 401), the token header of your choice, agency `Tier`s,
 //!   retries that never re-send a money-moving POST, and PortOne's envelope decoded into
 //!   your type or a typed [`Error`].
-//! - [`api`]: all 80 documented operations as ready-made traits, with [`model`] types.
+//! - [`mod@api`]: all 80 documented operations as ready-made traits, with [`model`] types.
 //! - [`macro@api`]: declare the endpoints you need, including routes PortOne never
 //!   documented, as trait methods checked at compile time.
 //!

@@ -1,7 +1,7 @@
 //! The whole documented V1 API as ready-made traits, one per area of PortOne's spec.
 //!
 //! Every trait is declared with `#[portone::api]`, so it is implemented for
-//! [`Client`](crate::Client), its tier views and any [`Execute`](crate::Execute) type;
+//! [`Client`], its tier views and any [`Execute`](crate::Execute) type;
 //! `use portone::prelude::*;` brings them all into scope.
 //!
 //! [`ENDPOINTS`] lists every declared endpoint, for introspection.
