@@ -328,7 +328,7 @@ async fn a_post_is_not_retried_on_503_unless_marked_idempotent() {
 }
 
 #[tokio::test]
-async fn a_connection_refused_is_retried_even_for_a_post() {
+async fn a_refused_connection_is_a_connect_error_inside_the_auth_error() {
     // Nothing listens on the port of a listener that was dropped: every attempt is a
     // connect error, which happens before anything is sent.
     let uri = {
