@@ -193,16 +193,7 @@ async fn an_unchanged_expiry_does_not_cause_a_get_token_per_request() {
 async fn a_401_refreshes_the_token_and_retries_once() {
     let server = MockServer::start().await;
     let calls = mount_token(&server, &[1800], true).await;
-    Mock::given(method("POST"))
-        .and(path("/payments/cancel"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": -1, "message": "Unauthorized", "response": null})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(&server, "POST", "/payments/cancel", 1, unauthorized()).await;
     Mock::given(method("POST"))
         .and(path("/payments/cancel"))
         .respond_with(ok(json!({"imp_uid": "imp_1"})))
@@ -232,10 +223,7 @@ async fn a_second_401_is_an_unauthorized_error() {
     let calls = mount_token(&server, &[1800], true).await;
     Mock::given(method("GET"))
         .and(path("/payments/imp_1"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": -1, "message": "Unauthorized", "response": null})),
-        )
+        .respond_with(unauthorized())
         .mount(&server)
         .await;
     let err = lookup(&client(&server)).await.err();
@@ -247,16 +235,7 @@ async fn a_second_401_is_an_unauthorized_error() {
 #[tokio::test]
 async fn a_failed_get_token_is_an_auth_error_and_does_not_poison_the_cache() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/users/getToken"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_json(json!({"code": -1, "message": "Unauthorized", "response": null})),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(&server, "POST", "/users/getToken", 1, unauthorized()).await;
     let calls = mount_token(&server, &[1800], false).await;
     mount_payment(&server).await;
     let client = client(&server);
@@ -279,13 +258,8 @@ async fn a_failed_get_token_is_an_auth_error_and_does_not_poison_the_cache() {
 #[tokio::test]
 async fn get_token_server_errors_and_timeouts_are_auth_errors() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/users/getToken"))
-        .respond_with(ResponseTemplate::new(500).set_body_string("<html>oops</html>"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    let oops = ResponseTemplate::new(500).set_body_string("<html>oops</html>");
+    mount_first(&server, "POST", "/users/getToken", 1, oops).await;
     Mock::given(method("POST"))
         .and(path("/users/getToken"))
         .respond_with(ok(json!({})).set_delay(Duration::from_secs(5)))

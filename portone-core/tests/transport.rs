@@ -267,13 +267,8 @@ async fn a_post_that_timed_out_after_being_sent_arrives_exactly_once() {
 #[tokio::test]
 async fn a_get_is_retried_on_503_within_its_bound() {
     let server = server_with_token().await;
-    Mock::given(method("GET"))
-        .and(path("/payments/imp_1"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    let unavailable = ResponseTemplate::new(503);
+    mount_first(&server, "GET", "/payments/imp_1", 2, unavailable).await;
     Mock::given(method("GET"))
         .and(path("/payments/imp_1"))
         .respond_with(ok(json!({"imp_uid": "imp_1", "amount": 1000})))
@@ -380,13 +375,8 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 #[tokio::test]
 async fn one_span_per_call_with_its_fields_and_no_secret_at_trace_level() {
     let server = server_with_token().await;
-    Mock::given(method("GET"))
-        .and(path("/payments/imp_1"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    let unavailable = ResponseTemplate::new(503);
+    mount_first(&server, "GET", "/payments/imp_1", 1, unavailable).await;
     Mock::given(method("GET"))
         .and(path("/payments/imp_1"))
         .respond_with(ok(json!({"imp_uid": "imp_1", "amount": 1})))

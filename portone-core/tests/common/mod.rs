@@ -68,6 +68,30 @@ pub async fn mount_token_delayed(
     calls
 }
 
+/// Answers the first `times` requests to `verb path` with `first`; later ones fall through
+/// to the mocks mounted without priority.
+pub async fn mount_first(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    times: u64,
+    first: ResponseTemplate,
+) {
+    Mock::given(method(verb))
+        .and(path(route))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(server)
+        .await;
+}
+
+/// PortOne's refusal of a missing, unknown or expired token.
+pub fn unauthorized() -> ResponseTemplate {
+    ResponseTemplate::new(401)
+        .set_body_json(json!({"code": -1, "message": "Unauthorized", "response": null}))
+}
+
 pub fn ok(response: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .set_body_json(json!({"code": 0, "message": null, "response": response}))
