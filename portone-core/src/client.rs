@@ -208,7 +208,7 @@ impl Inner {
         span: &tracing::Span,
     ) -> Result<RawResponse> {
         let url = Url::parse(&request.url_after(&self.base))
-            .map_err(|e| Error::InvalidRequest(RequestError::Serialize(e.to_string())))?;
+            .map_err(|e| Error::InvalidRequest(RequestError::Url(e)))?;
         let timeout = request.timeout().unwrap_or(self.timeout);
         let mut attempts = 0;
         let mut token = self.token().await?;

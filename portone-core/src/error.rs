@@ -208,6 +208,9 @@ pub enum RequestError {
     /// a refund of zero, ...).
     #[error("an argument was refused")]
     Argument(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The encoded path and query did not form a URL with the base URL.
+    #[error("the request url could not be formed")]
+    Url(#[source] url::ParseError),
     /// A value's own `Serialize` implementation failed.
     #[error("a value could not be serialized: {0}")]
     Serialize(String),

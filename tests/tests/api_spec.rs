@@ -81,10 +81,9 @@ fn endpoint_key(endpoint: &Endpoint) -> String {
 }
 
 fn keys_at(endpoint: &Endpoint, locations: &[Location]) -> Vec<String> {
-    endpoint
-        .params
+    locations
         .iter()
-        .filter(|p| locations.contains(&p.location))
+        .flat_map(|&location| endpoint.params_at(location))
         .map(|p| p.key.to_owned())
         .collect()
 }

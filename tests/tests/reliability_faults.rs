@@ -371,7 +371,8 @@ matrix! {
     // FIN instead of an answer.
     connection_closed_before_the_answer: Fault::close_connection, ALWAYS, ROUTE, 0
         => [e(Transport, 3, ANY), e(Transport, 1, KEPT), e(Transport, 1, KEPT)];
-    // RUNTIME FINDING: the lookup cells fail (1 arrival, no retry); see RELIABILITY.md.
+    // A body cut by a reset: an idempotent GET is retried (reqwest reports it as a decode
+    // error; see RELIABILITY.md, findings), a POST that may have moved money is not.
     reset_in_the_middle_of_the_body: Fault::reset_mid_body, ALWAYS, ROUTE, 0
         => [e(Transport, 3, ANY), e(Transport, 1, MOVED), e(Transport, 1, MOVED)];
     reset_in_the_middle_of_the_body_once: Fault::reset_mid_body, ONCE, ROUTE, 0
