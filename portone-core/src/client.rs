@@ -146,7 +146,10 @@ impl Execute for Client {
         &self,
         request: Request,
     ) -> impl Future<Output = Result<T>> + Send + 'static + use<T> {
-        Arc::clone(&self.inner).run(self.tier.clone(), request, true, |raw| raw.decode())
+        let kind = request.kind();
+        Arc::clone(&self.inner).run(self.tier.clone(), request, true, move |raw| {
+            raw.decode_as(kind)
+        })
     }
 }
 
@@ -182,7 +185,7 @@ impl Inner {
             });
         if decodes {
             match &result {
-                Ok(_) => span.record("code", 0),
+                Ok(_) | Err(Error::Declined(_)) => span.record("code", 0),
                 Err(Error::Api(e)) => span.record("code", e.code),
                 Err(_) => &span,
             };
@@ -283,7 +286,10 @@ impl Inner {
                     Err(e) => retry::retryable_error(e, idempotent),
                 };
             if !retry {
-                return outcome.map_err(Error::Transport);
+                return outcome.map_err(|source| Error::Transport {
+                    outcome_unknown: !idempotent && retry::may_have_left(&source),
+                    source,
+                });
             }
             retries += 1;
             let delay = self.retry.delay(retries, retry_after);

@@ -16,6 +16,9 @@ pub struct Endpoint {
     pub timeout_ms: Option<u64>,
     /// Whether the call may be retried after it may have reached the server.
     pub idempotent: bool,
+    /// Whether the call is a charge: a `failed` payment in its answer is
+    /// [`Error::Declined`](crate::Error::Declined).
+    pub charge: bool,
 }
 
 impl Endpoint {

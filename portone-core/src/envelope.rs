@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, Declined, Error, RecordIds, Result};
 
 /// The most of a body kept in an error for an answer that is not PortOne's.
 const EXCERPT_LEN: usize = 512;
@@ -61,6 +61,8 @@ fn decode_slowly<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result
                 status,
                 path: ".".to_owned(),
                 source,
+                record: None,
+                outcome_unknown: false,
             });
         }
         Err(_) => return Err(unexpected(status, body)),
@@ -73,12 +75,125 @@ fn decode_slowly<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result
             status,
             code,
             message: envelope.message,
+            extra: extra_fields(body),
         }));
     }
     let raw = envelope.response.map_or("null", RawValue::get);
-    // Tracking the path allocates a String per object key, so it runs only to explain a
-    // failure: decoding the same text again fails at the same place.
-    serde_json::from_str(raw).map_err(|first| explain::<T>(status, raw, first))
+    serde_json::from_str(raw).or_else(|first| {
+        // `()` says "nothing to read": whatever PortOne put in `response` is not an error.
+        T::deserialize(unit::OnlyUnit).map_err(|_| {
+            // Tracking the path allocates a String per object key, so it runs only to
+            // explain a failure: decoding the same text again fails at the same place.
+            explain::<T>(status, raw, first)
+        })
+    })
+}
+
+/// Decodes the answer to a charge: a `code: 0` answer whose `response.status` is `failed` is
+/// [`Error::Declined`] (the card company refused), whether or not it would decode as `T`.
+pub(crate) fn decode_charge<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+    #[derive(Deserialize)]
+    struct Attempt<'a> {
+        #[serde(default, deserialize_with = "lenient_code")]
+        code: Option<i64>,
+        #[serde(borrow, default, alias = "data")]
+        response: Option<&'a RawValue>,
+    }
+    #[derive(Deserialize)]
+    struct Outcome<'a> {
+        #[serde(borrow, default)]
+        status: Option<std::borrow::Cow<'a, str>>,
+        #[serde(default, deserialize_with = "lenient_message")]
+        fail_reason: Option<String>,
+    }
+    let attempt = match serde_json::from_slice::<Attempt<'_>>(body) {
+        Ok(Attempt {
+            code: Some(0),
+            response: Some(response),
+        }) if status.is_success() => response,
+        _ => return decode(status, body),
+    };
+    match serde_json::from_str::<Outcome<'_>>(attempt.get()) {
+        Ok(Outcome {
+            status: Some(outcome),
+            fail_reason,
+        }) if outcome == "failed" => Err(Error::Declined(Box::new(Declined::new(
+            status,
+            record_ids(attempt.get()),
+            fail_reason,
+            attempt.to_owned(),
+        )))),
+        _ => decode(status, body),
+    }
+}
+
+/// The ids at the top of `response`, whatever else it holds.
+fn record_ids(raw: &str) -> RecordIds {
+    #[derive(Deserialize, Default)]
+    #[serde(default)]
+    struct Ids {
+        #[serde(deserialize_with = "lenient_message")]
+        imp_uid: Option<String>,
+        #[serde(deserialize_with = "lenient_message")]
+        merchant_uid: Option<String>,
+        #[serde(deserialize_with = "lenient_message")]
+        customer_uid: Option<String>,
+    }
+    // Only an object names a record (serde would also read a struct from an array).
+    if !raw.trim_start().starts_with('{') {
+        return RecordIds::default();
+    }
+    let ids: Ids = serde_json::from_str(raw).unwrap_or_default();
+    RecordIds {
+        imp_uid: ids.imp_uid,
+        merchant_uid: ids.merchant_uid,
+        customer_uid: ids.customer_uid,
+    }
+}
+
+/// Everything an error answer carries beside `code`, `message` and `response`.
+fn extra_fields(body: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+    let mut fields: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).unwrap_or_default();
+    for known in ["code", "message", "response", "data"] {
+        fields.remove(known);
+    }
+    fields
+}
+
+mod unit {
+    use serde::de::{self, Deserializer, Visitor};
+
+    /// A deserializer that only gives a unit: `T::deserialize(OnlyUnit)` succeeds exactly
+    /// when `T` is `()` or a unit struct, which is how the decoder tells "I read nothing"
+    /// from `Option<T>` (which must still decode a non-null value).
+    pub(super) struct OnlyUnit;
+
+    impl<'de> Deserializer<'de> for OnlyUnit {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a unit type"))
+        }
+
+        fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            visitor.visit_unit()
+        }
+
+        fn deserialize_unit_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            visitor.visit_unit()
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf option newtype_struct seq tuple tuple_struct map struct enum identifier
+            ignored_any
+        }
+    }
 }
 
 /// The decode error of `raw` as `T`, with the JSON path where it failed.
@@ -94,10 +209,13 @@ fn explain<T: DeserializeOwned>(status: StatusCode, raw: &str, first: serde_json
         p if p.starts_with('[') => format!("response{p}"),
         p => format!("response.{p}"),
     };
+    let record = record_ids(raw);
     Error::Decode {
         status,
         path,
         source,
+        record: (record != RecordIds::default()).then(|| Box::new(record)),
+        outcome_unknown: false,
     }
 }
 
@@ -106,6 +224,7 @@ pub(crate) fn unexpected(status: StatusCode, body: &[u8]) -> Error {
     Error::UnexpectedResponse {
         status,
         excerpt: String::from_utf8_lossy(&body[..cut]).into_owned(),
+        outcome_unknown: false,
     }
 }
 
@@ -196,12 +315,107 @@ mod tests {
     fn html_error_page_is_unexpected_with_an_excerpt() {
         let page = format!("<html>{}</html>", "x".repeat(2000));
         let err = decode::<()>(StatusCode::BAD_GATEWAY, page.as_bytes()).err();
-        let Some(Error::UnexpectedResponse { status, excerpt }) = err else {
+        let Some(Error::UnexpectedResponse {
+            status, excerpt, ..
+        }) = err
+        else {
             panic!("{err:?}")
         };
         assert_eq!(status, StatusCode::BAD_GATEWAY);
         assert!(excerpt.starts_with("<html>"));
         assert_eq!(excerpt.len(), EXCERPT_LEN);
+    }
+
+    #[test]
+    fn unit_accepts_any_response_but_option_still_checks_its_value() {
+        let body = br#"{"code":0,"message":null,"response":{"anything":[1,2]}}"#;
+        assert!(decode::<()>(OK, body).is_ok());
+        assert!(decode::<()>(OK, br#"{"code":0,"response":"text"}"#).is_ok());
+        let err = decode::<Option<Payment>>(OK, body).err();
+        assert!(matches!(err, Some(Error::Decode { .. })), "{err:?}");
+        // An error answer is still an error for `()`.
+        assert!(decode::<()>(OK, br#"{"code":1,"message":"no","response":{}}"#).is_err());
+    }
+
+    #[test]
+    fn what_portone_adds_beside_the_envelope_is_kept() {
+        let body = br#"{"code":-1,"message":"fail","response":null,"error":{"code":"8888","message":"KCP says no"}}"#;
+        let Some(Error::Api(api)) = decode::<()>(OK, body).err() else {
+            panic!("not an api error")
+        };
+        assert_eq!(api.extra.len(), 1);
+        assert_eq!(
+            api.extra("error").and_then(|e| e["message"].as_str()),
+            Some("KCP says no")
+        );
+        let Some(Error::Api(plain)) = decode::<()>(OK, br#"{"code":1,"message":"x"}"#).err() else {
+            panic!("not an api error")
+        };
+        assert!(plain.extra.is_empty());
+        assert_eq!(plain, ApiError::new(OK, 1, Some("x".to_owned())));
+    }
+
+    #[test]
+    fn a_failed_charge_is_declined_with_its_ids_and_reason() {
+        let body = r#"{"code":0,"message":null,"response":{"imp_uid":"imp_9","merchant_uid":"m-9","status":"failed","fail_reason":"한도초과","amount":"not a number"}}"#;
+        let err = decode_charge::<Payment>(OK, body.as_bytes()).err();
+        let Some(Error::Declined(declined)) = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(declined.imp_uid.as_deref(), Some("imp_9"));
+        assert_eq!(declined.merchant_uid.as_deref(), Some("m-9"));
+        assert_eq!(declined.fail_reason.as_deref(), Some("한도초과"));
+        // The payment did not fit `Payment`; the error still says what happened.
+        assert!(declined.payment::<Payment>().is_err());
+        assert_eq!(
+            declined
+                .payment::<serde_json::Value>()
+                .ok()
+                .map(|v| v["status"].clone()),
+            Some("failed".into())
+        );
+
+        let paid = br#"{"code":0,"response":{"imp_uid":"imp_1","amount":5,"status":"paid"}}"#;
+        let ok: Payment = decode_charge(OK, paid).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ok.amount, 5);
+        // Refusals with a non-zero code stay `Api`: no decision was made.
+        let refused = br#"{"code":-1,"message":"no key","response":null}"#;
+        assert!(matches!(
+            decode_charge::<Payment>(OK, refused).err(),
+            Some(Error::Api(_))
+        ));
+        // A failed status on an error status is not a decision either.
+        let odd = br#"{"code":0,"response":{"imp_uid":"i","status":"failed"}}"#;
+        assert!(!matches!(
+            decode_charge::<Payment>(StatusCode::INTERNAL_SERVER_ERROR, odd).err(),
+            Some(Error::Declined(_))
+        ));
+    }
+
+    #[test]
+    fn a_decode_error_keeps_the_ids_it_could_read() {
+        let body =
+            br#"{"code":0,"response":{"imp_uid":"imp_5","merchant_uid":"m-5","amount":"x"}}"#;
+        let err = decode::<Payment>(OK, body).err();
+        let Some(Error::Decode {
+            record,
+            outcome_unknown,
+            ..
+        }) = err
+        else {
+            panic!("{err:?}")
+        };
+        let record = record.unwrap_or_else(|| panic!("no ids"));
+        assert_eq!(record.imp_uid.as_deref(), Some("imp_5"));
+        assert_eq!(record.merchant_uid.as_deref(), Some("m-5"));
+        assert_eq!(record.customer_uid, None);
+        // Whether the outcome is unknown depends on the call, which the client decides.
+        assert!(!outcome_unknown);
+        let err = decode::<Payment>(OK, br#"{"code":0,"response":[1]}"#).err();
+        assert!(
+            matches!(err, Some(Error::Decode { record: None, .. })),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The one error type of the client, sorted by where the failure happened.
 
+use std::fmt;
 use std::sync::Arc;
 
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 /// The result of every fallible call of this crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -29,11 +32,25 @@ pub enum Error {
     /// The request could not be sent, or its answer not received (connection refused or
     /// reset, timeout, TLS).
     #[error("transport error")]
-    Transport(#[source] reqwest::Error),
+    Transport {
+        /// What reqwest said.
+        #[source]
+        source: reqwest::Error,
+        /// Whether the request may have reached PortOne and been processed: it was not
+        /// retried, and the failure came after it may have left (a timeout, a reset). See
+        /// [`Error::is_outcome_unknown`].
+        outcome_unknown: bool,
+    },
 
     /// PortOne answered with a non-zero `code`, or an error status with the usual envelope.
     #[error("portone refused the request")]
     Api(#[source] ApiError),
+
+    /// A charge reached the card company, which refused it: PortOne answered `code: 0` with
+    /// a payment whose `status` is `failed`. Nothing was paid. The failed payment (its
+    /// `imp_uid`, `merchant_uid` and `fail_reason`) is in [`Declined`].
+    #[error("the payment was declined")]
+    Declined(#[source] Box<Declined>),
 
     /// A non-success answer without PortOne's envelope, such as an HTML page from a proxy,
     /// or a redirect (which the client never follows).
@@ -43,6 +60,9 @@ pub enum Error {
         status: StatusCode,
         /// The start of the body, at most 512 bytes, for diagnosis.
         excerpt: String,
+        /// Whether PortOne may have processed the request: a `5xx` from a proxy in front of
+        /// PortOne, on a call that is not retried. See [`Error::is_outcome_unknown`].
+        outcome_unknown: bool,
     },
 
     /// The answer was PortOne's envelope, but its `response` did not fit the expected type.
@@ -55,6 +75,12 @@ pub enum Error {
         /// What serde said.
         #[source]
         source: serde_json::Error,
+        /// The ids found in the `response` that did not decode, to reconcile with.
+        record: Option<Box<RecordIds>>,
+        /// Whether PortOne did what was asked (it answered `code: 0`) on a call that changes
+        /// something, so that only the answer is lost: a refund that happened. See
+        /// [`Error::is_outcome_unknown`].
+        outcome_unknown: bool,
     },
 }
 
@@ -64,10 +90,11 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
+            Error::Declined(d) => Some(d.status),
             Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => {
                 Some(*status)
             }
-            Error::Transport(e) => e.status(),
+            Error::Transport { source, .. } => source.status(),
             Error::Auth(e) => e.status(),
             Error::Config(_) | Error::InvalidRequest(_) => None,
         }
@@ -110,7 +137,7 @@ impl Error {
     #[must_use]
     pub fn is_timeout(&self) -> bool {
         match self {
-            Error::Transport(e) => e.is_timeout(),
+            Error::Transport { source, .. } => source.is_timeout(),
             Error::Auth(e) => e.is_timeout(),
             _ => false,
         }
@@ -121,11 +148,185 @@ impl Error {
     pub fn is_auth(&self) -> bool {
         matches!(self, Error::Auth(_))
     }
+
+    /// Whether the card company refused a charge ([`Error::Declined`]): nothing was paid, and
+    /// the failed payment says why.
+    #[must_use]
+    pub fn is_declined(&self) -> bool {
+        matches!(self, Error::Declined(_))
+    }
+
+    /// The refused charge, when this is [`Error::Declined`].
+    #[must_use]
+    pub fn declined(&self) -> Option<&Declined> {
+        match self {
+            Error::Declined(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Whether PortOne may have done what was asked although this call failed, so that the
+    /// caller cannot know the result without asking again.
+    ///
+    /// `true` for:
+    /// - a timeout or a lost connection after the request may have left, on a call that is
+    ///   not retried (a POST that moves money, a `DELETE` that revokes something);
+    /// - a `5xx` answer without PortOne's envelope (a proxy's page) on such a call;
+    /// - a `2xx` answer with `code: 0` whose `response` did not decode, on such a call:
+    ///   PortOne did it (a refund happened), only the answer is lost.
+    ///
+    /// `false` for everything PortOne refused or never received (a non-zero `code`, a `4xx`,
+    /// a refused connection, a request that could not be built, a failed getToken, a
+    /// declined charge) and for lookups and other calls the client retries.
+    ///
+    /// On `true`, do not repeat the call blindly: look the payment up (by `merchant_uid`
+    /// with `find_payment`, or by `imp_uid`) and decide from what PortOne has.
+    #[must_use]
+    pub fn is_outcome_unknown(&self) -> bool {
+        match self {
+            Error::Transport {
+                outcome_unknown, ..
+            }
+            | Error::UnexpectedResponse {
+                outcome_unknown, ..
+            }
+            | Error::Decode {
+                outcome_unknown, ..
+            } => *outcome_unknown,
+            _ => false,
+        }
+    }
+
+    /// The ids of the record this error is about, where the answer carried them: the
+    /// declined payment, or the `response` that did not decode.
+    #[must_use]
+    pub fn record(&self) -> Option<RecordIds> {
+        match self {
+            Error::Declined(d) => Some(RecordIds {
+                imp_uid: d.imp_uid.clone(),
+                merchant_uid: d.merchant_uid.clone(),
+                customer_uid: d.customer_uid.clone(),
+            }),
+            Error::Decode { record, .. } => record.as_deref().cloned(),
+            _ => None,
+        }
+    }
+
+    /// The same error marked as coming from a call the client does not retry, after the
+    /// request may have reached PortOne: see [`Error::is_outcome_unknown`].
+    pub(crate) fn after_unretried_send(mut self) -> Self {
+        match &mut self {
+            Error::Decode {
+                outcome_unknown, ..
+            } => *outcome_unknown = true,
+            Error::UnexpectedResponse {
+                status,
+                outcome_unknown,
+                ..
+            } => *outcome_unknown = status.is_server_error(),
+            _ => {}
+        }
+        self
+    }
 }
+
+/// What identifies a record in an answer: enough to look it up again and reconcile.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RecordIds {
+    /// PortOne's payment id (`imp_...`).
+    pub imp_uid: Option<String>,
+    /// The merchant's order id.
+    pub merchant_uid: Option<String>,
+    /// The billing key's id.
+    pub customer_uid: Option<String>,
+}
+
+/// A charge the card company refused: PortOne's `code: 0` answer with a payment whose
+/// `status` is `failed`.
+///
+/// The failed payment itself is [`payment`](Self::payment):
+/// `declined.payment::<portone::model::Payment>()`.
+pub struct Declined {
+    /// PortOne's id of the failed payment.
+    pub imp_uid: Option<String>,
+    /// The merchant's order id.
+    pub merchant_uid: Option<String>,
+    /// The billing key the charge used, when the answer names one.
+    pub customer_uid: Option<String>,
+    /// Why, in the card company's words (`잔액부족`, `한도초과`, ...).
+    pub fail_reason: Option<String>,
+    /// The HTTP status (200).
+    pub status: StatusCode,
+    /// The envelope's `response`: the failed payment, as PortOne sent it.
+    response: Box<RawValue>,
+}
+
+impl Declined {
+    pub(crate) fn new(
+        status: StatusCode,
+        ids: RecordIds,
+        fail_reason: Option<String>,
+        response: Box<RawValue>,
+    ) -> Self {
+        let RecordIds {
+            imp_uid,
+            merchant_uid,
+            customer_uid,
+        } = ids;
+        Self {
+            imp_uid,
+            merchant_uid,
+            customer_uid,
+            fail_reason,
+            status,
+            response,
+        }
+    }
+
+    /// The failed payment, decoded as `T` (for the ready-made methods,
+    /// `portone::model::Payment`).
+    ///
+    /// # Errors
+    ///
+    /// When the payment does not decode as `T`.
+    pub fn payment<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.response.get())
+    }
+}
+
+impl fmt::Debug for Declined {
+    // The payment is left out: it holds the buyer's details.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Declined")
+            .field("imp_uid", &self.imp_uid)
+            .field("merchant_uid", &self.merchant_uid)
+            .field("customer_uid", &self.customer_uid)
+            .field("fail_reason", &self.fail_reason)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for Declined {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("declined")?;
+        if let Some(merchant_uid) = &self.merchant_uid {
+            write!(f, " `{merchant_uid}`")?;
+        }
+        match &self.fail_reason {
+            Some(reason) => write!(f, ": {reason}"),
+            None => f.write_str(" without a reason"),
+        }
+    }
+}
+
+impl std::error::Error for Declined {}
 
 /// PortOne's own refusal: the `{code, message}` of its envelope and the HTTP status.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("code {code} with status {status}: {}", message.as_deref().unwrap_or("(no message)"))]
+#[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status; PortOne also answers refusals with 200.
     pub status: StatusCode,
@@ -133,6 +334,28 @@ pub struct ApiError {
     pub code: i64,
     /// PortOne's `message`, usually Korean.
     pub message: Option<String>,
+    /// What the answer carried beside `code`, `message` and `response`, such as the PG's own
+    /// `error: {code, message}` that KCP adds when a quick-pay FIDO release fails.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ApiError {
+    /// A refusal with nothing beside `code` and `message`.
+    #[must_use]
+    pub fn new(status: StatusCode, code: i64, message: Option<String>) -> Self {
+        Self {
+            status,
+            code,
+            message,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// A field PortOne sent beside the envelope's own, such as `error`.
+    #[must_use]
+    pub fn extra(&self, name: &str) -> Option<&serde_json::Value> {
+        self.extra.get(name)
+    }
 }
 
 /// Why the client could not be built.

@@ -46,6 +46,14 @@ pub struct Request {
     body: Option<Vec<u8>>,
     timeout: Option<Duration>,
     idempotent: bool,
+    charge: bool,
+}
+
+/// What decoding an answer needs to know about its call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CallKind {
+    idempotent: bool,
+    charge: bool,
 }
 
 impl Request {
@@ -53,9 +61,12 @@ impl Request {
     /// used in traces and logs in place of the concrete path.
     #[inline(always)]
     pub fn builder(method: Method, route: &'static str) -> RequestBuilder {
+        // Not DELETE: PortOne's DELETEs revoke something (a virtual account, a receipt, a
+        // billing key), and a second one after a lost answer would turn that success into a
+        // "not found".
         let idempotent = matches!(
             method,
-            Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+            Method::GET | Method::HEAD | Method::PUT | Method::OPTIONS
         );
         RequestBuilder {
             request: Request {
@@ -67,6 +78,7 @@ impl Request {
                 body: None,
                 timeout: None,
                 idempotent,
+                charge: false,
             },
             query_start: None,
             error: None,
@@ -133,10 +145,24 @@ impl Request {
     }
 
     /// Whether the call may be sent again after it may have reached the server: true for
-    /// GET, HEAD, PUT, DELETE and OPTIONS, or when marked so.
+    /// GET, HEAD, PUT and OPTIONS, or when marked so. Never for a charge.
     #[must_use]
     pub fn is_idempotent(&self) -> bool {
-        self.idempotent
+        self.idempotent && !self.charge
+    }
+
+    /// Whether the call asks for a payment, whose refusal by the card company is
+    /// [`Error::Declined`](crate::Error::Declined).
+    #[must_use]
+    pub fn is_charge(&self) -> bool {
+        self.charge
+    }
+
+    pub(crate) fn kind(&self) -> CallKind {
+        CallKind {
+            idempotent: self.is_idempotent(),
+            charge: self.charge,
+        }
     }
 
     /// Writes `path?query` after `base`.
@@ -163,7 +189,8 @@ impl fmt::Debug for Request {
             .field("headers", &self.headers().keys().collect::<Vec<_>>())
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("timeout", &self.timeout)
-            .field("idempotent", &self.idempotent)
+            .field("idempotent", &self.is_idempotent())
+            .field("charge", &self.charge)
             .finish()
     }
 }
@@ -324,6 +351,17 @@ impl RequestBuilder {
         self
     }
 
+    /// Marks the call as a charge (a payment with a billing key or card data): PortOne
+    /// answers a card company's refusal with `code: 0` and a `failed` payment, which the
+    /// client turns into [`Error::Declined`](crate::Error::Declined). A charge is never
+    /// retried after it may have reached the server, whatever [`idempotent`](Self::idempotent)
+    /// says.
+    #[inline(always)]
+    pub fn charge(mut self, charge: bool) -> Self {
+        self.request.charge = charge;
+        self
+    }
+
     /// Finishes the request.
     ///
     /// # Errors
@@ -360,6 +398,22 @@ impl RawResponse {
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
         envelope::decode(self.status, &self.body)
     }
+
+    /// Decodes the answer to a call of this kind: a charge's `failed` payment is
+    /// [`Error::Declined`], and an answer that fails to decode after a call that is not
+    /// retried says the outcome is unknown.
+    pub(crate) fn decode_as<T: DeserializeOwned>(&self, kind: CallKind) -> Result<T> {
+        let result = if kind.charge {
+            envelope::decode_charge(self.status, &self.body)
+        } else {
+            envelope::decode(self.status, &self.body)
+        };
+        if kind.idempotent {
+            result
+        } else {
+            result.map_err(Error::after_unretried_send)
+        }
+    }
 }
 
 /// Sends [`Request`]s: implemented by [`Client`](crate::Client) (and so by its tier views)
@@ -375,13 +429,16 @@ pub trait Execute: Send + Sync {
         request: Request,
     ) -> impl Future<Output = Result<RawResponse>> + Send + 'static + use<Self>;
 
-    /// Sends the request and decodes the envelope's `response` as `T`.
+    /// Sends the request and decodes the envelope's `response` as `T`: a charge's `failed`
+    /// payment is [`Error::Declined`], and a decoding failure after a call that is not
+    /// retried is marked as an unknown outcome ([`Error::is_outcome_unknown`]).
     fn call<T: DeserializeOwned + Send + 'static>(
         &self,
         request: Request,
     ) -> impl Future<Output = Result<T>> + Send + 'static + use<Self, T> {
+        let kind = request.kind();
         let response = self.execute(request);
-        async move { response.await?.decode() }
+        async move { response.await?.decode_as(kind) }
     }
 }
 

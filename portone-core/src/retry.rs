@@ -99,6 +99,12 @@ pub(crate) fn retryable_error(error: &reqwest::Error, idempotent: bool) -> bool 
     idempotent && (error.is_timeout() || error.is_request() || error.is_body() || error.is_decode())
 }
 
+/// Whether the request may have reached the server before `error`: everything but a failed
+/// connection or a request that could not be built.
+pub(crate) fn may_have_left(error: &reqwest::Error) -> bool {
+    !(error.is_connect() || error.is_builder())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,7 +86,10 @@ async fn an_html_502_is_unexpected_with_its_status_and_an_excerpt() {
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let err = client(&server).call::<Payment>(request).await.err();
-    let Some(Error::UnexpectedResponse { status, excerpt }) = err else {
+    let Some(Error::UnexpectedResponse {
+        status, excerpt, ..
+    }) = err
+    else {
         panic!("{err:?}")
     };
     assert_eq!(status, StatusCode::BAD_GATEWAY);
@@ -343,7 +346,7 @@ async fn a_refused_connection_is_a_connect_error_inside_the_auth_error() {
         panic!("{err:?}")
     };
     assert!(
-        matches!(&*source, Error::Transport(e) if e.is_connect()),
+        matches!(&*source, Error::Transport { source, .. } if source.is_connect()),
         "{source:?}"
     );
 }

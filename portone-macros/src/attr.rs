@@ -1,5 +1,5 @@
 //! The macro's own attributes: the `crate = "..."` argument, the verb on a method
-//! (`#[get("/path", timeout_ms = 5000, idempotent)]`) and the argument markers
+//! (`#[get("/path", timeout_ms = 5000, idempotent)]`, `#[post("/path", charge)]`) and the argument markers
 //! (`#[query]`, `#[query("name")]`, `#[header("Name")]`, `#[body]`).
 
 use proc_macro2::TokenStream;
@@ -73,9 +73,11 @@ impl Verb {
         }
     }
 
-    /// HTTP defines these as idempotent; the runtime retries them without being told.
+    /// The runtime retries these without being told. Not `delete`, although HTTP calls it
+    /// idempotent: PortOne's DELETEs revoke something, and a second one after a lost answer
+    /// would turn that success into a "not found".
     pub(crate) fn is_idempotent(self) -> bool {
-        matches!(self, Self::Get | Self::Put | Self::Delete)
+        matches!(self, Self::Get | Self::Put)
     }
 
     /// Servers may ignore or refuse a body on these, so `#[body]` is refused.
@@ -131,6 +133,8 @@ pub(crate) struct Route {
     pub(crate) timeout_ms: Option<u64>,
     /// The `idempotent` keyword when written.
     pub(crate) idempotent: Option<Ident>,
+    /// The `charge` keyword when written: the answer is a payment attempt.
+    pub(crate) charge: Option<Ident>,
 }
 
 pub(crate) fn parse_route(attr: &Attribute, verb: Verb, cx: &mut Ctxt) -> Option<Route> {
@@ -179,6 +183,7 @@ pub(crate) fn parse_route(attr: &Attribute, verb: Verb, cx: &mut Ctxt) -> Option
         template,
         timeout_ms: None,
         idempotent: None,
+        charge: None,
     };
     let mut ok = true;
     let mut seen_timeout = false;
@@ -195,22 +200,27 @@ pub(crate) fn parse_route(attr: &Attribute, verb: Verb, cx: &mut Ctxt) -> Option
                     None => ok = false,
                 }
             }
-            "idempotent" if route.idempotent.is_some() => {
-                cx.error(key.span(), "duplicate option `idempotent`");
-                ok = false;
-            }
-            "idempotent" => match value {
-                Some(value) => {
-                    cx.error_spanned(value, "`idempotent` takes no value: write `idempotent`");
+            flag @ ("idempotent" | "charge") => {
+                let slot = if flag == "charge" {
+                    &mut route.charge
+                } else {
+                    &mut route.idempotent
+                };
+                if slot.is_some() {
+                    cx.error(key.span(), format!("duplicate option `{flag}`"));
                     ok = false;
+                } else if let Some(value) = value {
+                    cx.error_spanned(value, format!("`{flag}` takes no value: write `{flag}`"));
+                    ok = false;
+                } else {
+                    *slot = Some(key);
                 }
-                None => route.idempotent = Some(key),
-            },
+            }
             other => {
                 cx.error(
                     key.span(),
                     format!(
-                        "unknown option `{other}` for `#[{name}]`: expected `timeout_ms = N` or `idempotent`"
+                        "unknown option `{other}` for `#[{name}]`: expected `timeout_ms = N`, `idempotent` or `charge`"
                     ),
                 );
                 ok = false;

@@ -200,6 +200,9 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
     if method.route.idempotent.is_some() {
         chain.extend(quote!(.idempotent(true)));
     }
+    if method.route.charge.is_some() {
+        chain.extend(quote!(.charge(true)));
+    }
     chain.extend(quote!(.build()));
     chain
 }
@@ -246,6 +249,7 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
         None => paths.none(),
     };
     let idempotent = method.route.verb.is_idempotent() || method.route.idempotent.is_some();
+    let charge = method.route.charge.is_some();
     quote! {
         #(#cfgs)*
         #endpoint {
@@ -255,6 +259,7 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
             params: &[#(#params),*],
             timeout_ms: #timeout_ms,
             idempotent: #idempotent,
+            charge: #charge,
         }
     }
 }

@@ -101,8 +101,14 @@ use proc_macro::TokenStream;
 ///
 /// - `timeout_ms = 5000`: this call's timeout in milliseconds, in place of the client's.
 /// - `idempotent`: the call may be sent again when it may have reached the server, as the
-///   client does for `get`, `put` and `delete` (so it is refused on those). For a POST that
-///   only reads; never for one that moves money.
+///   client does for `get` and `put` (so it is refused on those). For a POST that only
+///   reads; never for one that moves money. `delete` is not retried by default: PortOne's
+///   DELETEs revoke something, and a second one after a lost answer would read "not found".
+/// - `charge`: the call asks for a payment (with a billing key or card data). PortOne answers
+///   a card company's refusal with `code: 0` and a payment whose `status` is `failed`; with
+///   `charge`, that answer is `Err(portone::Error::Declined(..))` instead of a value that
+///   reads like a payment. A charge is never retried after it may have reached the server.
+///   On `post`, `put` and `patch` only.
 ///
 /// No other option exists: what the client does per call (tier, token header, retries) is
 /// set on the `Client`.
@@ -150,6 +156,7 @@ use proc_macro::TokenStream;
 ///         }],
 ///         timeout_ms: None,
 ///         idempotent: true,
+///         charge: false,
 ///     }];
 ///
 ///     /// A billing-key customer.

@@ -43,6 +43,22 @@ fn check_method(method: &Method<'_>, cx: &mut Ctxt) {
             ),
         );
     }
+    if let Some(charge) = &method.route.charge {
+        if !verb.allows_body() {
+            cx.error(
+                charge.span(),
+                format!(
+                    "a `{}` request does not charge: `charge` goes on `post`, `put` or `patch`",
+                    verb.name()
+                ),
+            );
+        } else if let Some(idempotent) = &method.route.idempotent {
+            cx.error(
+                idempotent.span(),
+                "a charge is never sent twice: remove `idempotent`",
+            );
+        }
+    }
 }
 
 fn check_placeholders(method: &Method<'_>, cx: &mut Ctxt) {

@@ -45,6 +45,9 @@ trait Api {
     #[delete("/a")]
     async fn delete(&self) -> portone::Result<()>;
 
+    #[post("/subscribe/payments/again", charge)]
+    async fn again(&self, #[body] body: &Value) -> portone::Result<Payment>;
+
     #[cfg(any())]
     #[get("/never")]
     async fn never(&self) -> portone::Result<()>;
@@ -161,13 +164,72 @@ async fn verbs_and_options_set_the_request_flags() {
         ("POST", "/payments/prepare/check", true),
         ("PUT", "/a/3", true),
         ("PATCH", "/a", false),
-        ("DELETE", "/a", true),
+        ("DELETE", "/a", false),
     ];
     let expected: Vec<_> = expected
         .iter()
         .map(|(m, p, i)| ((*m).to_owned(), (*p).to_owned(), *i))
         .collect();
     assert_eq!(flags, expected);
+}
+
+const FAILED: &str = r#"{"code":0,"message":null,"response":{"imp_uid":"imp_2","merchant_uid":"order-2","customer_uid":"cu-1","status":"failed","fail_reason":"잔액부족","amount":1000}}"#;
+
+#[tokio::test]
+async fn a_charge_answered_with_a_failed_payment_is_declined_on_any_executor() {
+    let recorder = Recorder::answering(FAILED);
+    let error = recorder
+        .again(&json!({"customer_uid": "cu-1"}))
+        .await
+        .expect_err("a failed payment is not a value");
+    assert!(error.is_declined(), "{error:?}");
+    assert!(!error.is_outcome_unknown());
+    let declined = error.declined().expect("declined");
+    assert_eq!(declined.imp_uid.as_deref(), Some("imp_2"));
+    assert_eq!(declined.merchant_uid.as_deref(), Some("order-2"));
+    assert_eq!(declined.customer_uid.as_deref(), Some("cu-1"));
+    assert_eq!(declined.fail_reason.as_deref(), Some("잔액부족"));
+    let payment: Payment = declined.payment().expect("the failed payment decodes");
+    assert_eq!(payment.imp_uid, "imp_2");
+    assert!(
+        error.to_string().contains("declined") && !error.to_string().contains("cu-1"),
+        "{error}"
+    );
+    let sent = recorder.sent();
+    assert!(sent[0].is_charge() && !sent[0].is_idempotent());
+
+    // The same answer to a call that is not a charge is a value: the caller asked to read.
+    let recorder = Recorder::answering(FAILED);
+    let payment = recorder.find("order-2", None, &[]).await.expect("a lookup");
+    assert_eq!(payment.imp_uid, "imp_2");
+    // And a paid answer to a charge is the payment.
+    let recorder = Recorder::answering(PAYMENT);
+    let payment = recorder.again(&json!({})).await.expect("paid");
+    assert_eq!(payment.imp_uid, "imp_1");
+}
+
+#[tokio::test]
+async fn an_undecodable_answer_to_a_call_that_is_not_retried_is_an_unknown_outcome() {
+    let odd = r#"{"code":0,"message":null,"response":{"imp_uid":7,"merchant_uid":"order-3"}}"#;
+    let recorder = Recorder::answering(odd);
+    let error = recorder
+        .cancel(&json!({}), "r1")
+        .await
+        .expect_err("imp_uid is not a string");
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    let record = error.record().expect("ids kept");
+    assert_eq!(record.imp_uid.as_deref(), Some("7"));
+    assert_eq!(record.merchant_uid.as_deref(), Some("order-3"));
+    // The same answer to a lookup is only a decoding error: asking again is safe.
+    let recorder = Recorder::answering(odd);
+    let error = recorder
+        .find("order-3", None, &[])
+        .await
+        .expect_err("decode");
+    assert!(
+        matches!(error, portone::Error::Decode { .. }) && !error.is_outcome_unknown(),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
@@ -223,6 +285,7 @@ fn endpoints_list_every_method_in_order() {
             ],
             timeout_ms: Some(1500),
             idempotent: true,
+            charge: false,
         }
     );
     assert_eq!(
@@ -242,17 +305,18 @@ fn endpoints_list_every_method_in_order() {
     );
     let summary: Vec<_> = endpoints
         .iter()
-        .map(|e| (e.name, e.method, e.idempotent, e.timeout_ms))
+        .map(|e| (e.name, e.method, e.idempotent, e.charge, e.timeout_ms))
         .collect();
     assert_eq!(
         summary,
         [
-            ("find", "GET", true, Some(1500)),
-            ("cancel", "POST", false, None),
-            ("check", "POST", true, None),
-            ("put", "PUT", true, None),
-            ("patch", "PATCH", false, None),
-            ("delete", "DELETE", true, None),
+            ("find", "GET", true, false, Some(1500)),
+            ("cancel", "POST", false, false, None),
+            ("check", "POST", true, false, None),
+            ("put", "PUT", true, false, None),
+            ("patch", "PATCH", false, false, None),
+            ("delete", "DELETE", false, false, None),
+            ("again", "POST", false, true, None),
         ]
     );
     assert_eq!(endpoints[3].params[0].name, "type");

@@ -79,8 +79,8 @@ fn classify(result: &Result<()>) -> Outcome {
         return Outcome::Success;
     };
     match error {
-        Error::Transport(_) if error.is_timeout() => Outcome::Timeout,
-        Error::Transport(_) => Outcome::Transport,
+        Error::Transport { .. } if error.is_timeout() => Outcome::Timeout,
+        Error::Transport { .. } => Outcome::Transport,
         Error::UnexpectedResponse { status, .. } => Outcome::Unexpected(status.as_u16()),
         Error::Decode { .. } => Outcome::Decode,
         Error::Api(_) if error.is_unauthorized() && !error.is_auth() => Outcome::Unauthorized,
@@ -102,6 +102,8 @@ struct Expect {
     /// Whether the money moved (cancel and again only). `None`: not asserted, because the
     /// client cannot know (it still must not have moved twice).
     moved: Option<bool>,
+    /// What `is_outcome_unknown()` must say.
+    unknown: bool,
 }
 
 /// The money moved (the server processed the POST).
@@ -112,11 +114,17 @@ const KEPT: Option<bool> = Some(false);
 /// finish it (the mock drops the work when the client hangs up first).
 const ANY: Option<bool> = None;
 
-const fn e(outcome: Outcome, arrivals: usize, moved: Option<bool>) -> Expect {
+/// `is_outcome_unknown()`: the caller must look the payment up before deciding.
+const UNKNOWN: bool = true;
+/// `!is_outcome_unknown()`: PortOne refused it, never got it, or it is a lookup.
+const KNOWN: bool = false;
+
+const fn e(outcome: Outcome, arrivals: usize, moved: Option<bool>, unknown: bool) -> Expect {
     Expect {
         outcome,
         arrivals,
         moved,
+        unknown,
     }
 }
 
@@ -288,6 +296,13 @@ async fn check_call(row: &Row, call: Call) -> Vec<String> {
             want.outcome
         ));
     }
+    let unknown = result.as_ref().err().is_some_and(Error::is_outcome_unknown);
+    if unknown != want.unknown {
+        wrong.push(format!(
+            "{context}: is_outcome_unknown() is {unknown}, want {}",
+            want.unknown
+        ));
+    }
     if arrivals != want.arrivals {
         wrong.push(format!(
             "{context}: {path} arrived {arrivals} times, want {}",
@@ -362,54 +377,54 @@ fn slow() -> Fault {
 matrix! {
     // RST before any answer, request not processed. A GET is retried to its bound.
     reset_before_the_answer: Fault::reset_connection, ALWAYS, ROUTE, 0
-        => [e(Transport, 3, ANY), e(Transport, 1, KEPT), e(Transport, 1, KEPT)];
+        => [e(Transport, 3, ANY, KNOWN), e(Transport, 1, KEPT, UNKNOWN), e(Transport, 1, KEPT, UNKNOWN)];
     reset_before_the_answer_once: Fault::reset_connection, ONCE, ROUTE, 0
-        => [e(Success, 2, ANY), e(Transport, 1, KEPT), e(Transport, 1, KEPT)];
+        => [e(Success, 2, ANY, KNOWN), e(Transport, 1, KEPT, UNKNOWN), e(Transport, 1, KEPT, UNKNOWN)];
     // RST after the server processed it: the money moved and the client cannot know.
     reset_before_the_answer_after_processing: Fault::drop_response, ALWAYS, ROUTE, 0
-        => [e(Transport, 3, ANY), e(Transport, 1, MOVED), e(Transport, 1, MOVED)];
+        => [e(Transport, 3, ANY, KNOWN), e(Transport, 1, MOVED, UNKNOWN), e(Transport, 1, MOVED, UNKNOWN)];
     // FIN instead of an answer.
     connection_closed_before_the_answer: Fault::close_connection, ALWAYS, ROUTE, 0
-        => [e(Transport, 3, ANY), e(Transport, 1, KEPT), e(Transport, 1, KEPT)];
+        => [e(Transport, 3, ANY, KNOWN), e(Transport, 1, KEPT, UNKNOWN), e(Transport, 1, KEPT, UNKNOWN)];
     // A body cut by a reset: an idempotent GET is retried (reqwest reports it as a decode
     // error; see RELIABILITY.md, findings), a POST that may have moved money is not.
     reset_in_the_middle_of_the_body: Fault::reset_mid_body, ALWAYS, ROUTE, 0
-        => [e(Transport, 3, ANY), e(Transport, 1, MOVED), e(Transport, 1, MOVED)];
+        => [e(Transport, 3, ANY, KNOWN), e(Transport, 1, MOVED, UNKNOWN), e(Transport, 1, MOVED, UNKNOWN)];
     reset_in_the_middle_of_the_body_once: Fault::reset_mid_body, ONCE, ROUTE, 0
-        => [e(Success, 2, ANY), e(Transport, 1, MOVED), e(Transport, 1, MOVED)];
+        => [e(Success, 2, ANY, KNOWN), e(Transport, 1, MOVED, UNKNOWN), e(Transport, 1, MOVED, UNKNOWN)];
     html_502: Fault::html_502, ALWAYS, ROUTE, 0
-        => [e(Unexpected(502), 3, ANY), e(Unexpected(502), 1, KEPT), e(Unexpected(502), 1, KEPT)];
+        => [e(Unexpected(502), 3, ANY, KNOWN), e(Unexpected(502), 1, KEPT, UNKNOWN), e(Unexpected(502), 1, KEPT, UNKNOWN)];
     html_502_once: Fault::html_502, ONCE, ROUTE, 0
-        => [e(Success, 2, ANY), e(Unexpected(502), 1, KEPT), e(Unexpected(502), 1, KEPT)];
+        => [e(Success, 2, ANY, KNOWN), e(Unexpected(502), 1, KEPT, UNKNOWN), e(Unexpected(502), 1, KEPT, UNKNOWN)];
     html_503: Fault::service_unavailable, ALWAYS, ROUTE, 0
-        => [e(Unexpected(503), 3, ANY), e(Unexpected(503), 1, KEPT), e(Unexpected(503), 1, KEPT)];
+        => [e(Unexpected(503), 3, ANY, KNOWN), e(Unexpected(503), 1, KEPT, UNKNOWN), e(Unexpected(503), 1, KEPT, UNKNOWN)];
     html_504_after_a_delay: slow_504, ALWAYS, ROUTE, 0
-        => [e(Unexpected(504), 3, ANY), e(Unexpected(504), 1, KEPT), e(Unexpected(504), 1, KEPT)];
+        => [e(Unexpected(504), 3, ANY, KNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN)];
     html_504_after_a_delay_once: slow_504, ONCE, ROUTE, 0
-        => [e(Success, 2, ANY), e(Unexpected(504), 1, KEPT), e(Unexpected(504), 1, KEPT)];
+        => [e(Success, 2, ANY, KNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN)];
     // The answer comes after the client's timeout. The server may still run a POST after
     // the client gave up: exactly why it is not re-sent, and why a caller re-queries.
     client_timeout_shorter_than_the_answer: slow, ALWAYS, ROUTE, 0
-        => [e(Timeout, 3, ANY), e(Timeout, 1, ANY), e(Timeout, 1, ANY)];
+        => [e(Timeout, 3, ANY, KNOWN), e(Timeout, 1, ANY, UNKNOWN), e(Timeout, 1, ANY, UNKNOWN)];
     // 200 with half the JSON, after processing. Decoding errors are not retried.
     truncated_json: Fault::malformed_json, ALWAYS, ROUTE, 0
-        => [e(Decode, 1, ANY), e(Decode, 1, MOVED), e(Decode, 1, MOVED)];
+        => [e(Decode, 1, ANY, KNOWN), e(Decode, 1, MOVED, UNKNOWN), e(Decode, 1, MOVED, UNKNOWN)];
     // The real body under `text/html`: the envelope decides, not the header.
     wrong_content_type: Fault::wrong_content_type, ALWAYS, ROUTE, 0
-        => [e(Success, 1, ANY), e(Success, 1, MOVED), e(Success, 1, MOVED)];
+        => [e(Success, 1, ANY, KNOWN), e(Success, 1, MOVED, KNOWN), e(Success, 1, MOVED, KNOWN)];
     // The token expired in flight: refreshed, and the refused call sent once more.
     unauthorized_once: Fault::unauthorized, ONCE, ROUTE, 1
-        => [e(Success, 2, ANY), e(Success, 2, MOVED), e(Success, 2, MOVED)];
+        => [e(Success, 2, ANY, KNOWN), e(Success, 2, MOVED, KNOWN), e(Success, 2, MOVED, KNOWN)];
     unauthorized_always: Fault::unauthorized, ALWAYS, ROUTE, 1
-        => [e(Unauthorized, 2, ANY), e(Unauthorized, 2, KEPT), e(Unauthorized, 2, KEPT)];
+        => [e(Unauthorized, 2, ANY, KNOWN), e(Unauthorized, 2, KEPT, KNOWN), e(Unauthorized, 2, KEPT, KNOWN)];
     // PortOne's own 500 on getToken is not retried; the call never leaves.
     get_token_answering_500: Fault::internal_error, ALWAYS, GET_TOKEN_ROUTE, 1
-        => [e(Auth(500), 0, ANY), e(Auth(500), 0, KEPT), e(Auth(500), 0, KEPT)];
+        => [e(Auth(500), 0, ANY, KNOWN), e(Auth(500), 0, KEPT, KNOWN), e(Auth(500), 0, KEPT, KNOWN)];
     // getToken returns the same token while one is valid, so it is retried like a GET.
     get_token_answering_an_html_502: Fault::html_502, ALWAYS, GET_TOKEN_ROUTE, 3
-        => [e(Auth(502), 0, ANY), e(Auth(502), 0, KEPT), e(Auth(502), 0, KEPT)];
+        => [e(Auth(502), 0, ANY, KNOWN), e(Auth(502), 0, KEPT, KNOWN), e(Auth(502), 0, KEPT, KNOWN)];
     get_token_slower_than_the_client_timeout: slow, ALWAYS, GET_TOKEN_ROUTE, 3
-        => [e(AuthTimeout, 0, ANY), e(AuthTimeout, 0, KEPT), e(AuthTimeout, 0, KEPT)];
+        => [e(AuthTimeout, 0, ANY, KNOWN), e(AuthTimeout, 0, KEPT, KNOWN), e(AuthTimeout, 0, KEPT, KNOWN)];
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -304,7 +304,7 @@ async fn a_quickstart_flow_writes_no_secret_anywhere() {
         .map(|e| match e {
             Some(Error::Api(api)) => format!("api {}", api.code),
             Some(Error::Decode { .. }) => "decode".to_owned(),
-            Some(Error::Transport(_)) => "transport".to_owned(),
+            Some(Error::Transport { .. }) => "transport".to_owned(),
             Some(Error::UnexpectedResponse { status, .. }) => format!("unexpected {status}"),
             Some(Error::Auth(_)) => "auth".to_owned(),
             other => format!("{other:?}"),

@@ -84,6 +84,10 @@ pub trait Billing {
     #[delete("/subscribe/customers/<customer_uid>")]
     async fn delete_customer(&self, customer_uid: String) -> portone::Result<serde_json::Value>;
 
+    /// A charge: a `failed` payment in the answer is `Error::Declined`.
+    #[post("/subscribe/payments/again", charge)]
+    async fn again(&self, #[body] request: &Cancel) -> portone::Result<Payment>;
+
     /// Never compiled: not in the trait, not in `ENDPOINTS`.
     #[cfg(any())]
     #[get("/gone")]
@@ -122,7 +126,8 @@ fn main() {
             "holder",
             "put",
             "patch",
-            "delete_customer"
+            "delete_customer",
+            "again"
         ]
     );
     assert_eq!(
@@ -155,6 +160,7 @@ fn main() {
             ],
             timeout_ms: None,
             idempotent: true,
+            charge: false,
         }
     );
     assert!(endpoints[2].idempotent && endpoints[2].params[0].location == Location::Body);
@@ -162,5 +168,6 @@ fn main() {
     assert_eq!(endpoints[3].params[2].key, "X-Request-Id");
     assert_eq!(endpoints[4].params[0].name, "type");
     assert!(!endpoints[5].idempotent);
-    assert!(endpoints[6].idempotent && endpoints[6].method == "DELETE");
+    assert!(!endpoints[6].idempotent && endpoints[6].method == "DELETE");
+    assert!(endpoints[7].charge && !endpoints[7].idempotent && !endpoints[6].charge);
 }
