@@ -12,8 +12,13 @@ use crate::model::{
 #[portone::api]
 pub trait VirtualAccounts {
     /// Issues a virtual account; the payment is `ready` until the buyer deposits.
-    /// Operation `createVbank`.
-    #[post("/vbanks")]
+    /// Operation `createVbank`. A `failed` answer is [`Error::Declined`](crate::Error::Declined).
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have issued it: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/vbanks", charge)]
     async fn create_vbank(
         &self,
         #[query] pg_api_key: Option<&str>,
@@ -29,6 +34,8 @@ pub trait VirtualAccounts {
     ) -> crate::Result<Payment>;
 
     /// Revokes a virtual account that was not paid yet. Operation `revokeVbank`.
+    /// Not retried after it may have reached PortOne: on an error with
+    /// [`is_outcome_unknown`](crate::Error::is_outcome_unknown), look the payment up.
     #[delete("/vbanks/<imp_uid>")]
     async fn revoke_vbank(
         &self,

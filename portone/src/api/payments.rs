@@ -67,8 +67,14 @@ pub trait Payments {
     ) -> crate::Result<PaymentList>;
 
     /// Cancels (refunds) a payment fully or partially. Moves money: never retried after it
-    /// may have reached PortOne; after a timeout, look the payment up before deciding.
-    /// Operation `cancelPayment`.
+    /// may have reached PortOne. Operation `cancelPayment`.
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have refunded it: look the payment up
+    /// ([`payment`](crate::api::Payments::payment)) before deciding, and never
+    /// send the call again blindly.
+    /// A partial refund with a [`checksum`](crate::model::CancelPayment::checksum) is safe
+    /// to send again: PortOne refuses it if the balance moved.
     #[post("/payments/cancel")]
     async fn cancel_payment(&self, #[body] request: &CancelPayment) -> crate::Result<Payment>;
 }

@@ -180,7 +180,15 @@ pub trait Benepia {
     ) -> crate::Result<BenepiaPoint>;
 
     /// Pays with Benepia points. Moves money. Operation `payBenepiaPoint`.
-    #[post("/benepia/payment")]
+    ///
+    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
+    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have taken the points: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/benepia/payment", charge)]
     async fn pay_with_benepia_points(
         &self,
         #[body] request: &PayWithBenepiaPoint,
@@ -191,10 +199,18 @@ pub trait Benepia {
 #[portone::api]
 pub trait ConvenienceStore {
     /// Issues a payment number to pay at a convenience store. Operation `issueCvsPayment`.
-    #[post("/cvs")]
+    /// A `failed` answer is [`Error::Declined`](crate::Error::Declined).
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have issued it: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/cvs", charge)]
     async fn issue_cvs_payment(&self, #[body] request: &IssueCvsPayment) -> crate::Result<Payment>;
 
     /// Revokes an unpaid convenience-store payment number. Operation `revokeCvsPayment`.
+    /// Not retried after it may have reached PortOne: on an error with
+    /// [`is_outcome_unknown`](crate::Error::is_outcome_unknown), look the payment up.
     #[delete("/cvs/<imp_uid>")]
     async fn revoke_cvs_payment(&self, imp_uid: &str) -> crate::Result<Payment>;
 }
@@ -213,7 +229,15 @@ pub trait KcpQuick {
     ) -> crate::Result<KcpQuickMember>;
 
     /// Pays with KCP prepaid money. Moves money. Operation `payWithMoney`.
-    #[post("/kcpquick/payment/money")]
+    ///
+    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
+    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have taken the money: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/kcpquick/payment/money", charge)]
     async fn pay_with_kcp_money(
         &self,
         #[body] request: &PayWithKcpQuickMoney,
@@ -237,7 +261,15 @@ pub trait KcpQuick {
 
     /// Pays with a KCP Quick Pay automatic-payment key. Moves money.
     /// Operation `payWithAutoPaymentKey`.
-    #[post("/kcpquick/payment/autopay")]
+    ///
+    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
+    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have charged the key: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/kcpquick/payment/autopay", charge)]
     async fn pay_with_kcp_autopay(
         &self,
         #[body] request: &PayWithKcpQuickAutoPay,

@@ -11,11 +11,27 @@ use crate::model::{
 pub trait Subscriptions {
     /// Pays once with card data, without the checkout window (and, with a `customer_uid`,
     /// keeps the card as a billing key). Moves money. Operation `onetime`.
-    #[post("/subscribe/payments/onetime")]
+    ///
+    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
+    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/subscribe/payments/onetime", charge)]
     async fn pay_onetime(&self, #[body] request: &OnetimePayment) -> crate::Result<Payment>;
 
     /// Pays with a billing key. Moves money. Operation `again`.
-    #[post("/subscribe/payments/again")]
+    ///
+    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
+    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/subscribe/payments/again", charge)]
     async fn pay_again(&self, #[body] request: &AgainPayment) -> crate::Result<Payment>;
 
     /// Schedules payments with a billing key. Operation `schedule`.
@@ -66,7 +82,15 @@ pub trait Subscriptions {
     ) -> crate::Result<Schedule>;
 
     /// Retries a failed scheduled payment now. Moves money. Operation `retryScheduleByMid`.
-    #[post("/subscribe/payments/schedule/<merchant_uid>/retry")]
+    ///
+    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
+    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    ///
+    /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
+    /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
+    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// send the call again blindly.
+    #[post("/subscribe/payments/schedule/<merchant_uid>/retry", charge)]
     async fn retry_schedule(&self, merchant_uid: &str) -> crate::Result<Payment>;
 
     /// Lists the scheduled payments of a billing key in a time range.
