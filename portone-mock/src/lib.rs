@@ -71,20 +71,57 @@
 //!   and every record (payments, prepares, billing keys, schedules, receipts, ...) belongs
 //!   to the tier it was made in. An unknown or malformed tier, or any tier sent to a
 //!   non-agency account, is `400` with `code` -1. getToken ignores the header.
-//! - **Refusals.** A missing or malformed parameter is `400`, an unknown id `404`, both with
-//!   `code` -1. A well-formed request PortOne declines is HTTP `200` with `code` 1 (cancel of
-//!   an unknown payment, a `checksum` that is not the refundable balance, an over-refund, an
-//!   unknown billing key on `again`, a `merchant_uid` already paid) or `code` -1 (a card
-//!   declined by the PG; the payment is still recorded as `failed`).
+//! - **Refusals.** Each in the envelope PortOne uses for it:
+//!   - a missing or malformed parameter is `400` with `code` -1, and so is what PortOne
+//!     refuses as such: a zero or negative `amount` on a paying route (`onetime`, `again`,
+//!     schedules, `/vbanks`, `/cvs`, prepares, Benepia and KCP Quick payments, external
+//!     receipts), a negative `amount`, `checksum` or `tax_free` on `/payments/cancel`
+//!     (where `0` means a full refund), an unknown `channel_key` (or one of the wrong kind
+//!     or partner), a `pg` whose code names no PG (the PG codes of PortOne's spec; a known
+//!     PG the account has no channel for falls back to the default channel, as the spec
+//!     documents), an array parameter sent without brackets in a query or form
+//!     (`?imp_uid=a` is a scalar to PHP: the array `imp_uid[]` counts as missing); an
+//!     unknown id is `404` with `code` -1;
+//!   - a body is read only under a JSON or form content type, as PHP does: JSON sent as
+//!     `text/plain` or without a content type carries no parameters, so the route answers
+//!     that they are missing;
+//!   - a well-formed request PortOne turns down is HTTP `200` with `code` 1: a cancel of an
+//!     unknown payment, a `checksum` that is not the refundable balance, an over-refund, an
+//!     unknown billing key on `again` (`등록된 고객정보가 없습니다.`) or on `GET`/`DELETE
+//!     /subscribe/customers/{customer_uid}` (`요청하신 customer_uid(..)로 등록된 정보를 찾을
+//!     수 없습니다.`, as observed live), a `merchant_uid` already paid;
+//!   - a **charge the card company declines** (insufficient funds, over the limit, a lost
+//!     or stolen card) is not an error: HTTP `200`, `code` 0, and the Payment with
+//!     `status` `failed`, a `fail_reason` and `failed_at`. It is recorded, and lookups find
+//!     it. This holds for `onetime`, `again`, a schedule's `retry` and KCP Quick Pay
+//!     `autopay`, and a due schedule that runs ends with the same failed payment;
+//!   - a **charge that got no decision** (card data the PG cannot use: a bad number, an
+//!     `expiry` that is not `YYYY-MM` or has passed; or a PG that does not answer) is HTTP
+//!     `200` with `code` -1 and `response` null; a billing-key request with such card data
+//!     is the same (`카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]...`).
+//!
+//!   Test cards for each case are in [`cards`].
+//! - **`custom_data`.** Sent as a JSON object (or array), it is kept as its JSON text and
+//!   returned as a string, as PortOne stores it.
 //! - **Sandbox.** Payments on the test channel (`pg: "html5_inicis.INIpayTest"` or
 //!   [`Checkout::sandbox`]) carry `sandbox: true` and are hidden from
 //!   `GET /payments/{imp_uid}` unless `include_sandbox=true`.
 //! - **Schedules.** A due schedule runs at its own `schedule_at`, paying with its billing
-//!   key; its `payment_status` is `null` until then. `retry` answers `code` 0 with the
-//!   payment, paid or failed, as PortOne documents.
+//!   key; its `payment_status` is `null` until then, `paid` or `failed` (with the
+//!   payment's `fail_reason`) after. `retry` answers `code` 0 with the payment, paid or
+//!   declined, as PortOne documents. The three listings (`GET /subscribe/payments/schedule`,
+//!   `/subscribe/payments/schedule/customers/{customer_uid}`,
+//!   `/subscribe/customers/{customer_uid}/schedules`) answer the paged object PortOne's
+//!   Java SDK decodes, `{"total", "previous", "next", "list"}` (the spec says a bare array),
+//!   paged like payment lists: `page` from 1, 20 a page (`limit`, at most 1000, on the
+//!   first), `previous` and `next` `0` when there is none. Newest first; `sorting=scheduled`
+//!   is oldest first, any other `sorting` a `400`.
 //! - **Wire.** Bodies are encoded like PortOne's PHP server (`\uXXXX`, `\/`) under
 //!   `Content-Type: application/json; charset=UTF-8`; unknown routes answer `404` and wrong
 //!   methods `405`, both in the envelope.
+//! - **Processing.** Once a request is routed, its handler runs to the end even if the
+//!   client hangs up or times out: an effect is never half-made. See [`Fault`] for faults
+//!   that lose or delay the answer of a processed request.
 
 // `json!` for a whole Payment nests deeper than the default limit.
 #![recursion_limit = "256"]
@@ -120,21 +157,54 @@ pub use record::RecordedRequest;
 use state::{State, Tier};
 use token::Tokens;
 
-/// Card numbers with a known outcome. Separators are optional; the server reads digits.
-///
-/// Any other 13–19 digit number is approved. Card data is never stored: responses show
-/// the number masked (`411111******1111`).
 pub mod cards {
+    //! Card numbers with a known outcome. Separators are optional; the server reads digits.
+    //!
+    //! Any other 13–19 digit number is approved. Card data is never stored: responses show
+    //! the number masked (`411111******1111`). The `expiry` sent with a card must be `YYYY-MM`
+    //! and not in the past (by the mock clock, in Korea), or the card is refused like
+    //! [`INVALID_NUMBER`].
+    //!
+    //! PortOne answers two kinds of "no", and these cards produce both:
+    //!
+    //! - **The card company declines** ([`INSUFFICIENT_FUNDS`], [`LIMIT_EXCEEDED`],
+    //!   [`LOST_OR_STOLEN`]): a decision. The billing key is issued; every charge with it
+    //!   (`onetime`, `again`, a schedule's run or `retry`, KCP Quick Pay `autopay`) answers
+    //!   HTTP 200, `code` 0, with the Payment whose `status` is `failed`, whose `fail_reason`
+    //!   is the PG's words (`잔액부족`, `한도초과`, `분실/도난 카드`) and whose `failed_at` is set.
+    //!   The payment is recorded: lookups find it, failed. A schedule that runs ends
+    //!   `executed` with `payment_status` `failed` and the same `fail_reason`.
+    //! - **No decision** ([`INVALID_NUMBER`], a malformed or past `expiry`, [`PG_UNREACHABLE`]):
+    //!   HTTP 200, `code` -1, `response` null, with PortOne's message (`카드정보 인증 및 빌키
+    //!   발급에 실패하였습니다. [F112]...` for a billing key, `카드 승인에 실패하였습니다. ...` for a
+    //!   charge). A charge that got this far is still recorded as `failed`, so a caller that
+    //!   looks it up by `merchant_uid` sees that no money moved.
+
     /// Approved everywhere.
     pub const APPROVED: &str = "4111-1111-1111-1111";
-    /// Refused by the PG as invalid (any number whose digits end in `0002`): a billing key
-    /// is not issued (`code` -1, PortOne's `[F112]` message) and a one-time payment is
-    /// declined (`code` -1) and recorded as `failed`.
-    pub const DECLINED: &str = "4000-0000-0000-0002";
-    /// Issues a billing key, but every payment with it is declined for lack of funds
-    /// (digits ending in `0051`): `code` -1 from `onetime`/`again`, a `failed` payment, and a
-    /// schedule whose `payment_status` is `failed`.
+    /// A number the PG does not accept (any number whose digits end in `0002`): no billing
+    /// key (`code` -1, PortOne's `[F112]유효하지않은 카드번호를 입력하셨습니다.` message), and a
+    /// `onetime` payment answers `code` -1 (recorded `failed`).
+    pub const INVALID_NUMBER: &str = "4000-0000-0000-0002";
+    /// The same card as [`INVALID_NUMBER`], under its former name: it is bad card data
+    /// (no decision, `code` -1), not a decline; for declines see [`INSUFFICIENT_FUNDS`].
+    pub const DECLINED: &str = INVALID_NUMBER;
+    /// Issues a billing key; every payment with it is declined by the issuer for lack of
+    /// funds (digits ending in `0051`): `code` 0, `status` `failed`, `fail_reason` `잔액부족`.
     pub const INSUFFICIENT_FUNDS: &str = "5555-0000-0000-0051";
+    /// Issues a billing key; every payment with it is declined by the issuer over the
+    /// card's limit (digits ending in `0061`): `code` 0, `status` `failed`, `fail_reason`
+    /// `한도초과`.
+    pub const LIMIT_EXCEEDED: &str = "5555-0000-0000-0061";
+    /// Issues a billing key; every payment with it is declined because the card was
+    /// reported lost or stolen (digits ending in `0043`): `code` 0, `status` `failed`,
+    /// `fail_reason` `분실/도난 카드`.
+    pub const LOST_OR_STOLEN: &str = "4000-0000-0000-0043";
+    /// Issues a billing key, but the PG never answers a payment with it (digits ending in
+    /// `0504`): no decision, `code` -1 with `response` null and a timeout message; the
+    /// attempt is recorded `failed`. For a PortOne that fails outright (HTTP 500), inject
+    /// [`Fault::internal_error`](crate::Fault::internal_error) instead.
+    pub const PG_UNREACHABLE: &str = "4000-0000-0000-0504";
 }
 
 /// Why a test helper such as [`MockServer::try_checkout`] could not do what it was asked.
