@@ -118,7 +118,9 @@
 //!   is oldest first, any other `sorting` a `400`.
 //! - **Wire.** Bodies are encoded like PortOne's PHP server (`\uXXXX`, `\/`) under
 //!   `Content-Type: application/json; charset=UTF-8`; unknown routes answer `404` and wrong
-//!   methods `405`, both in the envelope.
+//!   methods `405`, both in the envelope. With [`MockServerBuilder::live_quirks`], bodies
+//!   also carry what PortOne's real bodies do (fields missing on older records, `""` for
+//!   `null`, `previous: false`).
 //! - **Processing.** Once a request is routed, its handler runs to the end even if the
 //!   client hangs up or times out: an effect is never half-made. See [`Fault`] for faults
 //!   that lose or delay the answer of a processed request.
@@ -133,6 +135,7 @@ mod codes;
 mod faults;
 mod ids;
 mod params;
+mod quirks;
 mod record;
 mod reply;
 mod routes;
@@ -152,6 +155,7 @@ use tokio::sync::oneshot;
 pub use axum::http::Method;
 pub use checkout::Checkout;
 pub use faults::Fault;
+pub use quirks::BodyShape;
 pub use record::RecordedRequest;
 
 use state::{State, Tier};
@@ -237,6 +241,8 @@ impl std::error::Error for MockError {}
 /// State shared by the server's tasks and every [`MockServer`] handle.
 pub(crate) struct Shared {
     state: Mutex<State>,
+    /// [`MockServerBuilder::live_quirks`]: fixed at start.
+    pub(crate) quirks: bool,
 }
 
 impl Shared {
@@ -431,6 +437,7 @@ pub struct MockServerBuilder {
     api_secret: String,
     tiers: Option<Vec<(String, String)>>,
     frozen_clock: bool,
+    live_quirks: bool,
 }
 
 // Hand-written: the secret stays out of logs.
@@ -440,6 +447,7 @@ impl fmt::Debug for MockServerBuilder {
             .field("api_key", &self.api_key)
             .field("tiers", &self.tiers)
             .field("frozen_clock", &self.frozen_clock)
+            .field("live_quirks", &self.live_quirks)
             .finish_non_exhaustive()
     }
 }
@@ -451,6 +459,7 @@ impl Default for MockServerBuilder {
             api_secret: MockServer::API_SECRET.to_owned(),
             tiers: None,
             frozen_clock: false,
+            live_quirks: false,
         }
     }
 }
@@ -493,6 +502,33 @@ impl MockServerBuilder {
     /// [`MockServer::advance`], which makes timestamps exact in assertions.
     pub fn frozen_clock(mut self) -> Self {
         self.frozen_clock = true;
+        self
+    }
+
+    /// Serves bodies the way PortOne's live server writes them rather than the way its spec
+    /// describes them, so that a client is tested against what it will really decode. Off
+    /// by default.
+    ///
+    /// Each payment, schedule and billing key is served in one [`BodyShape`], picked by a
+    /// stable hash of its `merchant_uid` (payments, schedules) or `customer_uid` (billing
+    /// keys): the same id gets the same shape in every run, and [`BodyShape::of`] tells a
+    /// test which. The shapes copy real bodies PortOne users published (the crate's
+    /// `tests/fixtures/`):
+    ///
+    /// - fields missing on older records: `sandbox`, `promotion`, `card_issuer_*`,
+    ///   `card_publisher_*`, an empty `deposit_history` ([`BodyShape::Y2024`] and older);
+    ///   `cancel_history[].cancellation_id`, a schedule's `pg_provider`, `pg_id`,
+    ///   `promotion_id` ([`BodyShape::Y2023`] and older); `emb_pg_provider`,
+    ///   `customer_uid_usage`, and every billing-key field but `card_name`, `customer_*`,
+    ///   `inserted` and `updated` ([`BodyShape::Y2021`]);
+    /// - `""` where others send `null`: `apply_num` ([`BodyShape::Y2023`] and older),
+    ///   `buyer_addr` ([`BodyShape::Y2021`]);
+    /// - `card_type: null`, card payments included ([`BodyShape::Y2023`] and older);
+    /// - `previous: false` instead of `0` on the first page of every paged list.
+    ///
+    /// Numbers are never sent as strings: no published body shows PortOne doing that.
+    pub fn live_quirks(mut self, on: bool) -> Self {
+        self.live_quirks = on;
         self
     }
 
@@ -539,6 +575,7 @@ impl MockServerBuilder {
         let tokens = Tokens::new(self.api_key.clone(), self.api_secret.clone());
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(tokens, tiers, self.frozen_clock)),
+            quirks: self.live_quirks,
         });
         let router = routes::router(shared.clone());
         let (tx, rx) = oneshot::channel();

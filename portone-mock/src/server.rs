@@ -30,6 +30,7 @@ use tower::ServiceExt;
 
 use crate::Shared;
 use crate::faults::FaultKind;
+use crate::quirks;
 use crate::record::RecordedRequest;
 use crate::reply::{JSON_CONTENT_TYPE, Reply};
 
@@ -198,14 +199,20 @@ async fn pipeline(
     if !body_ok {
         return Ok(Reply::bad_request("요청 본문을 읽을 수 없습니다.").into_response_body());
     }
+    let quirks = shared.quirks;
     let route = |bytes: Bytes| async move {
         let request = Request::from_parts(parts, Body::from(bytes));
         // Detached: a client that hangs up (or times out) cannot stop a handler half-way,
         // so an effect is either not started or committed whole.
         let handler = tokio::spawn(async move {
-            match router.oneshot(request).await {
+            let res = match router.oneshot(request).await {
                 Ok(res) => res,
                 Err(never) => match never {},
+            };
+            if quirks {
+                quirks::apply(res).await
+            } else {
+                res
             }
         });
         handler.await.unwrap_or_else(|_| {
