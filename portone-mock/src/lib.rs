@@ -56,6 +56,31 @@
 //! Only one account exists: the credentials given to the builder. Every identifier the
 //! server hands out is unique within the server.
 //!
+//! # Channels
+//!
+//! The account has these PG channels (`GET /users/pg` lists them). A `channel_key` that is
+//! not one of them, or not of the kind the route needs, is refused.
+//!
+//! | `channel_key` | `pg_provider` | `pg_id` | use |
+//! |---|---|---|---|
+//! | `channel-key-mock-inicis` | `html5_inicis` | `MOIportone` | checkouts, `/vbanks`, `/cvs` (default) |
+//! | `channel-key-mock-nice-v2` | `nice_v2` | `iamport01m` | billing keys and card payments (default) |
+//! | `channel-key-mock-sandbox` | `html5_inicis` | `INIpayTest` | test channel: payments are `sandbox` |
+//! | `channel-key-mock-danal` | `danal` | `A010002002` | certifications (the only one) |
+//! | `channel-key-mock-benepia` | `benepia` | `benepia_mock` | `/benepia/*` (the only one) |
+//! | `channel-key-mock-kcp-quick` | `kcp_quick` | `IX0XX` | `/kcpquick/*` (the only one) |
+//! | `channel-key-mock-naverpay` | `naverpay` | `np_mock` | Naver Pay (`GET /naver/reviews`) |
+//!
+//! A `pg` parameter (`provider` or `provider.pg_id`) must name a PG PortOne knows:
+//! `html5_inicis`, `inicis`, `inicis_unified`, `kcp`, `kcp_billing`, `kcp_quick`,
+//! `kcp_v2`, `nice`, `nice_v2`, `kicc`, `ksnet`, `smartro`, `smartro_v2`,
+//! `tosspayments`, `tosspay_v2`, `toss_brandpay`, `daou`, `settle`, `settle_acc`,
+//! `settle_firm`, `welcome`, `uplus`, `danal`, `danal_tpay`, `mobilians`, `galaxia`,
+//! `kakaopay`, `naverpay`, `naverco`, `payco`, `chai`, `paymentwall`, `paypal_v2`,
+//! `benepia` (the `pg_provider` values of PortOne's spec and PG guide). Any other code is
+//! refused; a known PG that has no channel here takes the route's default channel, as
+//! PortOne's spec says of `pg`.
+//!
 //! # Rules worth knowing
 //!
 //! - **Clock.** It starts at real time and follows it, unless the builder freezes it;

@@ -385,6 +385,27 @@ mod tests {
     }
 
     #[test]
+    fn the_crate_docs_list_the_channels_and_pgs() {
+        let docs = include_str!("../lib.rs");
+        for c in &CHANNELS {
+            let row = format!("| `{}` | `{}` | `{}` |", c.key, c.pg_provider, c.pg_id);
+            assert!(docs.contains(&row), "{row}");
+        }
+        let listed = docs
+            .split("must name a PG PortOne knows:")
+            .nth(1)
+            .and_then(|rest| rest.split("(the `pg_provider` values").next())
+            .unwrap_or_default()
+            .replace("//!", "");
+        let listed: Vec<&str> = listed
+            .split(',')
+            .map(|c| c.trim().trim_matches('`'))
+            .filter(|c| !c.is_empty())
+            .collect();
+        assert_eq!(listed, KNOWN_PGS);
+    }
+
+    #[test]
     fn tier_codes() {
         assert!(valid_tier_code("A1B"));
         assert!(!valid_tier_code("a1b"));
