@@ -5,7 +5,7 @@ use serde_json::Number;
 
 use crate::MockError;
 use crate::amount::Amount;
-use crate::state::{Buyer, NaverOrder, Payment, State, Status, Vbank, card_info, pick_channel};
+use crate::state::{Buyer, NaverOrder, Payment, State, Status, Vbank, card_info, checkout_channel};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
@@ -167,7 +167,7 @@ impl Checkout {
             .ok_or_else(|| MockError::InvalidAmount(self.amount.to_string()))?;
         let s = state.scoped(&self.tier);
         let (store, ids, now) = (s.store, s.ids, s.now);
-        let channel = pick_channel(self.pg.as_deref(), None, 0);
+        let channel = checkout_channel(self.pg.as_deref());
         let (provider, pg_id) = match &self.pg {
             // A PG the account has no channel for: use it as given.
             Some(pg) if !pg.starts_with(channel.pg_provider) => {

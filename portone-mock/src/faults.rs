@@ -17,7 +17,9 @@ use bytes::Bytes;
 ///
 /// Faults marked *processed* let the server handle the request first (a cancel is
 /// executed, a payment made), then spoil the answer: the client cannot know the outcome.
-/// The others never reach the business logic.
+/// Processing runs to completion whatever the client does (hanging up, timing out), so
+/// after such a fault the effect is always there. The others never reach the business
+/// logic.
 ///
 /// ```
 /// use std::time::Duration;
@@ -25,11 +27,14 @@ use bytes::Bytes;
 ///
 /// // The first cancel is reset after the server processed it; later ones work.
 /// let lost = Fault::drop_response().on(Method::POST, "/payments/cancel").times(1);
+/// // The refund happens, but its answer comes after a 10 s client timeout.
+/// let late = Fault::delay_after_processing(Duration::from_secs(30))
+///     .on(Method::POST, "/payments/cancel");
 /// // Every lookup answers a proxy's 504 after 2 s.
 /// let slow = Fault::gateway_timeout()
 ///     .after(Duration::from_secs(2))
 ///     .on(Method::GET, "/payments/{imp_uid}");
-/// # let _ = (lost, slow);
+/// # let _ = (lost, late, slow);
 /// ```
 #[derive(Clone, Debug)]
 pub struct Fault {
@@ -45,6 +50,8 @@ pub struct Fault {
 pub(crate) enum FaultKind {
     /// Sleep, then answer normally.
     Delay(Duration),
+    /// Process, then sleep, then answer.
+    DelayAfterProcessing(Duration),
     /// Answer this instead of processing.
     Respond {
         status: u16,
@@ -82,10 +89,30 @@ impl Fault {
         }
     }
 
-    /// Waits `by`, then answers normally (processed).
+    /// Waits `by`, then processes the request and answers normally: a slow network or a
+    /// queue in front of PortOne.
+    ///
+    /// The wait comes *before* processing and belongs to the connection. A client that
+    /// stays connected until it ends gets the normal answer. A client that closes the
+    /// connection during the wait (a client timeout shorter than `by` does) takes the
+    /// request with it: it is **not processed**, ever. For "processed, but the answer
+    /// comes too late", see [`delay_after_processing`](Fault::delay_after_processing).
     #[must_use]
     pub fn delay(by: Duration) -> Fault {
         Fault::new("delay", FaultKind::Delay(by))
+    }
+
+    /// Processes the request to the end, then waits `by` before answering (processed). With
+    /// `by` longer than the client's timeout, the operation happened but the client gave up
+    /// first: the "processed, then the answer is late" case. The effect is committed
+    /// before the wait starts, so a client that hangs up during the wait cannot undo it; a
+    /// client that waits long enough gets the normal answer.
+    #[must_use]
+    pub fn delay_after_processing(by: Duration) -> Fault {
+        Fault::new(
+            "delay_after_processing",
+            FaultKind::DelayAfterProcessing(by),
+        )
     }
 
     /// Answers `status` with this body and content type, without processing. A status
@@ -183,8 +210,9 @@ impl Fault {
         )
     }
 
-    /// Processes the request, then resets the connection instead of answering: the
-    /// operation happened but the client never hears of it.
+    /// Processes the request to the end, then resets the connection instead of answering:
+    /// the operation happened but the client never hears of it ("processed, then the
+    /// answer is lost").
     #[must_use]
     pub fn drop_response() -> Fault {
         Fault::new("drop_response", FaultKind::DropResponse)

@@ -56,6 +56,31 @@
 //! Only one account exists: the credentials given to the builder. Every identifier the
 //! server hands out is unique within the server.
 //!
+//! # Channels
+//!
+//! The account has these PG channels (`GET /users/pg` lists them). A `channel_key` that is
+//! not one of them, or not of the kind the route needs, is refused.
+//!
+//! | `channel_key` | `pg_provider` | `pg_id` | use |
+//! |---|---|---|---|
+//! | `channel-key-mock-inicis` | `html5_inicis` | `MOIportone` | checkouts, `/vbanks`, `/cvs` (default) |
+//! | `channel-key-mock-nice-v2` | `nice_v2` | `iamport01m` | billing keys and card payments (default) |
+//! | `channel-key-mock-sandbox` | `html5_inicis` | `INIpayTest` | test channel: payments are `sandbox` |
+//! | `channel-key-mock-danal` | `danal` | `A010002002` | certifications (the only one) |
+//! | `channel-key-mock-benepia` | `benepia` | `benepia_mock` | `/benepia/*` (the only one) |
+//! | `channel-key-mock-kcp-quick` | `kcp_quick` | `IX0XX` | `/kcpquick/*` (the only one) |
+//! | `channel-key-mock-naverpay` | `naverpay` | `np_mock` | Naver Pay (`GET /naver/reviews`) |
+//!
+//! A `pg` parameter (`provider` or `provider.pg_id`) must name a PG PortOne knows:
+//! `html5_inicis`, `inicis`, `inicis_unified`, `kcp`, `kcp_billing`, `kcp_quick`,
+//! `kcp_v2`, `nice`, `nice_v2`, `kicc`, `ksnet`, `smartro`, `smartro_v2`,
+//! `tosspayments`, `tosspay_v2`, `toss_brandpay`, `daou`, `settle`, `settle_acc`,
+//! `settle_firm`, `welcome`, `uplus`, `danal`, `danal_tpay`, `mobilians`, `galaxia`,
+//! `kakaopay`, `naverpay`, `naverco`, `payco`, `chai`, `paymentwall`, `paypal_v2`,
+//! `benepia` (the `pg_provider` values of PortOne's spec and PG guide). Any other code is
+//! refused; a known PG that has no channel here takes the route's default channel, as
+//! PortOne's spec says of `pg`.
+//!
 //! # Rules worth knowing
 //!
 //! - **Clock.** It starts at real time and follows it, unless the builder freezes it;
@@ -71,31 +96,72 @@
 //!   and every record (payments, prepares, billing keys, schedules, receipts, ...) belongs
 //!   to the tier it was made in. An unknown or malformed tier, or any tier sent to a
 //!   non-agency account, is `400` with `code` -1. getToken ignores the header.
-//! - **Refusals.** A missing or malformed parameter is `400`, an unknown id `404`, both with
-//!   `code` -1. A well-formed request PortOne declines is HTTP `200` with `code` 1 (cancel of
-//!   an unknown payment, a `checksum` that is not the refundable balance, an over-refund, an
-//!   unknown billing key on `again`, a `merchant_uid` already paid) or `code` -1 (a card
-//!   declined by the PG; the payment is still recorded as `failed`).
+//! - **Refusals.** Each in the envelope PortOne uses for it:
+//!   - a missing or malformed parameter is `400` with `code` -1, and so is what PortOne
+//!     refuses as such: a zero or negative `amount` on a paying route (`onetime`, `again`,
+//!     schedules, `/vbanks`, `/cvs`, prepares, Benepia and KCP Quick payments, external
+//!     receipts), a negative `amount`, `checksum` or `tax_free` on `/payments/cancel`
+//!     (where `0` means a full refund), an unknown `channel_key` (or one of the wrong kind
+//!     or partner), a `pg` whose code names no PG (the PG codes of PortOne's spec; a known
+//!     PG the account has no channel for falls back to the default channel, as the spec
+//!     documents), an array parameter sent without brackets in a query or form
+//!     (`?imp_uid=a` is a scalar to PHP: the array `imp_uid[]` counts as missing); an
+//!     unknown id is `404` with `code` -1;
+//!   - a body is read only under a JSON or form content type, as PHP does: JSON sent as
+//!     `text/plain` or without a content type carries no parameters, so the route answers
+//!     that they are missing;
+//!   - a well-formed request PortOne turns down is HTTP `200` with `code` 1: a cancel of an
+//!     unknown payment, a `checksum` that is not the refundable balance, an over-refund, an
+//!     unknown billing key on `again` (`등록된 고객정보가 없습니다.`) or on `GET`/`DELETE
+//!     /subscribe/customers/{customer_uid}` (`요청하신 customer_uid(..)로 등록된 정보를 찾을
+//!     수 없습니다.`, as observed live), a `merchant_uid` already paid;
+//!   - a **charge the card company declines** (insufficient funds, over the limit, a lost
+//!     or stolen card) is not an error: HTTP `200`, `code` 0, and the Payment with
+//!     `status` `failed`, a `fail_reason` and `failed_at`. It is recorded, and lookups find
+//!     it. This holds for `onetime`, `again`, a schedule's `retry` and KCP Quick Pay
+//!     `autopay`, and a due schedule that runs ends with the same failed payment;
+//!   - a **charge that got no decision** (card data the PG cannot use: a bad number, an
+//!     `expiry` that is not `YYYY-MM` or has passed; or a PG that does not answer) is HTTP
+//!     `200` with `code` -1 and `response` null; a billing-key request with such card data
+//!     is the same (`카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]...`).
+//!
+//!   Test cards for each case are in [`cards`].
+//! - **`custom_data`.** Sent as a JSON object (or array), it is kept as its JSON text and
+//!   returned as a string, as PortOne stores it.
 //! - **Sandbox.** Payments on the test channel (`pg: "html5_inicis.INIpayTest"` or
 //!   [`Checkout::sandbox`]) carry `sandbox: true` and are hidden from
 //!   `GET /payments/{imp_uid}` unless `include_sandbox=true`.
 //! - **Schedules.** A due schedule runs at its own `schedule_at`, paying with its billing
-//!   key; its `payment_status` is `null` until then. `retry` answers `code` 0 with the
-//!   payment, paid or failed, as PortOne documents.
+//!   key; its `payment_status` is `null` until then, `paid` or `failed` (with the
+//!   payment's `fail_reason`) after. `retry` answers `code` 0 with the payment, paid or
+//!   declined, as PortOne documents. The three listings (`GET /subscribe/payments/schedule`,
+//!   `/subscribe/payments/schedule/customers/{customer_uid}`,
+//!   `/subscribe/customers/{customer_uid}/schedules`) answer the paged object PortOne's
+//!   Java SDK decodes, `{"total", "previous", "next", "list"}` (the spec says a bare array),
+//!   paged like payment lists: `page` from 1, 20 a page (`limit`, at most 1000, on the
+//!   first), `previous` and `next` `0` when there is none. Newest first; `sorting=scheduled`
+//!   is oldest first, any other `sorting` a `400`.
 //! - **Wire.** Bodies are encoded like PortOne's PHP server (`\uXXXX`, `\/`) under
 //!   `Content-Type: application/json; charset=UTF-8`; unknown routes answer `404` and wrong
-//!   methods `405`, both in the envelope.
+//!   methods `405`, both in the envelope. With [`MockServerBuilder::live_quirks`], bodies
+//!   also carry what PortOne's real bodies do (fields missing on older records, `""` for
+//!   `null`, `previous: false`).
+//! - **Processing.** Once a request is routed, its handler runs to the end even if the
+//!   client hangs up or times out: an effect is never half-made. See [`Fault`] for faults
+//!   that lose or delay the answer of a processed request.
 
 // `json!` for a whole Payment nests deeper than the default limit.
 #![recursion_limit = "256"]
 
 mod amount;
+pub mod cards;
 mod checkout;
 mod clock;
 mod codes;
 mod faults;
 mod ids;
 mod params;
+mod quirks;
 mod record;
 mod reply;
 mod routes;
@@ -115,27 +181,11 @@ use tokio::sync::oneshot;
 pub use axum::http::Method;
 pub use checkout::Checkout;
 pub use faults::Fault;
+pub use quirks::BodyShape;
 pub use record::RecordedRequest;
 
 use state::{State, Tier};
 use token::Tokens;
-
-/// Card numbers with a known outcome. Separators are optional; the server reads digits.
-///
-/// Any other 13–19 digit number is approved. Card data is never stored: responses show
-/// the number masked (`411111******1111`).
-pub mod cards {
-    /// Approved everywhere.
-    pub const APPROVED: &str = "4111-1111-1111-1111";
-    /// Refused by the PG as invalid (any number whose digits end in `0002`): a billing key
-    /// is not issued (`code` -1, PortOne's `[F112]` message) and a one-time payment is
-    /// declined (`code` -1) and recorded as `failed`.
-    pub const DECLINED: &str = "4000-0000-0000-0002";
-    /// Issues a billing key, but every payment with it is declined for lack of funds
-    /// (digits ending in `0051`): `code` -1 from `onetime`/`again`, a `failed` payment, and a
-    /// schedule whose `payment_status` is `failed`.
-    pub const INSUFFICIENT_FUNDS: &str = "5555-0000-0000-0051";
-}
 
 /// Why a test helper such as [`MockServer::try_checkout`] could not do what it was asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +217,8 @@ impl std::error::Error for MockError {}
 /// State shared by the server's tasks and every [`MockServer`] handle.
 pub(crate) struct Shared {
     state: Mutex<State>,
+    /// [`MockServerBuilder::live_quirks`]: fixed at start.
+    pub(crate) quirks: bool,
 }
 
 impl Shared {
@@ -361,6 +413,7 @@ pub struct MockServerBuilder {
     api_secret: String,
     tiers: Option<Vec<(String, String)>>,
     frozen_clock: bool,
+    live_quirks: bool,
 }
 
 // Hand-written: the secret stays out of logs.
@@ -370,6 +423,7 @@ impl fmt::Debug for MockServerBuilder {
             .field("api_key", &self.api_key)
             .field("tiers", &self.tiers)
             .field("frozen_clock", &self.frozen_clock)
+            .field("live_quirks", &self.live_quirks)
             .finish_non_exhaustive()
     }
 }
@@ -381,6 +435,7 @@ impl Default for MockServerBuilder {
             api_secret: MockServer::API_SECRET.to_owned(),
             tiers: None,
             frozen_clock: false,
+            live_quirks: false,
         }
     }
 }
@@ -423,6 +478,33 @@ impl MockServerBuilder {
     /// [`MockServer::advance`], which makes timestamps exact in assertions.
     pub fn frozen_clock(mut self) -> Self {
         self.frozen_clock = true;
+        self
+    }
+
+    /// Serves bodies the way PortOne's live server writes them rather than the way its spec
+    /// describes them, so that a client is tested against what it will really decode. Off
+    /// by default.
+    ///
+    /// Each payment, schedule and billing key is served in one [`BodyShape`], picked by a
+    /// stable hash of its `merchant_uid` (payments, schedules) or `customer_uid` (billing
+    /// keys): the same id gets the same shape in every run, and [`BodyShape::of`] tells a
+    /// test which. The shapes copy real bodies PortOne users published (the crate's
+    /// `tests/fixtures/`):
+    ///
+    /// - fields missing on older records: `sandbox`, `promotion`, `card_issuer_*`,
+    ///   `card_publisher_*`, an empty `deposit_history` ([`BodyShape::Y2024`] and older);
+    ///   `cancel_history[].cancellation_id`, a schedule's `pg_provider`, `pg_id`,
+    ///   `promotion_id` ([`BodyShape::Y2023`] and older); `emb_pg_provider`,
+    ///   `customer_uid_usage`, and every billing-key field but `card_name`, `customer_*`,
+    ///   `inserted` and `updated` ([`BodyShape::Y2021`]);
+    /// - `""` where others send `null`: `apply_num` ([`BodyShape::Y2023`] and older),
+    ///   `buyer_addr` ([`BodyShape::Y2021`]);
+    /// - `card_type: null`, card payments included ([`BodyShape::Y2023`] and older);
+    /// - `previous: false` instead of `0` on the first page of every paged list.
+    ///
+    /// Numbers are never sent as strings: no published body shows PortOne doing that.
+    pub fn live_quirks(mut self, on: bool) -> Self {
+        self.live_quirks = on;
         self
     }
 
@@ -469,6 +551,7 @@ impl MockServerBuilder {
         let tokens = Tokens::new(self.api_key.clone(), self.api_secret.clone());
         let shared = Arc::new(Shared {
             state: Mutex::new(State::new(tokens, tiers, self.frozen_clock)),
+            quirks: self.live_quirks,
         });
         let router = routes::router(shared.clone());
         let (tx, rx) = oneshot::channel();

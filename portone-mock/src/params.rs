@@ -2,6 +2,10 @@
 //! accepts, and query strings, all read into one JSON object. Form and query keys follow
 //! PHP's bracket rules (`imp_uid[]=a`, `sender[name]=b`, `schedules[0][amount]=1`), and a
 //! repeated plain key keeps its last value, as PortOne's PHP server does.
+//!
+//! PHP decides by the content type alone: a JSON body sent as `text/plain` or without a
+//! content type is not read at all, and `imp_uid=a` is a scalar that an array parameter
+//! (`imp_uid[]`) does not see.
 
 use serde_json::{Map, Value};
 
@@ -9,24 +13,50 @@ use crate::amount::Amount;
 use crate::reply::{Reply, missing};
 
 #[derive(Debug, Default)]
-pub(crate) struct Params(pub(crate) Map<String, Value>);
+pub(crate) struct Params {
+    pub(crate) map: Map<String, Value>,
+    /// Whether the values came from a JSON body, where a scalar is as good as a
+    /// one-element list; in a query or a form, an array needs bracket names.
+    json: bool,
+}
 
 impl Params {
-    pub(crate) fn from_query(query: Option<&str>) -> Params {
-        Params(query.map(parse_form).unwrap_or_default())
+    /// Parameters nested in a JSON body (or read from a test's JSON).
+    pub(crate) fn json(map: Map<String, Value>) -> Params {
+        Params { map, json: true }
     }
 
-    /// Reads a body by its content type; without one, a body that starts with `{` is JSON.
+    /// An object nested in these parameters, read by the same rules.
+    pub(crate) fn nested(&self, map: Map<String, Value>) -> Params {
+        Params {
+            map,
+            json: self.json,
+        }
+    }
+
+    pub(crate) fn from_query(query: Option<&str>) -> Params {
+        Params {
+            map: query.map(parse_form).unwrap_or_default(),
+            json: false,
+        }
+    }
+
+    /// Reads a body by its content type, as PHP does: JSON under a JSON type, a form under
+    /// `application/x-www-form-urlencoded`, and nothing at all under any other type or none
+    /// (the handler then finds its parameters missing).
     pub(crate) fn from_body(content_type: Option<&str>, body: &[u8]) -> Result<Params, Reply> {
         let trimmed = body.trim_ascii();
-        if trimmed.is_empty() {
+        let ct = content_type.unwrap_or("").to_ascii_lowercase();
+        let media = ct.split(';').next().unwrap_or("").trim();
+        let is_json = media == "application/json"
+            || media == "text/json"
+            || (media.starts_with("application/") && media.ends_with("+json"));
+        if trimmed.is_empty() || !(is_json || media == "application/x-www-form-urlencoded") {
             return Ok(Params::default());
         }
-        let ct = content_type.unwrap_or("").to_ascii_lowercase();
-        let is_json = ct.contains("json") || (!ct.contains("form") && trimmed.starts_with(b"{"));
         if is_json {
             return match serde_json::from_slice::<Value>(trimmed) {
-                Ok(Value::Object(map)) => Ok(Params(map)),
+                Ok(Value::Object(map)) => Ok(Params::json(map)),
                 Ok(_) => Err(Reply::bad_request("요청 본문은 JSON object 이어야 합니다.")),
                 Err(_) => Err(Reply::bad_request(
                     "요청 본문의 JSON 형식이 올바르지 않습니다.",
@@ -35,11 +65,24 @@ impl Params {
         }
         let text = std::str::from_utf8(trimmed)
             .map_err(|_| Reply::bad_request("요청 본문을 읽을 수 없습니다."))?;
-        Ok(Params(parse_form(text)))
+        Ok(Params {
+            map: parse_form(text),
+            json: false,
+        })
     }
 
     pub(crate) fn raw(&self, key: &str) -> Option<&Value> {
-        self.0.get(key).filter(|v| !v.is_null())
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    /// A value PortOne stores as text: a string as is, an object or array as its compact
+    /// JSON (`custom_data` sent as an object is kept, not dropped).
+    pub(crate) fn json_text(&self, key: &str) -> Option<String> {
+        match self.raw(key)? {
+            Value::String(s) if s.is_empty() => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
     }
 
     /// A scalar as text; `None` for absent, null or empty.
@@ -71,6 +114,27 @@ impl Params {
         self.amount(key)?.ok_or_else(|| missing(key))
     }
 
+    /// An amount that must be more than zero (what a payment asks for).
+    pub(crate) fn positive_amount(&self, key: &str) -> Result<Amount, Reply> {
+        let amount = self.required_amount(key)?;
+        if amount.is_negative() || amount.is_zero() {
+            return Err(Reply::bad_request(format!(
+                "{key} 는 0보다 커야 합니다. ({key}: {amount})"
+            )));
+        }
+        Ok(amount)
+    }
+
+    /// An optional amount that may be zero but not negative.
+    pub(crate) fn non_negative_amount(&self, key: &str) -> Result<Option<Amount>, Reply> {
+        match self.amount(key)? {
+            Some(a) if a.is_negative() => Err(Reply::bad_request(format!(
+                "{key} 는 0 이상이어야 합니다. ({key}: {a})"
+            ))),
+            other => Ok(other),
+        }
+    }
+
     pub(crate) fn int(&self, key: &str) -> Result<Option<i64>, Reply> {
         let bad = || Reply::bad_request(format!("{key} 는 정수여야 합니다."));
         match self.raw(key) {
@@ -99,15 +163,17 @@ impl Params {
         }
     }
 
-    /// A list parameter: an array, or a single scalar.
+    /// A list parameter: an array (`key[]=a&key[]=b` in a query or form), or in a JSON body
+    /// also a single scalar. In a query or form a plain `key=a` is another, scalar parameter
+    /// to PHP, so the list is empty.
     pub(crate) fn strings(&self, key: &str) -> Vec<String> {
         match self.raw(key) {
             Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
             Some(Value::Object(map)) => {
                 indexed(map).iter().filter_map(|v| scalar_text(v)).collect()
             }
-            Some(v) => scalar_text(v).into_iter().collect(),
-            None => Vec::new(),
+            Some(v) if self.json => scalar_text(v).into_iter().collect(),
+            Some(_) | None => Vec::new(),
         }
     }
 
@@ -238,6 +304,65 @@ mod tests {
         );
         assert_eq!(p.array("schedules"), Some(vec![json!({"amount": "1"})]));
         assert_eq!(p.string("x").as_deref(), Some("2"));
+        // Without brackets the array is not there.
+        assert!(
+            Params::from_query(Some("imp_uid=a"))
+                .strings("imp_uid")
+                .is_empty()
+        );
+        let j = Params::from_body(Some("application/json"), br#"{"imp_uid": "a"}"#);
+        assert_eq!(j.unwrap_or_default().strings("imp_uid"), vec!["a"]);
+    }
+
+    #[test]
+    fn only_the_content_type_decides() {
+        let body = br#"{"amount": 1000}"#;
+        for ct in [
+            None,
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+        ] {
+            let p = Params::from_body(ct, body).unwrap_or_default();
+            assert!(p.amount("amount").ok().flatten().is_none(), "{ct:?}");
+        }
+        for ct in ["application/json; charset=utf-8", "Application/JSON"] {
+            let p = Params::from_body(Some(ct), body).unwrap_or_default();
+            assert!(p.amount("amount").ok().flatten().is_some(), "{ct}");
+        }
+    }
+
+    #[test]
+    fn custom_data_objects_become_json_text() {
+        let p = Params::from_body(
+            Some("application/json"),
+            br#"{"a": {"x": [1, "y"]}, "b": "text", "c": 5, "d": ""}"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(p.json_text("a").as_deref(), Some(r#"{"x":[1,"y"]}"#));
+        assert_eq!(p.json_text("b").as_deref(), Some("text"));
+        assert_eq!(p.json_text("c").as_deref(), Some("5"));
+        assert_eq!(p.json_text("d"), None);
+        let f = Params::from_query(Some("custom_data[order]=7"));
+        assert_eq!(
+            f.json_text("custom_data").as_deref(),
+            Some(r#"{"order":"7"}"#)
+        );
+    }
+
+    #[test]
+    fn amounts_that_pay_must_be_positive() {
+        let p = Params::from_body(
+            Some("application/json"),
+            br#"{"zero": 0, "neg": -1, "one": "1", "frac": 0.5}"#,
+        )
+        .unwrap_or_default();
+        assert!(p.positive_amount("zero").is_err());
+        assert!(p.positive_amount("neg").is_err());
+        assert!(p.positive_amount("missing").is_err());
+        assert!(p.positive_amount("one").is_ok());
+        assert!(p.positive_amount("frac").is_ok());
+        assert!(p.non_negative_amount("zero").is_ok());
+        assert!(p.non_negative_amount("neg").is_err());
     }
 
     #[test]

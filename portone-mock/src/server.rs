@@ -1,6 +1,10 @@
 //! The HTTP side: an accept loop that serves each connection with hyper, so that a fault
 //! can close or reset the very connection its request came on; and the pipeline every
 //! request goes through (record, run due schedules, apply a fault, route).
+//!
+//! The handler runs in a task of its own: once a request is routed it is processed to the
+//! end even if its client hangs up, as on a real server. What happens before routing (a
+//! [`Fault::delay`](crate::Fault::delay)'s sleep) runs on the connection and ends with it.
 
 use std::convert::Infallible;
 use std::io;
@@ -26,6 +30,7 @@ use tower::ServiceExt;
 
 use crate::Shared;
 use crate::faults::FaultKind;
+use crate::quirks;
 use crate::record::RecordedRequest;
 use crate::reply::{JSON_CONTENT_TYPE, Reply};
 
@@ -194,14 +199,30 @@ async fn pipeline(
     if !body_ok {
         return Ok(Reply::bad_request("요청 본문을 읽을 수 없습니다.").into_response_body());
     }
+    let quirks = shared.quirks;
     let route = |bytes: Bytes| async move {
-        match router
-            .oneshot(Request::from_parts(parts, Body::from(bytes)))
-            .await
-        {
-            Ok(res) => res,
-            Err(never) => match never {},
-        }
+        let request = Request::from_parts(parts, Body::from(bytes));
+        // Detached: a client that hangs up (or times out) cannot stop a handler half-way,
+        // so an effect is either not started or committed whole.
+        let handler = tokio::spawn(async move {
+            let res = match router.oneshot(request).await {
+                Ok(res) => res,
+                Err(never) => match never {},
+            };
+            if quirks {
+                quirks::apply(res).await
+            } else {
+                res
+            }
+        });
+        handler.await.unwrap_or_else(|_| {
+            Reply::fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                -1,
+                "Internal Server Error",
+            )
+            .into_response_body()
+        })
     };
     let Some(fault) = fault else {
         return Ok(route(bytes).await);
@@ -211,8 +232,15 @@ async fn pipeline(
     }
     let response = match fault.kind {
         FaultKind::Delay(by) => {
+            // On the connection: a client gone before the sleep ends takes the request with
+            // it, unprocessed.
             tokio::time::sleep(by).await;
             route(bytes).await
+        }
+        FaultKind::DelayAfterProcessing(by) => {
+            let res = route(bytes).await;
+            tokio::time::sleep(by).await;
+            res
         }
         FaultKind::Respond {
             status,

@@ -3,7 +3,7 @@
 mod common;
 
 use std::error::Error as _;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::Api;
 use portone_mock::{Checkout, Fault, Method, MockServer};
@@ -29,6 +29,27 @@ async fn raw_cancel(api: &Api, imp_uid: &str) -> reqwest::Result<reqwest::Respon
 
 async fn status_of(api: &Api, imp_uid: &str) -> Value {
     api.get(&format!("/payments/{imp_uid}")).await.ok()["cancel_amount"].clone()
+}
+
+/// A client that gives up after `timeout`.
+fn impatient(timeout: Duration) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .build()
+        .expect("client")
+}
+
+async fn cancel_with(
+    http: &reqwest::Client,
+    api: &Api,
+    imp_uid: &str,
+) -> reqwest::Result<reqwest::Response> {
+    http.post(format!("{}/payments/cancel", api.base))
+        .bearer_auth(&api.token)
+        .header("content-type", "application/json")
+        .body(json!({ "imp_uid": imp_uid, "amount": 100 }).to_string())
+        .send()
+        .await
 }
 
 fn is_reset(err: &reqwest::Error) -> bool {
@@ -114,6 +135,81 @@ async fn a_dropped_response_hides_an_operation_that_happened() {
     let err = raw_cancel(&api, &imp_uid).await.expect_err("no answer");
     assert!(is_reset(&err), "{err:?}");
     // The cancel went through: a client must re-query before deciding.
+    assert_eq!(status_of(&api, &imp_uid).await, 100);
+}
+
+#[tokio::test]
+async fn a_late_answer_comes_after_the_effect_is_committed() {
+    let (server, api, imp_uid) = setup().await;
+    server.inject(
+        Fault::delay_after_processing(Duration::from_secs(60))
+            .on(Method::POST, "/payments/cancel")
+            .times(1),
+    );
+    let err = cancel_with(&impatient(Duration::from_millis(300)), &api, &imp_uid)
+        .await
+        .expect_err("the answer is later than the client waits");
+    assert!(err.is_timeout(), "{err:?}");
+    // The refund happened though the client hung up and the answer never came: a client
+    // that re-queries sees it (the answer is 60 s away, so this is not that answer).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while status_of(&api, &imp_uid).await != 100 {
+        assert!(Instant::now() < deadline, "the cancel was not committed");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter_map(|r| r.fault)
+            .collect::<Vec<_>>(),
+        vec!["delay_after_processing"]
+    );
+    // A patient client gets the processed answer, late.
+    server.inject(
+        Fault::delay_after_processing(Duration::from_millis(200))
+            .on(Method::POST, "/payments/cancel")
+            .times(1),
+    );
+    let started = Instant::now();
+    let res = cancel_with(&api.http, &api, &imp_uid)
+        .await
+        .expect("an answer");
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    let body: Value = serde_json::from_slice(&res.bytes().await.expect("body")).unwrap_or_default();
+    assert_eq!(body["response"]["cancel_amount"], 200);
+}
+
+#[tokio::test]
+async fn a_client_that_leaves_during_a_delay_takes_the_request_with_it() {
+    let (server, api, imp_uid) = setup().await;
+    let delay = Duration::from_millis(300);
+    server.inject(
+        Fault::delay(delay)
+            .on(Method::POST, "/payments/cancel")
+            .times(1),
+    );
+    let err = cancel_with(&impatient(Duration::from_millis(50)), &api, &imp_uid)
+        .await
+        .expect_err("times out");
+    assert!(err.is_timeout(), "{err:?}");
+    // Asserting that something never happens needs a window: well past the delay, the
+    // cancel has still not happened.
+    let until = Instant::now() + delay * 4;
+    while Instant::now() < until {
+        assert_eq!(status_of(&api, &imp_uid).await, 0);
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // A client that waits out the same delay is served.
+    server.inject(
+        Fault::delay(Duration::from_millis(100))
+            .on(Method::POST, "/payments/cancel")
+            .times(1),
+    );
+    let res = cancel_with(&api.http, &api, &imp_uid)
+        .await
+        .expect("an answer");
+    assert_eq!(res.status().as_u16(), 200);
     assert_eq!(status_of(&api, &imp_uid).await, 100);
 }
 

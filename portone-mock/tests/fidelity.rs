@@ -120,10 +120,32 @@ async fn billing_key_and_schedule_bodies() {
 }
 
 #[tokio::test]
+async fn a_declined_payment_carries_every_field_of_a_real_payment() {
+    let server = MockServer::start().await;
+    let api = Api::new(&server).await;
+    api.post(
+        "/subscribe/customers/poor",
+        &json!({ "card_number": cards::INSUFFICIENT_FUNDS, "expiry": "2030-12" }),
+    )
+    .await
+    .ok();
+    let declined = api
+        .post(
+            "/subscribe/payments/again",
+            &json!({ "customer_uid": "poor", "merchant_uid": "d-1", "amount": 1000, "name": "x" }),
+        )
+        .await;
+    let real = fixture("payment-paid-card-inicis-wordcharger.json");
+    covers(&declined.body, &real, "envelope");
+    covers(declined.ok(), &real["response"], "declined payment");
+    assert_eq!(declined.ok()["status"], "failed");
+}
+
+#[tokio::test]
 async fn a_declined_card_is_refused_in_portones_words() {
     let server = MockServer::start().await;
     let api = Api::new(&server).await;
-    let card = json!({ "card_number": cards::DECLINED, "expiry": "2030-12" });
+    let card = json!({ "card_number": cards::INVALID_NUMBER, "expiry": "2030-12" });
     let declined = api.post("/subscribe/customers/bad", &card).await;
     assert_eq!(declined.status, 200);
     assert_eq!(

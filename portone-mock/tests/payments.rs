@@ -101,9 +101,15 @@ async fn multi_lookup_is_200_207_or_404() {
     assert_eq!(found, vec![a.as_str(), b.as_str()]);
     let none = api.get("/payments?imp_uid[]=imp_000000000000").await;
     assert_eq!((none.status, none.code()), (404, -1));
-    // PHP reads a repeated key without brackets as its last value.
+    // Without brackets PHP reads `imp_uid` as another, scalar parameter: `imp_uid[]` is
+    // missing.
     let plain = api.get(&format!("/payments?imp_uid={a}&imp_uid={b}")).await;
-    assert_eq!(plain.ok().as_array().map(Vec::len), Some(1));
+    assert_eq!((plain.status, plain.code()), (400, -1));
+    let mixed = api
+        .get(&format!("/payments?imp_uid={a}&merchant_uid[]=m-b"))
+        .await;
+    assert_eq!(mixed.ok().as_array().map(Vec::len), Some(1));
+    assert_eq!(mixed.ok()[0]["merchant_uid"], "m-b");
     assert_eq!(api.get("/payments").await.status, 400);
 }
 

@@ -21,6 +21,16 @@ fn entry(merchant_uid: &str, at: i64, amount: i64) -> Value {
     json!({ "merchant_uid": merchant_uid, "schedule_at": at, "amount": amount, "name": "월 구독", "currency": "KRW" })
 }
 
+/// The `merchant_uid`s of a page of schedules, in order.
+fn uids(page: &Value) -> Vec<String> {
+    page["list"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s["merchant_uid"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// Moves the clock; a token does not outlive a long jump, so this fetches a fresh one.
 async fn advance(server: &MockServer, by: Duration) -> Api {
     server.advance(by);
@@ -116,8 +126,27 @@ async fn a_declined_run_fails_and_can_be_rescheduled_or_retried() {
         (s["schedule_status"].clone(), s["payment_status"].clone()),
         (json!("executed"), json!("failed"))
     );
-    assert!(s["fail_reason"].as_str().is_some_and(|r| !r.is_empty()));
-    assert_eq!(api.get("/payments/find/f-1").await.ok()["status"], "failed");
+    assert_eq!(s["fail_reason"], "잔액부족");
+    // The run made a payment, failed for the same reason, that lookups find.
+    let p = api.get("/payments/find/f-1").await;
+    assert_eq!(
+        (p.ok()["status"].clone(), p.ok()["fail_reason"].clone()),
+        (json!("failed"), json!("잔액부족"))
+    );
+    assert_eq!(p.ok()["imp_uid"], s["imp_uid"]);
+    assert_eq!(p.ok()["failed_at"], json!(now + 60));
+    assert_eq!(p.ok()["customer_uid_usage"], "payment.scheduled");
+    // A retry the card company declines again is still a code 0 answer.
+    let declined = api
+        .post("/subscribe/payments/schedule/f-1/retry", &json!({}))
+        .await;
+    assert_eq!(
+        (
+            declined.ok()["status"].clone(),
+            declined.ok()["fail_reason"].clone()
+        ),
+        (json!("failed"), json!("잔액부족"))
+    );
 
     // A new card under the same key, then a retry now and a reschedule later.
     api.post(
@@ -227,21 +256,14 @@ async fn schedules_can_be_moved_and_listed() {
             now + 1000
         ))
         .await;
-    let order: Vec<Value> = range
-        .ok()
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| s["merchant_uid"].clone())
-        .collect();
-    assert_eq!(order, vec![json!("l-1"), json!("l-2")]);
+    assert_eq!(uids(range.ok()), ["l-1", "l-2"]);
     let oldest = api
         .get(&format!(
             "/subscribe/payments/schedule?schedule_from={now}&schedule_to={}&sorting=scheduled",
             now + 1000
         ))
         .await;
-    assert_eq!(oldest.ok()[0]["merchant_uid"], "l-2");
+    assert_eq!(uids(oldest.ok()), ["l-2", "l-1"]);
     for path in [
         "/subscribe/payments/schedule/customers/sub-1",
         "/subscribe/customers/sub-1/schedules",
@@ -252,7 +274,8 @@ async fn schedules_can_be_moved_and_listed() {
                 now + 1000
             ))
             .await;
-        assert_eq!(listed.ok().as_array().map(Vec::len), Some(2), "{path}");
+        assert_eq!(listed.ok()["total"], 2, "{path}");
+        assert_eq!(uids(listed.ok()), ["l-1", "l-2"], "{path}");
     }
     assert_eq!(
         api.get("/subscribe/payments/schedule?schedule_from=0")
@@ -328,4 +351,150 @@ async fn a_deleted_key_makes_its_schedules_fail() {
             .status,
         404
     );
+}
+
+#[tokio::test]
+async fn the_three_listings_are_paged_and_sorted() {
+    let (_server, api, now) = setup(cards::APPROVED).await;
+    // 25 schedules, one minute apart; `p-00` is the oldest.
+    let entries = (0..25)
+        .map(|i| entry(&format!("p-{i:02}"), now + 60 * (i + 1), 100))
+        .collect();
+    schedule(&api, entries).await.ok();
+    let span = format!("from={now}&to={}", now + 86_400);
+    let listings = [
+        format!(
+            "/subscribe/payments/schedule?schedule_from={now}&schedule_to={}",
+            now + 86_400
+        ),
+        format!("/subscribe/payments/schedule/customers/sub-1?{span}"),
+        format!("/subscribe/customers/sub-1/schedules?{span}"),
+    ];
+    for path in &listings {
+        let first = api.get(path).await;
+        let page = first.ok();
+        assert_eq!(
+            (
+                page["total"].clone(),
+                page["previous"].clone(),
+                page["next"].clone()
+            ),
+            (json!(25), json!(0), json!(2)),
+            "{path}"
+        );
+        let list = uids(page);
+        assert_eq!(list.len(), 20, "{path}");
+        assert_eq!(
+            (list[0].as_str(), list[19].as_str()),
+            ("p-24", "p-05"),
+            "{path}"
+        );
+
+        let second = api.get(&format!("{path}&page=2")).await;
+        let page = second.ok();
+        assert_eq!(
+            (page["previous"].clone(), page["next"].clone()),
+            (json!(1), json!(0)),
+            "{path}"
+        );
+        assert_eq!(
+            uids(page),
+            ["p-04", "p-03", "p-02", "p-01", "p-00"],
+            "{path}"
+        );
+
+        let oldest = api.get(&format!("{path}&sorting=scheduled")).await;
+        assert_eq!(uids(oldest.ok())[..3], ["p-00", "p-01", "p-02"], "{path}");
+        for bad in ["-scheduled", "started", "-started"] {
+            let refused = api.get(&format!("{path}&sorting={bad}")).await;
+            assert_eq!((refused.status, refused.code()), (400, -1), "{path} {bad}");
+            assert!(refused.response().is_null());
+        }
+        let beyond = api.get(&format!("{path}&page=3")).await;
+        assert_eq!(beyond.ok()["list"], json!([]), "{path}");
+        assert_eq!(
+            api.get(&format!("{path}&page=0")).await.status,
+            400,
+            "{path}"
+        );
+    }
+    // Only the first listing takes `limit`.
+    let limited = api.get(&format!("{}&limit=10&page=3", listings[0])).await;
+    assert_eq!(
+        (
+            limited.ok()["previous"].clone(),
+            limited.ok()["next"].clone()
+        ),
+        (json!(2), json!(0))
+    );
+    assert_eq!(uids(limited.ok()).len(), 5);
+    assert_eq!(
+        api.get(&format!("{}&limit=1001", listings[0])).await.status,
+        400
+    );
+    let ignored = api.get(&format!("{}&limit=10", listings[1])).await;
+    assert_eq!(uids(ignored.ok()).len(), 20);
+}
+
+#[tokio::test]
+async fn runs_with_an_unreachable_pg_fail_and_retries_answer_code_minus_one() {
+    let (server, api, now) = setup(cards::PG_UNREACHABLE).await;
+    schedule(&api, vec![entry("u-1", now + 30, 700)]).await.ok();
+    let api = advance(&server, Duration::from_secs(30)).await;
+    let s = api.get("/subscribe/payments/schedule/u-1").await;
+    assert_eq!(
+        (
+            s.ok()["payment_status"].clone(),
+            s.ok()["schedule_status"].clone()
+        ),
+        (json!("failed"), json!("executed"))
+    );
+    assert!(
+        s.ok()["fail_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("timeout"))
+    );
+    let p = api.get("/payments/find/u-1").await;
+    assert_eq!(p.ok()["status"], "failed");
+    let retried = api
+        .post("/subscribe/payments/schedule/u-1/retry", &json!({}))
+        .await;
+    assert_eq!((retried.status, retried.code()), (200, -1));
+    assert!(retried.response().is_null());
+    assert_eq!(api.get("/payments/findAll/u-1").await.ok()["total"], 2);
+}
+
+#[tokio::test]
+async fn every_issuer_refusal_fails_a_scheduled_run() {
+    let server = MockServer::builder().frozen_clock().start().await;
+    let api = Api::new(&server).await;
+    let now = server.now();
+    let refusals = [
+        (cards::INSUFFICIENT_FUNDS, "잔액부족"),
+        (cards::LIMIT_EXCEEDED, "한도초과"),
+        (cards::LOST_OR_STOLEN, "분실/도난 카드"),
+    ];
+    for (i, (number, _)) in refusals.iter().enumerate() {
+        let body = json!({ "customer_uid": format!("c-{i}"), "card_number": number, "expiry": "2030-12",
+            "schedules": [entry(&format!("r-{i}"), now + 10, 100)] });
+        api.post("/subscribe/payments/schedule", &body).await.ok();
+    }
+    let api = advance(&server, Duration::from_secs(10)).await;
+    for (i, (_, reason)) in refusals.iter().enumerate() {
+        let s = api
+            .get(&format!("/subscribe/payments/schedule/r-{i}"))
+            .await;
+        assert_eq!(
+            (
+                s.ok()["payment_status"].clone(),
+                s.ok()["fail_reason"].clone()
+            ),
+            (json!("failed"), json!(reason))
+        );
+        let p = api.get(&format!("/payments/find/r-{i}")).await;
+        assert_eq!(
+            (p.ok()["status"].clone(), p.ok()["fail_reason"].clone()),
+            (json!("failed"), json!(reason))
+        );
+    }
 }

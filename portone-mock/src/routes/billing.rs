@@ -11,8 +11,8 @@ use super::{App, Auth, Body, Path, Query, multi, page_of, paging};
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
 use crate::state::{
-    Buyer, Charge, Customer, Funding, ISSUE_FAILED, NO_CUSTOMER, PAYMENT_FAILED, Store, card_info,
-    charge, pick_channel,
+    Buyer, CardInfo, CardOutcome, Channel, Charge, Customer, Funding, ISSUE_FAILED, NO_CUSTOMER,
+    PAYMENT_FAILED, Refusal, Store, card_info, charge, check_expiry, resolve_channel,
 };
 
 pub(super) fn routes() -> Router<App> {
@@ -30,8 +30,30 @@ pub(super) fn routes() -> Router<App> {
         .route("/subscribe/payments/again", post(again))
 }
 
+/// The card in `p` as the PG sees it: `Ok` with what it is and how its payments end, or
+/// `Err` with the PG's reason when the number or the `expiry` cannot be used. Missing
+/// fields are a 400.
+fn card_of(p: &Params, now: i64) -> Result<Result<(CardInfo, CardOutcome), &'static str>, Reply> {
+    let number = p.required("card_number")?;
+    let expiry = p.required("expiry")?;
+    Ok(card_info(&number).and_then(|card| check_expiry(&expiry, now).map(|()| card)))
+}
+
+/// The channel a billing key or card payment in `p` goes through (the billing channel by
+/// default); an unknown `channel_key` or `pg` is refused.
+fn billing_channel(p: &Params) -> Result<&'static Channel, Reply> {
+    resolve_channel(
+        p.string("pg").as_deref(),
+        p.string("channel_key").as_deref(),
+        "payment",
+        1,
+    )
+}
+
 /// Issues (or replaces) the billing key `customer_uid` from the card in `p`. The card
-/// number is read to decide and mask; nothing secret is kept.
+/// number is read to decide and mask; nothing secret is kept. Card data the PG cannot use
+/// (a bad number, an `expiry` malformed or past) is refused with HTTP 200 and `code` -1,
+/// as PortOne answers it.
 pub(super) fn issue(
     store: &mut Store,
     now: i64,
@@ -39,15 +61,9 @@ pub(super) fn issue(
     p: &Params,
     buyer_fallback: bool,
 ) -> Result<(), Reply> {
-    let number = p.required("card_number")?;
-    p.required("expiry")?;
-    let (card, outcome) = card_info(&number)
+    let channel = billing_channel(p)?;
+    let (card, outcome) = card_of(p, now)?
         .map_err(|why| Reply::fail(StatusCode::OK, -1, format!("{ISSUE_FAILED} {why}")))?;
-    let channel = pick_channel(
-        p.string("pg").as_deref(),
-        p.string("channel_key").as_deref(),
-        1,
-    );
     // `onetime` saves the buyer as the key's customer.
     let field = |customer: &str, buyer: &str| {
         p.string(customer)
@@ -89,12 +105,20 @@ async fn save(
     customer_json(s.store, &customer_uid)
 }
 
+/// PortOne's answer for an unknown `customer_uid` on `GET` and `DELETE`: HTTP 200 with
+/// `code` 1, as observed on the live server (the spec says 404).
+fn unknown_customer(customer_uid: &str) -> Reply {
+    Reply::refused(format!(
+        "요청하신 customer_uid({customer_uid})로 등록된 정보를 찾을 수 없습니다."
+    ))
+}
+
 fn customer_json(store: &Store, customer_uid: &str) -> Answer {
     store
         .customers
         .get(customer_uid)
         .map(|c| Reply::ok(c.to_json()))
-        .ok_or_else(|| Reply::not_found(NO_CUSTOMER))
+        .ok_or_else(|| unknown_customer(customer_uid))
 }
 
 async fn one(auth: Auth, State(app): State<App>, Path(customer_uid): Path<String>) -> Answer {
@@ -111,7 +135,7 @@ async fn delete(auth: Auth, State(app): State<App>, Path(customer_uid): Path<Str
         .customers
         .remove(&customer_uid)
         .map(|c| Reply::ok(c.to_json()))
-        .ok_or_else(|| Reply::not_found(NO_CUSTOMER))
+        .ok_or_else(|| unknown_customer(&customer_uid))
 }
 
 /// `?customer_uid[]=a&customer_uid[]=b`: 200, 207 for some, 404 for none.
@@ -173,12 +197,12 @@ pub(super) fn charge_of(
 ) -> Result<Charge, Reply> {
     Ok(Charge {
         merchant_uid,
-        amount: p.required_amount("amount")?,
-        tax_free: p.amount("tax_free")?.unwrap_or_default(),
+        amount: p.positive_amount("amount")?,
+        tax_free: p.non_negative_amount("tax_free")?.unwrap_or_default(),
         currency: p.string("currency").unwrap_or_else(|| "KRW".into()),
         name: p.string("name"),
         buyer: buyer(p),
-        custom_data: p.string("custom_data"),
+        custom_data: p.json_text("custom_data"),
         card_quota: p.int("card_quota")?.unwrap_or(0),
         user_agent: auth.user_agent.clone(),
         customer_uid: p.string("customer_uid"),
@@ -188,16 +212,24 @@ pub(super) fn charge_of(
 
 pub(super) const ALREADY_PAID: &str = "이미 결제가 완료된 merchant_uid 입니다.";
 
-fn declined(reason: &str) -> Reply {
-    Reply::fail(StatusCode::OK, -1, format!("{PAYMENT_FAILED} {reason}"))
+/// Answers a charge as PortOne does: `code` 0 with the payment whether it was paid or the
+/// card company declined it (its `status` says which); `code` -1 with no payment when the
+/// charge got no decision (bad card data, PG unreachable).
+pub(super) fn charge_answer(store: &Store, imp_uid: &str, refusal: Option<Refusal>) -> Answer {
+    match refusal {
+        Some(Refusal::NoDecision(reason)) => Err(Reply::fail(
+            StatusCode::OK,
+            -1,
+            format!("{PAYMENT_FAILED} {reason}"),
+        )),
+        Some(Refusal::Declined(_)) | None => payment_reply(store, imp_uid),
+    }
 }
 
 /// Pays with card data. With `customer_uid`, the card is also saved as that billing key.
-/// A declined card answers `code` -1 and leaves a `failed` payment.
+/// Every attempt is recorded, `failed` when it did not go through.
 async fn onetime(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
-    let number = p.required("card_number")?;
-    p.required("expiry")?;
     let customer_uid = p.string("customer_uid");
     let req = charge_of(
         &p,
@@ -205,33 +237,22 @@ async fn onetime(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         &auth,
         customer_uid.as_ref().map(|_| "issue"),
     )?;
+    let channel = billing_channel(&p)?;
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
+    let card = card_of(&p, s.now)?;
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
     }
-    let card = card_info(&number).ok();
-    if let (Some(uid), Some(_)) = (&customer_uid, &card) {
+    if let (Some(uid), Ok(_)) = (&customer_uid, &card) {
         issue(s.store, s.now, uid, &p, true)?;
     }
-    let channel = pick_channel(
-        p.string("pg").as_deref(),
-        p.string("channel_key").as_deref(),
-        1,
-    );
-    let (imp_uid, failure) = charge(
-        s.store,
-        s.ids,
-        channel,
-        card.as_ref()
-            .map_or(Funding::InvalidCard, |(c, o)| Funding::Card(c, *o)),
-        req,
-        s.now,
-    );
-    if let Some(reason) = failure {
-        return Err(declined(reason));
-    }
-    payment_reply(s.store, &imp_uid)
+    let funding = match &card {
+        Ok((info, outcome)) => Funding::Card(info, *outcome),
+        Err(why) => Funding::InvalidCard(why),
+    };
+    let (imp_uid, refusal) = charge(s.store, s.ids, channel, funding, req, s.now);
+    charge_answer(s.store, &imp_uid, refusal)
 }
 
 pub(super) fn payment_reply(store: &Store, imp_uid: &str) -> Answer {
@@ -241,12 +262,15 @@ pub(super) fn payment_reply(store: &Store, imp_uid: &str) -> Answer {
         .ok_or_else(|| Reply::not_found(super::payments::NO_PAYMENT))
 }
 
-/// Pays with a saved billing key. An unknown `customer_uid` answers `code` 1.
+/// Pays with a saved billing key. An unknown `customer_uid` answers `code` 1 and records
+/// nothing.
 async fn again(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     let customer_uid = p.required("customer_uid")?;
     let merchant_uid = p.required("merchant_uid")?;
     p.required("name")?;
     let mut req = charge_of(&p, merchant_uid.clone(), &auth, Some("payment"))?;
+    // The key decides the channel; a `channel_key` only has to be one of the account's.
+    resolve_channel(None, p.string("channel_key").as_deref(), "payment", 1)?;
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
@@ -256,7 +280,7 @@ async fn again(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         return Err(Reply::refused(ALREADY_PAID));
     }
     customer.fill_buyer(&mut req.buyer);
-    let (imp_uid, failure) = charge(
+    let (imp_uid, refusal) = charge(
         s.store,
         s.ids,
         customer.channel,
@@ -264,8 +288,5 @@ async fn again(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         req,
         s.now,
     );
-    if let Some(reason) = failure {
-        return Err(declined(reason));
-    }
-    payment_reply(s.store, &imp_uid)
+    charge_answer(s.store, &imp_uid, refusal)
 }

@@ -27,10 +27,11 @@ pub(super) fn routes() -> Router<App> {
 /// all refused with HTTP 200 and `code` 1. The payment turns `cancelled` only when nothing
 /// is left.
 async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+    // Zero (or nothing) is PortOne's full refund; below zero is no amount at all.
     let req = CancelRequest {
-        amount: p.amount("amount")?,
-        tax_free: p.amount("tax_free")?,
-        checksum: p.amount("checksum")?,
+        amount: p.non_negative_amount("amount")?,
+        tax_free: p.non_negative_amount("tax_free")?,
+        checksum: p.non_negative_amount("checksum")?,
         reason: p.string("reason"),
         has_refund_account: ["refund_holder", "refund_bank", "refund_account"]
             .iter()
@@ -89,7 +90,7 @@ fn prepare_json(
 /// Registers the amount a checkout of `merchant_uid` must have; once per `merchant_uid`.
 async fn prepare(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
-    let amount = p.required_amount("amount")?;
+    let amount = p.positive_amount("amount")?;
     let currency = p.string("currency");
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
@@ -108,7 +109,7 @@ async fn prepare(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
 
 async fn update_prepare(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
-    let amount = p.required_amount("amount")?;
+    let amount = p.positive_amount("amount")?;
     let currency = p.string("currency");
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);

@@ -64,6 +64,12 @@ async fn request(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     let birth = p.required("birth")?;
     let gender_digit = p.required("gender_digit")?;
     let carrier = p.required("carrier")?;
+    crate::state::resolve_channel(
+        p.string("pg").as_deref(),
+        p.string("channel_key").as_deref(),
+        "certification",
+        3,
+    )?;
     let invalid = || Reply::bad_request("본인인증 대상자 정보가 올바르지 않습니다.");
     let digit = gender_digit.trim().parse::<u32>().map_err(|_| invalid())?;
     let (birthday, birth_at, foreigner) = birthday(&birth, digit).ok_or_else(invalid)?;

@@ -32,7 +32,7 @@ fn logis_of(p: &Params) -> Result<Map<String, Value>, Reply> {
         p.object(key).ok_or_else(|| missing(key))?;
     }
     let logis = p.object("logis").ok_or_else(|| missing("logis"))?;
-    let inner = Params(logis.clone());
+    let inner = p.nested(logis.clone());
     inner.required("company")?;
     inner.required("invoice")?;
     inner.required_int("sent_at")?;

@@ -192,17 +192,6 @@ pub(crate) fn page_of(items: Vec<Value>, page: usize, limit: usize) -> Value {
     json!({ "total": total, "previous": page - 1, "next": next, "list": list })
 }
 
-/// One page of `items` as a bare array (the schedule listings).
-pub(crate) fn page_items(items: Vec<Value>, page: usize, limit: usize) -> Value {
-    Value::Array(
-        items
-            .into_iter()
-            .skip((page - 1).saturating_mul(limit))
-            .take(limit)
-            .collect(),
-    )
-}
-
 /// Answers a multi-lookup: 200 when all were found, 207 when some, 404 when none.
 pub(crate) fn multi(found: Vec<Value>, asked: usize, not_found: &str) -> Reply {
     if found.is_empty() {

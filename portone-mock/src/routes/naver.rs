@@ -229,6 +229,7 @@ async fn reviews(_auth: Auth, Query(q): Query) -> Answer {
     q.required_int("from")?;
     q.required_int("to")?;
     let kind = q.required("review_type")?;
+    crate::state::partner_channel("naverpay", q.string("channel_key").as_deref())?;
     if !matches!(kind.as_str(), "general" | "premium") {
         return Err(Reply::bad_request(
             "review_type 은 general 또는 premium 이어야 합니다.",

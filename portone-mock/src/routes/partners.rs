@@ -8,29 +8,24 @@ use axum::http::StatusCode;
 use axum::routing::{delete, post};
 use serde_json::json;
 
-use super::billing::{ALREADY_PAID, charge_of, payment_reply};
+use super::billing::{ALREADY_PAID, charge_answer, charge_of};
 use super::payments::NO_PAYMENT;
 use super::{App, Auth, Body, Path, Query};
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
 use crate::state::{
-    Channel, Funding, NO_CUSTOMER, PAYMENT_FAILED, Payment, Scoped, Status, charge,
+    Channel, Funding, NO_CUSTOMER, Payment, Scoped, Status, charge, partner_channel,
 };
 
-/// The channel partner payments go through.
-const fn partner_channel(pg_provider: &'static str, pg_id: &'static str) -> Channel {
-    Channel {
-        pg_provider,
-        pg_id,
-        sandbox: false,
-        kind: "payment",
-        name: pg_provider,
-        key: "",
-    }
+/// The Benepia channel; a `channel_key` sent must be its key.
+fn benepia(p: &Params) -> Result<&'static Channel, Reply> {
+    partner_channel("benepia", p.string("channel_key").as_deref())
 }
 
-const BENEPIA: Channel = partner_channel("benepia", "benepia_mock");
-const KCP_QUICK: Channel = partner_channel("kcp_quick", "IX0XX");
+/// The KCP Quick Pay channel; a `channel_key` sent must be its key.
+fn kcp_quick(p: &Params) -> Result<&'static Channel, Reply> {
+    partner_channel("kcp_quick", p.string("channel_key").as_deref())
+}
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -59,6 +54,7 @@ pub(super) fn routes() -> Router<App> {
 async fn benepia_point(_auth: Auth, Body(p): Body) -> Answer {
     p.required("benepia_user")?;
     p.required("benepia_password")?;
+    benepia(&p)?;
     Ok(Reply::ok(json!({ "point": 50000 })))
 }
 
@@ -82,17 +78,19 @@ async fn benepia_payment(auth: Auth, State(app): State<App>, Body(p): Body) -> A
     p.required("benepia_user")?;
     p.required("benepia_password")?;
     p.required("name")?;
+    let channel = benepia(&p)?;
     let mut st = app.lock();
     let mut s = st.scoped(&auth.scope);
-    let imp_uid = paid_now(&mut s, &BENEPIA, &p, &auth)?;
-    payment_reply(s.store, &imp_uid)
+    let imp_uid = paid_now(&mut s, channel, &p, &auth)?;
+    charge_answer(s.store, &imp_uid, None)
 }
 
 fn kcp_member(member_id: &str, now: i64) -> serde_json::Value {
+    let channel = kcp_quick(&Params::default()).unwrap_or(&crate::state::CHANNELS[0]);
     json!({
         "member_id": member_id,
-        "pg_provider": KCP_QUICK.pg_provider,
-        "pg_id": KCP_QUICK.pg_id,
+        "pg_provider": channel.pg_provider,
+        "pg_id": channel.pg_id,
         "inserted": now,
         "updated": now,
     })
@@ -111,7 +109,8 @@ async fn kcp_member_delete(
     Ok(Reply::ok(kcp_member(&member_id, now)))
 }
 
-async fn kcp_fido_release(_auth: Auth, Path(member_id): Path<String>) -> Answer {
+async fn kcp_fido_release(_auth: Auth, Path(member_id): Path<String>, Body(p): Body) -> Answer {
+    kcp_quick(&p)?;
     Ok(Reply::ok(json!({ "member_id": member_id }))
         .with_message("생체인증 사용이 정상적으로 해제되었습니다."))
 }
@@ -123,6 +122,7 @@ async fn kcp_money(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer 
         p.required(key)?;
     }
     let imp_uid = p.required("imp_uid")?;
+    let channel = kcp_quick(&p)?;
     let mut st = app.lock();
     let mut s = st.scoped(&auth.scope);
     let now = s.now;
@@ -136,17 +136,19 @@ async fn kcp_money(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer 
         pay.mark_paid(now, ids);
         return Ok(Reply::ok(pay.to_json()));
     }
-    let imp_uid = paid_now(&mut s, &KCP_QUICK, &p, &auth)?;
-    payment_reply(s.store, &imp_uid)
+    let imp_uid = paid_now(&mut s, channel, &p, &auth)?;
+    charge_answer(s.store, &imp_uid, None)
 }
 
-/// Pays with a Quick Pay auto-payment key (a billing key).
+/// Pays with a Quick Pay auto-payment key (a billing key). A card the issuer refuses
+/// answers `code` 0 with the `failed` payment, as every charge does.
 async fn kcp_autopay(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     let customer_uid = p.required("customer_uid")?;
     let merchant_uid = p.required("merchant_uid")?;
     p.required("name")?;
     p.required("buyer_name")?;
     let req = charge_of(&p, merchant_uid.clone(), &auth, Some("payment"))?;
+    let channel = kcp_quick(&p)?;
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
@@ -155,22 +157,15 @@ async fn kcp_autopay(auth: Auth, State(app): State<App>, Body(p): Body) -> Answe
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
     }
-    let (imp_uid, failure) = charge(
+    let (imp_uid, refusal) = charge(
         s.store,
         s.ids,
-        &KCP_QUICK,
+        channel,
         Funding::Card(&customer.card, customer.outcome),
         req,
         s.now,
     );
-    if let Some(reason) = failure {
-        return Err(Reply::fail(
-            StatusCode::OK,
-            -1,
-            format!("{PAYMENT_FAILED} {reason}"),
-        ));
-    }
-    payment_reply(s.store, &imp_uid)
+    charge_answer(s.store, &imp_uid, refusal)
 }
 
 async fn kcp_autopay_delete(
@@ -288,10 +283,10 @@ async fn partner_receipts(
         .filter(|d| !d.is_empty())
         .ok_or_else(|| crate::reply::missing("data"))?;
     for entry in &data {
-        let entry = Params(entry.as_object().cloned().unwrap_or_default());
+        let entry = p.nested(entry.as_object().cloned().unwrap_or_default());
         entry.required("business_registration_number")?;
         entry.required("company_name")?;
-        entry.required_amount("amount")?;
+        entry.positive_amount("amount")?;
     }
     let pay = existing(&app, &auth, &imp_uid)?;
     Ok(Reply::ok(json!({

@@ -39,8 +39,8 @@ fn new_receipt(
     amount: Amount,
 ) -> Result<Receipt, Reply> {
     p.required("identifier")?;
-    let tax_free = p.amount("tax_free")?.unwrap_or_default();
-    let vat = match p.amount("vat_amount")? {
+    let tax_free = p.non_negative_amount("tax_free")?.unwrap_or_default();
+    let vat = match p.non_negative_amount("vat_amount")? {
         Some(v) => v,
         None => amount.minus(tax_free).clamp_zero().vat_part(),
     };
@@ -131,7 +131,8 @@ async fn issue_external(
     Body(p): Body,
 ) -> Answer {
     p.required("name")?;
-    let amount = p.required_amount("amount")?;
+    let amount = p.positive_amount("amount")?;
+    crate::state::resolve_channel(None, p.string("channel_key").as_deref(), "payment", 0)?;
     let mut st = app.lock();
     let mut s = st.scoped(&auth.scope);
     if s.store

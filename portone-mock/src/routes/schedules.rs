@@ -6,12 +6,14 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use serde_json::Value;
 
-use super::billing::{ALREADY_PAID, issue, payment_reply};
-use super::{App, Auth, Body, Path, Query, page_items, paging};
+use super::billing::{ALREADY_PAID, charge_answer, issue};
+use super::{App, Auth, Body, Path, Query, page_of, paging};
 use crate::amount::Amount;
 use crate::params::Params;
 use crate::reply::{Answer, Reply, missing};
-use crate::state::{Buyer, NO_CUSTOMER, Schedule, ScheduleStatus, Store, execute};
+use crate::state::{
+    Buyer, NO_CUSTOMER, Refusal, Schedule, ScheduleStatus, Store, execute, resolve_channel,
+};
 
 const NO_SCHEDULE: &str = "결제예약 정보가 존재하지 않습니다.";
 /// Listings span at most about three months.
@@ -45,6 +47,7 @@ pub(super) fn routes() -> Router<App> {
 
 /// One entry of `schedules[]`.
 fn parse_entry(
+    body: &Params,
     customer_uid: &str,
     customer_id: Option<String>,
     entry: &Value,
@@ -53,7 +56,7 @@ fn parse_entry(
         .as_object()
         .cloned()
         .ok_or_else(|| Reply::bad_request("schedules 의 각 항목은 object 여야 합니다."))?;
-    let p = Params(map);
+    let p = body.nested(map);
     Ok(Schedule {
         customer_uid: customer_uid.to_owned(),
         customer_id,
@@ -64,8 +67,8 @@ fn parse_entry(
         schedule_at: p.required_int("schedule_at")?,
         executed_at: 0,
         revoked_at: 0,
-        amount: p.required_amount("amount")?,
-        tax_free: p.amount("tax_free")?.unwrap_or(Amount::ZERO),
+        amount: p.positive_amount("amount")?,
+        tax_free: p.non_negative_amount("tax_free")?.unwrap_or(Amount::ZERO),
         currency: p.string("currency").unwrap_or_else(|| "KRW".into()),
         name: p.string("name"),
         buyer: Buyer {
@@ -75,7 +78,7 @@ fn parse_entry(
             addr: p.string("buyer_addr"),
             postcode: p.string("buyer_postcode"),
         },
-        custom_data: p.string("custom_data"),
+        custom_data: p.json_text("custom_data"),
         card_quota: p.int("card_quota")?.unwrap_or(0),
         status: ScheduleStatus::Scheduled,
         payment_status: None,
@@ -94,8 +97,10 @@ async fn schedule(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     }
     let mut new: Vec<Schedule> = entries
         .iter()
-        .map(|e| parse_entry(&customer_uid, p.string("customer_id"), e))
+        .map(|e| parse_entry(&p, &customer_uid, p.string("customer_id"), e))
         .collect::<Result<_, _>>()?;
+    // A key that exists decides the channel; a `channel_key` only has to be the account's.
+    resolve_channel(None, p.string("channel_key").as_deref(), "payment", 1)?;
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
     for (i, sched) in new.iter().enumerate() {
@@ -231,7 +236,8 @@ async fn reschedule(
 }
 
 /// Runs a failed or revoked schedule now. Answers the payment with `code` 0 whether it was
-/// paid or declined: its `status` says which.
+/// paid or declined: its `status` says which. A run that got no decision (PG unreachable)
+/// is `code` -1, like any charge.
 async fn retry(auth: Auth, State(app): State<App>, Path(merchant_uid): Path<String>) -> Answer {
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
@@ -253,8 +259,10 @@ async fn retry(auth: Auth, State(app): State<App>, Path(merchant_uid): Path<Stri
     {
         return Err(Reply::not_found(NO_CUSTOMER));
     }
-    let imp_uid = execute(s.store, s.ids, i, s.now).ok_or_else(|| Reply::not_found(NO_CUSTOMER))?;
-    payment_reply(s.store, &imp_uid)
+    match execute(s.store, s.ids, i, s.now) {
+        (Some(imp_uid), refusal) => charge_answer(s.store, &imp_uid, refusal),
+        (None, refusal) => Err(Reply::refused(refusal.map_or(NO_CUSTOMER, Refusal::reason))),
+    }
 }
 
 fn status_param(q: &Params, key: &str) -> Result<Option<ScheduleStatus>, Reply> {
@@ -275,7 +283,20 @@ fn span(q: &Params, from_key: &str, to_key: &str) -> Result<(i64, i64), Reply> {
     Ok((from, to))
 }
 
-/// `from <= schedule_at < to`, newest first unless `sorting=scheduled`.
+/// `sorting`: only the schedule's own `scheduled` (oldest first); without it, newest
+/// first. Anything else is a bad parameter.
+fn oldest_first(q: &Params) -> Result<bool, Reply> {
+    match q.string("sorting").as_deref() {
+        None => Ok(false),
+        Some("scheduled") => Ok(true),
+        Some(other) => Err(Reply::bad_request(format!(
+            "유효하지 않은 sorting 입니다: {other} (scheduled 만 가능합니다)"
+        ))),
+    }
+}
+
+/// `from <= schedule_at < to`, newest first unless `oldest_first`. Ties keep the order the
+/// schedules were made in.
 fn listing(
     store: &Store,
     (from, to): (i64, i64),
@@ -290,24 +311,30 @@ fn listing(
         .filter(|s| status.is_none_or(|w| s.status == w))
         .filter(|s| customer_uid.is_none_or(|c| s.customer_uid == c))
         .collect();
-    list.sort_by_key(|s| s.schedule_at);
     if !oldest_first {
         list.reverse();
     }
+    list.sort_by(|a, b| {
+        let o = a.schedule_at.cmp(&b.schedule_at);
+        if oldest_first { o } else { o.reverse() }
+    });
     list.into_iter().map(Schedule::to_json).collect()
 }
 
+/// A page `{total, previous, next, list}`, as PortOne's Java SDK decodes these listings
+/// (the spec says a bare array; see the crate docs). `limit` defaults to 20, at most 1000.
 async fn by_range(auth: Auth, State(app): State<App>, Query(q): Query) -> Answer {
     let range = span(&q, "schedule_from", "schedule_to")?;
     let status = status_param(&q, "schedule_status")?;
     let (page, limit) = paging(&q, 20)?;
-    let oldest_first = q.string("sorting").as_deref() == Some("scheduled");
+    let oldest_first = oldest_first(&q)?;
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
     let items = listing(s.store, range, status, None, oldest_first);
-    Ok(Reply::ok(page_items(items, page, limit)))
+    Ok(Reply::ok(page_of(items, page, limit)))
 }
 
+/// Paged like [`by_range`], 20 a page (these routes take no `limit`).
 async fn by_customer(
     auth: Auth,
     State(app): State<App>,
@@ -317,8 +344,9 @@ async fn by_customer(
     let range = span(&q, "from", "to")?;
     let status = status_param(&q, "schedule-status")?;
     let (page, _) = paging(&q, 20)?;
+    let oldest_first = oldest_first(&q)?;
     let mut st = app.lock();
     let s = st.scoped(&auth.scope);
-    let items = listing(s.store, range, status, Some(&customer_uid), false);
-    Ok(Reply::ok(page_items(items, page, 20)))
+    let items = listing(s.store, range, status, Some(&customer_uid), oldest_first);
+    Ok(Reply::ok(page_of(items, page, 20)))
 }

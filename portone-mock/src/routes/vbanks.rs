@@ -12,7 +12,7 @@ use super::{App, Auth, Body, Path, Query};
 use crate::codes;
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
-use crate::state::{Buyer, Payment, Scoped, Status, Vbank, pick_channel};
+use crate::state::{Buyer, Payment, Scoped, Status, Vbank, resolve_channel};
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -31,15 +31,17 @@ fn new_ready(
     pay_method: &str,
 ) -> Result<Payment, Reply> {
     let merchant_uid = p.required("merchant_uid")?;
-    let amount = p.required_amount("amount")?;
+    let amount = p.positive_amount("amount")?;
+    let channel = resolve_channel(
+        p.string("pg").as_deref(),
+        p.string("channel_key").as_deref(),
+        "payment",
+        0,
+    )?;
+    let tax_free = p.non_negative_amount("tax_free")?.unwrap_or_default();
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
     }
-    let channel = pick_channel(
-        p.string("pg").as_deref(),
-        p.string("channel_key").as_deref(),
-        0,
-    );
     let mut pay = Payment::new(s.ids.imp_uid(), merchant_uid, amount, s.now);
     pay.pay_method = pay_method.into();
     pay.channel = "api".into();
@@ -48,8 +50,8 @@ fn new_ready(
     pay.pg_tid = format!("{}{}", channel.pg_id, s.ids.digits(16));
     pay.sandbox = channel.sandbox;
     pay.name = p.string("name");
-    pay.tax_free = p.amount("tax_free")?.unwrap_or_default();
-    pay.custom_data = p.string("custom_data");
+    pay.tax_free = tax_free;
+    pay.custom_data = p.json_text("custom_data");
     pay.user_agent.clone_from(&auth.user_agent);
     pay.buyer = Buyer {
         name: p.string("buyer_name"),
@@ -116,7 +118,10 @@ async fn modify(
     Path(imp_uid): Path<String>,
     Body(p): Body,
 ) -> Answer {
-    let amount = p.amount("amount")?;
+    let amount = match p.raw("amount") {
+        Some(_) => Some(p.positive_amount("amount")?),
+        None => None,
+    };
     let due = p.int("vbank_due")?;
     let mut st = app.lock();
     let mut s = st.scoped(&auth.scope);

@@ -11,11 +11,17 @@ use crate::ids::Ids;
 /// Why PortOne refuses a card number it cannot use (its message on a failed billing key).
 pub(crate) const INVALID_CARD_REASON: &str =
     "[F112]유효하지않은 카드번호를 입력하셨습니다. (card_bin 없음)";
-/// Why a card with no funds is declined at payment time.
-pub(crate) const INSUFFICIENT_FUNDS_REASON: &str = "[F113]잔액이 부족합니다. (잔액부족)";
+/// Why PortOne refuses an `expiry` that is not `YYYY-MM`.
+pub(crate) const MALFORMED_EXPIRY_REASON: &str =
+    "[F114]유효기간 형식이 올바르지 않습니다. (YYYY-MM)";
+/// Why PortOne refuses a card whose `expiry` has passed.
+pub(crate) const EXPIRED_CARD_REASON: &str = "[F115]유효기간이 경과한 카드입니다.";
+/// Why a payment got no answer from its PG.
+pub(crate) const PG_UNREACHABLE_REASON: &str =
+    "PG사 승인요청 중 통신장애가 발생하였습니다. (timeout)";
 /// Prefix of a failed billing-key issue.
 pub(crate) const ISSUE_FAILED: &str = "카드정보 인증 및 빌키 발급에 실패하였습니다.";
-/// Prefix of a declined payment.
+/// Prefix of a charge that got no decision (bad card data, PG unreachable).
 pub(crate) const PAYMENT_FAILED: &str = "카드 승인에 실패하였습니다.";
 
 /// What a payment response says about the card; no secret in it.
@@ -28,12 +34,41 @@ pub(crate) struct CardInfo {
     pub(crate) card_type: i64,
 }
 
-/// How the issuer treats payments with a card.
+/// How payments with a card end. The PG's `fail_reason`s are written as Korean PGs
+/// write them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CardOutcome {
     Approve,
-    InsufficientFunds,
+    /// The issuer refuses: a decision, so a `failed` payment answered with `code` 0.
+    Decline(&'static str),
+    /// The PG never answers: no decision, `code` -1.
+    PgUnreachable,
 }
+
+/// How a charge that did not go through ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The card company said no: PortOne answers `code` 0 with the `failed` payment.
+    Declined(&'static str),
+    /// Nobody decided (bad card data, PG unreachable): `code` -1, `response` null.
+    NoDecision(&'static str),
+}
+
+impl Refusal {
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            Refusal::Declined(r) | Refusal::NoDecision(r) => r,
+        }
+    }
+}
+
+/// Last digits of the test cards (`crate::cards`) and what they do.
+const OUTCOMES: [(&str, CardOutcome); 4] = [
+    ("0051", CardOutcome::Decline("잔액부족")),
+    ("0061", CardOutcome::Decline("한도초과")),
+    ("0043", CardOutcome::Decline("분실/도난 카드")),
+    ("0504", CardOutcome::PgUnreachable),
+];
 
 /// Reads a card number (`dddd-dddd-dddd-dddd`, separators optional). `Err` with PortOne's
 /// reason when the number is unusable: not 13–19 digits, or digits ending in `0002`.
@@ -45,11 +80,10 @@ pub(crate) fn card_info(number: &str) -> Result<(CardInfo, CardOutcome), &'stati
     if !well_formed || !(13..=19).contains(&digits.len()) || digits.ends_with("0002") {
         return Err(INVALID_CARD_REASON);
     }
-    let outcome = if digits.ends_with("0051") {
-        CardOutcome::InsufficientFunds
-    } else {
-        CardOutcome::Approve
-    };
+    let outcome = OUTCOMES
+        .iter()
+        .find(|(end, _)| digits.ends_with(end))
+        .map_or(CardOutcome::Approve, |(_, o)| *o);
     // A stand-in for the BIN table: the leading digit picks a Korean card company.
     let (code, name) = match digits.as_bytes()[0] {
         b'4' => ("366", "신한카드"),
@@ -74,6 +108,42 @@ pub(crate) fn card_info(number: &str) -> Result<(CardInfo, CardOutcome), &'stati
         },
         outcome,
     ))
+}
+
+/// Checks a card `expiry`: `YYYY-MM` (PortOne's documented form; nothing shows it taking
+/// another), valid through the end of that month in Korea. `now` is unix seconds.
+pub(crate) fn check_expiry(expiry: &str, now: i64) -> Result<(), &'static str> {
+    let b = expiry.trim().as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0_i64, |n, x| n * 10 + i64::from(x - b'0')))
+    };
+    let (Some(year), Some(month)) = (digits(0..4), digits(5..7)) else {
+        return Err(MALFORMED_EXPIRY_REASON);
+    };
+    if b.len() != 7 || b[4] != b'-' || !(1..=12).contains(&month) {
+        return Err(MALFORMED_EXPIRY_REASON);
+    }
+    let (y, m) = kst_year_month(now);
+    if (year, month) < (y, m) {
+        return Err(EXPIRED_CARD_REASON);
+    }
+    Ok(())
+}
+
+/// The year and month in Korea (UTC+9) at unix time `now`.
+fn kst_year_month(now: i64) -> (i64, i64) {
+    // Howard Hinnant's civil_from_days.
+    let z = (now + 9 * 3600).div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month)
 }
 
 /// A billing key.
@@ -155,14 +225,14 @@ pub(crate) struct Charge {
 pub(crate) enum Funding<'a> {
     /// A card, and how its issuer answers.
     Card(&'a CardInfo, CardOutcome),
-    /// A card number the PG refuses.
-    InvalidCard,
+    /// Card data the PG refuses (bad number, malformed or past expiry), with its reason.
+    InvalidCard(&'static str),
     /// Points or money a partner holds (Benepia, KCP Quick Pay): always approved.
     Points,
 }
 
-/// Makes the payment, paid or declined, and records it. Returns its `imp_uid` and, for a
-/// decline, the PG's reason.
+/// Makes the payment, paid or not, and records it. Returns its `imp_uid` and, when it did
+/// not go through, how.
 pub(crate) fn charge(
     store: &mut Store,
     ids: &mut Ids,
@@ -170,11 +240,11 @@ pub(crate) fn charge(
     funding: Funding<'_>,
     c: Charge,
     now: i64,
-) -> (String, Option<&'static str>) {
+) -> (String, Option<Refusal>) {
     let mut p = Payment::new(ids.imp_uid(), c.merchant_uid, c.amount, now);
     p.pay_method = match funding {
         Funding::Points => "point",
-        Funding::Card(..) | Funding::InvalidCard => "card",
+        Funding::Card(..) | Funding::InvalidCard(_) => "card",
     }
     .into();
     p.channel = "api".into();
@@ -192,15 +262,19 @@ pub(crate) fn charge(
     p.customer_uid = c.customer_uid;
     p.customer_uid_usage = c.usage.map(str::to_owned);
     let failure = match funding {
-        Funding::InvalidCard => Some(INVALID_CARD_REASON),
+        Funding::InvalidCard(reason) => Some(Refusal::NoDecision(reason)),
         Funding::Points => None,
         Funding::Card(info, outcome) => {
             p.card = Some(info.clone());
-            (outcome == CardOutcome::InsufficientFunds).then_some(INSUFFICIENT_FUNDS_REASON)
+            match outcome {
+                CardOutcome::Approve => None,
+                CardOutcome::Decline(reason) => Some(Refusal::Declined(reason)),
+                CardOutcome::PgUnreachable => Some(Refusal::NoDecision(PG_UNREACHABLE_REASON)),
+            }
         }
     };
     match failure {
-        Some(reason) => p.mark_failed(reason, now),
+        Some(refusal) => p.mark_failed(refusal.reason(), now),
         None => p.mark_paid(now, ids),
     }
     let imp_uid = p.imp_uid.clone();
@@ -220,7 +294,19 @@ mod tests {
         assert_eq!(info.name, "신한카드");
         assert_eq!(
             card_info("5555 0000 0000 0051").map(|x| x.1),
-            Ok(CardOutcome::InsufficientFunds)
+            Ok(CardOutcome::Decline("잔액부족"))
+        );
+        assert_eq!(
+            card_info(crate::cards::LIMIT_EXCEEDED).map(|x| x.1),
+            Ok(CardOutcome::Decline("한도초과"))
+        );
+        assert_eq!(
+            card_info(crate::cards::LOST_OR_STOLEN).map(|x| x.1),
+            Ok(CardOutcome::Decline("분실/도난 카드"))
+        );
+        assert_eq!(
+            card_info(crate::cards::PG_UNREACHABLE).map(|x| x.1),
+            Ok(CardOutcome::PgUnreachable)
         );
         assert_eq!(
             card_info("4000-0000-0000-0002").err(),
@@ -228,5 +314,34 @@ mod tests {
         );
         assert!(card_info("1234").is_err());
         assert!(card_info("4111x1111x1111x1111").is_err());
+    }
+
+    #[test]
+    fn expiry_is_yyyy_mm_and_not_past() {
+        // 2026-07-15 00:00 UTC.
+        let now = 1_784_073_600;
+        assert_eq!(kst_year_month(now), (2026, 7));
+        // 2026-07-31 20:00 UTC is already August in Korea.
+        assert_eq!(kst_year_month(1_785_528_000), (2026, 8));
+        assert_eq!(kst_year_month(951_782_400), (2000, 2));
+        assert!(check_expiry("2026-07", now).is_ok());
+        assert!(check_expiry("2030-12", now).is_ok());
+        assert_eq!(check_expiry("2026-06", now), Err(EXPIRED_CARD_REASON));
+        for bad in [
+            "202612",
+            "2026/12",
+            "26-12",
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            "",
+            "2026-12-01",
+        ] {
+            assert_eq!(
+                check_expiry(bad, now),
+                Err(MALFORMED_EXPIRY_REASON),
+                "{bad}"
+            );
+        }
     }
 }

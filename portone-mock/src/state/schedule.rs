@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use super::Store;
-use super::billing::{Charge, Funding, charge};
+use super::billing::{Charge, Funding, Refusal, charge};
 use super::payment::{Buyer, Status};
 use crate::amount::Amount;
 use crate::ids::Ids;
@@ -113,9 +113,16 @@ pub(crate) fn run_due(store: &mut Store, ids: &mut Ids, now: i64) {
     }
 }
 
-/// Runs schedule `i` now: a payment with its billing key. Returns the payment's `imp_uid`,
-/// `None` when there was no billing key to pay with.
-pub(crate) fn execute(store: &mut Store, ids: &mut Ids, i: usize, at: i64) -> Option<String> {
+/// Runs schedule `i` now: a payment with its billing key. Returns the payment's `imp_uid`
+/// (`None` when no payment could be made: no billing key, `merchant_uid` already paid) and,
+/// when it did not go through, how. Either way the schedule ends `executed` with
+/// `payment_status` `paid` or `failed`.
+pub(crate) fn execute(
+    store: &mut Store,
+    ids: &mut Ids,
+    i: usize,
+    at: i64,
+) -> (Option<String>, Option<Refusal>) {
     let s = store.schedules[i].clone();
     let Some(customer) = store.customers.get(&s.customer_uid).cloned() else {
         let sched = &mut store.schedules[i];
@@ -124,7 +131,7 @@ pub(crate) fn execute(store: &mut Store, ids: &mut Ids, i: usize, at: i64) -> Op
         sched.imp_uid = None;
         sched.payment_status = Some(Status::Failed);
         sched.fail_reason = Some(NO_CUSTOMER.into());
-        return None;
+        return (None, Some(Refusal::NoDecision(NO_CUSTOMER)));
     };
     let mut buyer = s.buyer.clone();
     customer.fill_buyer(&mut buyer);
@@ -142,7 +149,12 @@ pub(crate) fn execute(store: &mut Store, ids: &mut Ids, i: usize, at: i64) -> Op
         usage: Some("payment.scheduled"),
     };
     let (imp_uid, failure) = if store.merchant_uid_settled(&s.merchant_uid) {
-        (None, Some("이미 결제가 완료된 merchant_uid 입니다."))
+        (
+            None,
+            Some(Refusal::NoDecision(
+                "이미 결제가 완료된 merchant_uid 입니다.",
+            )),
+        )
     } else {
         let (imp_uid, failure) = charge(
             store,
@@ -165,6 +177,6 @@ pub(crate) fn execute(store: &mut Store, ids: &mut Ids, i: usize, at: i64) -> Op
     } else {
         Status::Paid
     });
-    sched.fail_reason = failure.map(str::to_owned);
-    imp_uid
+    sched.fail_reason = failure.map(|f| f.reason().to_owned());
+    (imp_uid, failure)
 }

@@ -479,10 +479,10 @@ async fn every_operation_answers_its_schema() {
         M::POST,
         "/benepia/point",
         "/benepia/point",
-        Some(json!({"benepia_user": "u", "benepia_password": "p", "channel_key": "k"})),
+        Some(json!({"benepia_user": "u", "benepia_password": "p", "channel_key": "channel-key-mock-benepia"})),
     )
     .await;
-    run.call(M::POST, "/benepia/payment", "/benepia/payment", Some(json!({"benepia_user": "u", "benepia_password": "p", "merchant_uid": "bene-1", "amount": 1000, "name": "포인트", "channel_key": "k"}))).await;
+    run.call(M::POST, "/benepia/payment", "/benepia/payment", Some(json!({"benepia_user": "u", "benepia_password": "p", "merchant_uid": "bene-1", "amount": 1000, "name": "포인트", "channel_key": "channel-key-mock-benepia"}))).await;
     run.call(
         M::POST,
         "/kcpquick/prepare/{merchant_uid}",
@@ -497,7 +497,7 @@ async fn every_operation_answers_its_schema() {
         Some(json!({"btid": "b2", "cust_ip": "127.0.0.1", "code_verifier": "v"})),
     )
     .await;
-    run.call(M::POST, "/kcpquick/payment/money", "/kcpquick/payment/money", Some(json!({"member_id": "m", "channel_key": "k", "merchant_uid": "kq-1", "name": "머니", "amount": 1000, "imp_uid": "imp_000000000000"}))).await;
+    run.call(M::POST, "/kcpquick/payment/money", "/kcpquick/payment/money", Some(json!({"member_id": "m", "channel_key": "channel-key-mock-kcp-quick", "merchant_uid": "kq-1", "name": "머니", "amount": 1000, "imp_uid": "imp_000000000000"}))).await;
     run.call(M::POST, "/kcpquick/payment/autopay", "/kcpquick/payment/autopay", Some(json!({"customer_uid": "kcp-1", "merchant_uid": "kq-2", "name": "자동", "buyer_name": "홍길동", "amount": 1000}))).await;
     run.call(
         M::DELETE,
@@ -517,7 +517,7 @@ async fn every_operation_answers_its_schema() {
         M::POST,
         "/kcpquick/members/{member_id}/fido/release",
         "/kcpquick/members/m/fido/release",
-        Some(json!({"channel_key": "k"})),
+        Some(json!({"channel_key": "channel-key-mock-kcp-quick"})),
     )
     .await;
     run.call(
