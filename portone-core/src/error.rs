@@ -120,10 +120,23 @@ impl Error {
         }
     }
 
-    /// Whether PortOne said the thing asked for does not exist (HTTP 404).
+    /// Whether PortOne said the thing asked for does not exist: HTTP 404, or a refusal
+    /// in PortOne's words for "no such record". The live server answers some unknown ids
+    /// with HTTP 200 and `code` 1 although its spec says 404 (an unknown `customer_uid`:
+    /// `요청하신 customer_uid(..)로 등록된 정보를 찾을 수 없습니다.`; an unknown payment to
+    /// cancel: `취소할 결제건이 존재하지 않습니다.`; `등록된 고객정보가 없습니다.`).
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::Api(e) if e.status == StatusCode::NOT_FOUND)
+        /// The phrases of PortOne's "no such record" messages, as observed.
+        const NOT_FOUND: [&str; 3] = ["존재하지 않", "찾을 수 없", "등록된 고객정보가 없"];
+        match self {
+            Error::Api(e) if e.status == StatusCode::NOT_FOUND => true,
+            Error::Api(e) if e.code != 0 && e.status.is_success() => e
+                .message
+                .as_deref()
+                .is_some_and(|m| NOT_FOUND.iter().any(|phrase| m.contains(phrase))),
+            _ => false,
+        }
     }
 
     /// Whether the credentials or the token were refused (HTTP 401), after the client's

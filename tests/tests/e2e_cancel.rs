@@ -179,7 +179,8 @@ async fn cancelling_an_unknown_payment_is_code_1_on_http_200() {
     ] {
         let result = client.cancel_payment(&cancel).await;
         if let Err(e) = &result {
-            assert!(!e.is_not_found(), "HTTP 200, not 404: {e:?}");
+            // HTTP 200, not 404, yet PortOne's words say there is no such payment.
+            assert!(e.is_not_found(), "{e:?}");
         }
         let message = refused_with_code_1(result);
         assert_eq!(message, "취소할 결제건이 존재하지 않습니다.");

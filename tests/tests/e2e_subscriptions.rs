@@ -145,13 +145,40 @@ async fn a_declined_card_gets_no_key_and_a_poor_one_pays_nothing() {
         ))
         .await
         .expect_err("declined for lack of funds");
-    assert_eq!(refused.code(), Some(-1));
+    // The card company decided: not PortOne's refusal, and not an unknown outcome.
+    assert!(
+        refused.is_declined() && !refused.is_outcome_unknown(),
+        "{refused:?}"
+    );
+    assert_eq!(refused.code(), None);
+    let declined = refused.declined().expect("declined");
+    assert_eq!(declined.fail_reason.as_deref(), Some("잔액부족"));
+    let failed: portone::model::Payment = declined.payment().expect("the failed payment");
+    assert_eq!(failed.status, PaymentStatus::Failed);
+    assert_eq!(failed.merchant_uid, "poor-1");
     let recorded = client
         .find_payment("poor-1", None, None)
         .await
         .expect("recorded");
     assert_eq!(recorded.status, PaymentStatus::Failed);
+    assert_eq!(recorded.imp_uid, failed.imp_uid);
     assert!(recorded.fail_reason.is_some());
+
+    // No decision at all (the PG never answered): PortOne's refusal, nothing paid.
+    issue(&client, "cust-offline", cards::PG_UNREACHABLE)
+        .await
+        .expect("the key is issued");
+    let offline = client
+        .pay_again(&AgainPayment::new(
+            "cust-offline",
+            "offline-1",
+            1_000,
+            "구독",
+        ))
+        .await
+        .expect_err("no answer from the PG");
+    assert!(matches!(offline, portone::Error::Api(_)) && !offline.is_declined());
+    assert_eq!(offline.code(), Some(-1));
 }
 
 #[tokio::test]

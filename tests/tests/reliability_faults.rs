@@ -110,8 +110,7 @@ struct Expect {
 const MOVED: Option<bool> = Some(true);
 /// The money did not move.
 const KEPT: Option<bool> = Some(false);
-/// For a lookup, or a POST whose answer never came back in time: the server may or may not
-/// finish it (the mock drops the work when the client hangs up first).
+/// For a lookup: nothing to move.
 const ANY: Option<bool> = None;
 
 /// `is_outcome_unknown()`: the caller must look the payment up before deciding.
@@ -180,7 +179,7 @@ async fn world() -> World {
     client
         .issue_billing_key(
             &customer_uid,
-            &IssueBillingKey::new("channel-key-fault", cards::APPROVED, "2030-12"),
+            &IssueBillingKey::new("channel-key-mock-nice-v2", cards::APPROVED, "2030-12"),
         )
         .await
         .unwrap_or_else(|e| panic!("billing key: {e}"));
@@ -374,6 +373,10 @@ fn slow() -> Fault {
     Fault::delay(SLOW)
 }
 
+fn slow_after_processing() -> Fault {
+    Fault::delay_after_processing(SLOW)
+}
+
 matrix! {
     // RST before any answer, request not processed. A GET is retried to its bound.
     reset_before_the_answer: Fault::reset_connection, ALWAYS, ROUTE, 0
@@ -402,10 +405,15 @@ matrix! {
         => [e(Unexpected(504), 3, ANY, KNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN)];
     html_504_after_a_delay_once: slow_504, ONCE, ROUTE, 0
         => [e(Success, 2, ANY, KNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN), e(Unexpected(504), 1, KEPT, UNKNOWN)];
-    // The answer comes after the client's timeout. The server may still run a POST after
-    // the client gave up: exactly why it is not re-sent, and why a caller re-queries.
+    // The server waits before processing, past the client's timeout: the client hangs up
+    // first and the request is never processed. The client cannot tell this from the next
+    // row, so the outcome is unknown all the same.
     client_timeout_shorter_than_the_answer: slow, ALWAYS, ROUTE, 0
-        => [e(Timeout, 3, ANY, KNOWN), e(Timeout, 1, ANY, UNKNOWN), e(Timeout, 1, ANY, UNKNOWN)];
+        => [e(Timeout, 3, ANY, KNOWN), e(Timeout, 1, KEPT, UNKNOWN), e(Timeout, 1, KEPT, UNKNOWN)];
+    // The server processes at once and answers after the client's timeout: the money moved
+    // and the caller only learns it by looking the payment up.
+    processed_then_answered_after_the_client_timeout: slow_after_processing, ALWAYS, ROUTE, 0
+        => [e(Timeout, 3, ANY, KNOWN), e(Timeout, 1, MOVED, UNKNOWN), e(Timeout, 1, MOVED, UNKNOWN)];
     // 200 with half the JSON, after processing. Decoding errors are not retried.
     truncated_json: Fault::malformed_json, ALWAYS, ROUTE, 0
         => [e(Decode, 1, ANY, KNOWN), e(Decode, 1, MOVED, UNKNOWN), e(Decode, 1, MOVED, UNKNOWN)];
@@ -428,16 +436,21 @@ matrix! {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_declined_again_is_an_api_error_sent_once() {
-    // Not a fault but the other way a POST fails: PortOne's own refusal, HTTP 200 with a
-    // non-zero code. It is never re-sent.
+async fn a_declined_again_is_declined_known_and_sent_once() {
+    // Not a fault but the other way a charge fails: the card company refuses, and PortOne
+    // answers HTTP 200, `code` 0, with a failed payment. The caller gets an error, the
+    // money did not move, and it is never re-sent.
     let world = world().await;
     let broke = "customer-broke";
     world
         .client
         .issue_billing_key(
             broke,
-            &IssueBillingKey::new("channel-key-fault", cards::INSUFFICIENT_FUNDS, "2030-12"),
+            &IssueBillingKey::new(
+                "channel-key-mock-nice-v2",
+                cards::INSUFFICIENT_FUNDS,
+                "2030-12",
+            ),
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -447,10 +460,13 @@ async fn a_declined_again_is_an_api_error_sent_once() {
         .pay_again(&AgainPayment::new(broke, "again-broke", 1000, "Plan"))
         .await
         .err();
-    let Some(Error::Api(api)) = &err else {
+    let Some(Error::Declined(declined)) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!((api.status, api.code), (StatusCode::OK, -1));
+    assert_eq!(declined.status, StatusCode::OK);
+    assert_eq!(declined.merchant_uid.as_deref(), Some("again-broke"));
+    assert_eq!(declined.fail_reason.as_deref(), Some("잔액부족"));
+    assert!(err.as_ref().is_some_and(|e| !e.is_outcome_unknown()));
     let sent = world
         .server
         .requests()
@@ -458,4 +474,11 @@ async fn a_declined_again_is_an_api_error_sent_once() {
         .filter(|r| r.path == "/subscribe/payments/again")
         .count();
     assert_eq!(sent, 1);
+    let recorded = world
+        .client
+        .find_payment("again-broke", None, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(recorded.status, portone::model::PaymentStatus::Failed);
+    assert_eq!(recorded.amount, Decimal::from(1000));
 }

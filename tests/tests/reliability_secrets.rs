@@ -189,7 +189,7 @@ async fn a_quickstart_flow_writes_no_secret_anywhere() {
     seen.push(format!("{cancelled:?}"));
 
     // A billing key from card data, then a payment with it.
-    let issue = IssueBillingKey::new("channel-key-secrets", CARD, EXPIRY)
+    let issue = IssueBillingKey::new("channel-key-mock-nice-v2", CARD, EXPIRY)
         .birth(BIRTH)
         .pwd_2digit(PWD_2DIGIT)
         .cvc(CVC);
@@ -241,7 +241,7 @@ async fn a_quickstart_flow_writes_no_secret_anywhere() {
         CERT_BIRTH,
         "1",
         Carrier::Skt,
-        "channel-key-cert",
+        "channel-key-mock-danal",
     );
     seen.push(format!("{otp:?}"));
     let started = client.request_otp(&otp).await.or_fail("otp request");
