@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::de::{absent, lenient};
 use super::sensitive::Sensitive;
 use super::time::UnixTime;
 
@@ -41,7 +42,9 @@ pub struct AccessToken {
     /// The token. Send it in a header; never log it.
     pub access_token: Sensitive<String>,
     /// The server's clock when it answered.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub now: UnixTime,
     /// When the token expires, on the server's clock.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub expired_at: UnixTime,
 }

@@ -3,9 +3,13 @@
 //!
 //! Response types decode what PortOne really sends, which is messier than the spec:
 //! unknown fields are ignored, unknown enum values are kept in `Other`, money is an exact
-//! [`Decimal`](rust_decimal::Decimal), `0` timestamps ("not yet") are `None`. They are
-//! `#[non_exhaustive]`: read them, do not build them. Each names the spec definition it
-//! comes from.
+//! [`Decimal`](rust_decimal::Decimal), `0` timestamps ("not yet") are `None`. Apart from the
+//! ids a caller cannot do without (`imp_uid`, `merchant_uid`, `customer_uid` and their
+//! like), every field tolerates being absent or `null`, `""` where a number or an enum is
+//! expected, and numbers sent as strings, so one odd value never makes a whole answer
+//! undecodable; a value that is there but cannot mean what the field holds (`"ten"` as an
+//! amount) is still an error naming the field. They are `#[non_exhaustive]`: read them, do
+//! not build them. Each names the spec definition it comes from.
 //!
 //! Request types have a constructor taking the required fields and by-value setters for
 //! the rest; absent options are not sent, and card data is redacted in `Debug`.
@@ -41,6 +45,7 @@ mod escrow;
 mod kcpquick;
 mod naver;
 mod naver_codes;
+mod page;
 mod partner;
 mod payco;
 mod payment;
@@ -69,8 +74,8 @@ pub use customer::{
 pub use cvs::IssueCvsPayment;
 pub use enums::{
     CardType, CashReceiptType, Channel, Currency, CustomerUidUsage, IdentifierType, PayMethod,
-    PaymentStatus, PaymentStatusFilter, PgProvider, ProductType, Requester, ScheduleStatus,
-    Sorting,
+    PaymentStatus, PaymentStatusFilter, PgProvider, ProductType, Requester, ScheduleSorting,
+    ScheduleStatus, Sorting,
 };
 pub use error::InvalidRequest;
 pub use escrow::{
@@ -88,11 +93,11 @@ pub use naver::{
     NaverReviewType, NaverReviewsChannel, NaverWithholdReason, RejectNaverReturn,
     RequestNaverReturn, ShipNaverExchange, ShipNaverOrders, WithholdNaverReturn,
 };
+pub use page::{Page, PaymentList, ScheduleList};
 pub use partner::{IssuePartnerReceipts, PartnerReceipt, PartnerReceiptResult};
 pub use payco::{ChangePaycoOrderStatus, PaycoOrderStatus, PaycoStatus};
 pub use payment::{
-    BalanceAmounts, BalanceHistory, Payment, PaymentBalance, PaymentCancelHistory, PaymentList,
-    PaymentPromotion,
+    BalanceAmounts, BalanceHistory, Payment, PaymentBalance, PaymentCancelHistory, PaymentPromotion,
 };
 pub use paymentwall::{
     PaymentwallDeliveryResult, PaymentwallDeliveryStatus, PaymentwallProductType,
