@@ -10,8 +10,8 @@ use portone::model::{
     KcpQuickFidoError, KcpQuickFidoRelease, KcpQuickMember, NaverAddress, NaverCashAmount,
     NaverOrderer, NaverProductOrder, NaverReview, PartnerReceiptResult, PaycoStatus, Payment,
     PaymentBalance, PaymentCancelHistory, PaymentList, PaymentPrepare, PaymentwallDeliveryResult,
-    PgSetting, Receipt, Schedule, StandardCode, SucceededChannel, SuperBillingKey, TierInfo,
-    VbankDeposit, VbankHolder,
+    PgSetting, Receipt, Schedule, ScheduleList, StandardCode, SucceededChannel, SuperBillingKey,
+    TierInfo, VbankDeposit, VbankHolder,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
@@ -130,7 +130,11 @@ fn table() -> BTreeMap<&'static str, Check> {
         // Operations that answer only `code` and `message`.
         ("ResponseAnnotation", envelope::<()>),
         ("ScheduleResultAnnotation", plain::<Schedule>),
-        ("ScheduleResponse", envelope::<Vec<Schedule>>),
+        // The array of schedule and unschedule; the three listings read it as one page.
+        ("ScheduleResponse", |value| {
+            envelope::<Vec<Schedule>>(value)?;
+            envelope::<ScheduleList>(value)
+        }),
         ("SingleScheduleResponse", envelope::<Schedule>),
         ("StandardCodeAnnotation", plain::<StandardCode>),
         ("StandardCodeResponse", envelope::<StandardCode>),

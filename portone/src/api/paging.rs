@@ -1,5 +1,5 @@
 //! What the declared traits cannot say by themselves: streams over paged listings, and the
-//! two explicit ways to unschedule.
+//! explicit ways to unschedule.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -10,21 +10,23 @@ use futures_util::stream;
 use super::{BillingKeys, Payments, Subscriptions};
 use crate::Result;
 use crate::model::{
-    Payment, PaymentList, PaymentStatus, PaymentStatusFilter, Schedule, Sorting, UnixTime,
-    Unschedule,
+    Page, Payment, PaymentStatus, PaymentStatusFilter, Schedule, ScheduleSorting, ScheduleStatus,
+    Sorting, UnixTime, Unschedule,
 };
 
-/// Walks pages from `first` on, yielding every payment in order; an error ends the stream
+/// Walks pages from `first` on, yielding every item in order; an error ends the stream
 /// after it is yielded. A page that does not advance (`next` not above the current page)
-/// ends the walk, so a confused server cannot make it loop.
-pub(crate) fn walk<F, Fut>(first: u32, fetch: F) -> impl Stream<Item = Result<Payment>> + Send
+/// ends the walk, so a confused server cannot make it loop; a bare list, which carries no
+/// paging, is the only page.
+pub(crate) fn walk<T, F, Fut>(first: u32, fetch: F) -> impl Stream<Item = Result<T>> + Send
 where
+    T: Send,
     F: FnMut(u32) -> Fut + Send,
-    Fut: Future<Output = Result<PaymentList>> + Send,
+    Fut: Future<Output = Result<Page<T>>> + Send,
 {
-    struct State<F> {
+    struct State<T, F> {
         next: Option<u32>,
-        buffer: VecDeque<Payment>,
+        buffer: VecDeque<T>,
         fetch: F,
     }
     let state = State {
@@ -34,8 +36,8 @@ where
     };
     stream::unfold(state, |mut state| async move {
         loop {
-            if let Some(payment) = state.buffer.pop_front() {
-                return Some((Ok(payment), state));
+            if let Some(item) = state.buffer.pop_front() {
+                return Some((Ok(item), state));
             }
             let page = state.next.take()?;
             match (state.fetch)(page).await {
@@ -49,9 +51,9 @@ where
     })
 }
 
-/// Streams over every page of the paged payment listings. Implemented for every
-/// [`Payments`] + [`BillingKeys`] type that can be cloned into the stream, such as
-/// [`Client`](crate::Client).
+/// Streams over every page of the paged listings: payments and scheduled payments.
+/// Implemented for every [`Payments`] + [`BillingKeys`] + [`Subscriptions`] type that can be
+/// cloned into the stream, such as [`Client`](crate::Client).
 ///
 /// ```no_run
 /// use futures_util::TryStreamExt;
@@ -65,7 +67,9 @@ where
 ///     .await?;
 /// # Ok(()) }
 /// ```
-pub trait PaymentPages: Payments + BillingKeys + Clone + Send + Sync + 'static {
+pub trait PaymentPages:
+    Payments + BillingKeys + Subscriptions + Clone + Send + Sync + 'static
+{
     /// Every payment in a status (or `all`) within an optional time range, page by page
     /// (100 a page). Operation `getPaymentsByStatus`.
     fn payments_by_status_stream(
@@ -120,12 +124,80 @@ pub trait PaymentPages: Payments + BillingKeys + Clone + Send + Sync + 'static {
             client.billing_key_payments(&customer_uid, Some(page))
         })
     }
+
+    /// Every scheduled payment due in a time range (at most 3 months), page by page (100 a
+    /// page); `sorting` `None` is the latest schedule time first.
+    /// Operation `findSchedulesByRange`.
+    fn schedules_by_range_stream(
+        &self,
+        schedule_from: UnixTime,
+        schedule_to: UnixTime,
+        schedule_status: Option<ScheduleStatus>,
+        sorting: Option<ScheduleSorting>,
+    ) -> impl Stream<Item = Result<Schedule>> + Send + 'static {
+        let client = self.clone();
+        walk(1, move |page| {
+            client.schedules_by_range(
+                schedule_from,
+                schedule_to,
+                schedule_status.clone(),
+                Some(page),
+                Some(100),
+                sorting.clone(),
+            )
+        })
+    }
+
+    /// Every scheduled payment of a billing key in a time range, page by page.
+    /// Operation `findSchedulesByCustomer` (under `/subscribe/payments/schedule`).
+    fn schedules_by_customer_stream(
+        &self,
+        customer_uid: &str,
+        from: UnixTime,
+        to: UnixTime,
+        schedule_status: Option<ScheduleStatus>,
+    ) -> impl Stream<Item = Result<Schedule>> + Send + 'static {
+        let client = self.clone();
+        let customer_uid = customer_uid.to_owned();
+        walk(1, move |page| {
+            client.schedules_by_customer(
+                &customer_uid,
+                Some(page),
+                from,
+                to,
+                schedule_status.clone(),
+            )
+        })
+    }
+
+    /// Every scheduled payment of a billing key in a time range, page by page.
+    /// Operation `findSchedulesByCustomer` (under `/subscribe/customers`).
+    fn billing_key_schedules_stream(
+        &self,
+        customer_uid: &str,
+        from: UnixTime,
+        to: UnixTime,
+        schedule_status: Option<ScheduleStatus>,
+    ) -> impl Stream<Item = Result<Schedule>> + Send + 'static {
+        let client = self.clone();
+        let customer_uid = customer_uid.to_owned();
+        walk(1, move |page| {
+            client.billing_key_schedules(
+                &customer_uid,
+                Some(page),
+                from,
+                to,
+                schedule_status.clone(),
+            )
+        })
+    }
 }
 
-impl<C: Payments + BillingKeys + Clone + Send + Sync + 'static> PaymentPages for C {}
+impl<C: Payments + BillingKeys + Subscriptions + Clone + Send + Sync + 'static> PaymentPages for C {}
 
-/// Unscheduling, said explicitly: cancelling every scheduled payment of a billing key and
-/// cancelling listed ones are two different calls, so neither happens by accident.
+/// Unscheduling, said explicitly: cancelling every scheduled payment of a billing key,
+/// cancelling listed ones of a billing key, and cancelling listed orders whatever their
+/// billing key are different calls, so none happens by accident.
 pub trait SubscriptionsExt: Subscriptions {
     /// Cancels **every** scheduled payment of a billing key.
     fn unschedule_all(
@@ -143,6 +215,22 @@ pub trait SubscriptionsExt: Subscriptions {
         merchant_uids: &[&str],
     ) -> impl Future<Output = Result<Vec<Schedule>>> + Send + use<Self> {
         let request = Unschedule::listed(customer_uid, merchant_uids.iter().copied());
+        let call = request.map(|request| self.unschedule_payments(&request));
+        async move {
+            match call {
+                Ok(call) => call.await,
+                Err(invalid) => Err(invalid.into()),
+            }
+        }
+    }
+
+    /// Cancels the scheduled payments of the listed orders, whichever billing key they
+    /// belong to (no `customer_uid` is sent). An empty list is refused and nothing is sent.
+    fn unschedule_by_merchant_uids(
+        &self,
+        merchant_uids: &[&str],
+    ) -> impl Future<Output = Result<Vec<Schedule>>> + Send + use<Self> {
+        let request = Unschedule::by_merchant_uids(merchant_uids.iter().copied());
         let call = request.map(|request| self.unschedule_payments(&request));
         async move {
             match call {

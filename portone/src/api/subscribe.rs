@@ -3,7 +3,8 @@
 
 use crate::model::{
     AgainPayment, AnyBillingKey, IssueBillingKey, OnetimePayment, Payment, PaymentList, Reschedule,
-    Schedule, SchedulePayments, ScheduleStatus, Sorting, UnixTime, Unschedule,
+    Schedule, ScheduleList, SchedulePayments, ScheduleSorting, ScheduleStatus, UnixTime,
+    Unschedule,
 };
 
 /// One-time and billing-key payments, and scheduled payments.
@@ -41,15 +42,20 @@ pub trait Subscriptions {
         #[body] request: &SchedulePayments,
     ) -> crate::Result<Vec<Schedule>>;
 
-    /// Cancels all scheduled payments of a billing key ([`Unschedule::all`]) or the listed
-    /// ones ([`Unschedule::listed`]). Operation `unschedule`.
+    /// Cancels all scheduled payments of a billing key ([`Unschedule::all`]), the listed
+    /// ones of a billing key ([`Unschedule::listed`]) or the listed orders whatever their
+    /// billing key ([`Unschedule::by_merchant_uids`]). Operation `unschedule`.
     #[post("/subscribe/payments/unschedule")]
     async fn unschedule_payments(
         &self,
         #[body] request: &Unschedule,
     ) -> crate::Result<Vec<Schedule>>;
 
-    /// Lists scheduled payments in a time range. Operation `findSchedulesByRange`.
+    /// Lists scheduled payments due in a time range (at most 3 months), one page at a time;
+    /// `sorting` `None` lists the latest schedule time first. Reads the paged answer PortOne
+    /// sends and the bare array the spec describes. Every page:
+    /// [`schedules_by_range_stream`](crate::api::PaymentPages::schedules_by_range_stream).
+    /// Operation `findSchedulesByRange`.
     #[get("/subscribe/payments/schedule")]
     async fn schedules_by_range(
         &self,
@@ -58,8 +64,8 @@ pub trait Subscriptions {
         #[query] schedule_status: Option<ScheduleStatus>,
         #[query] page: Option<u32>,
         #[query] limit: Option<u32>,
-        #[query] sorting: Option<Sorting>,
-    ) -> crate::Result<Vec<Schedule>>;
+        #[query] sorting: Option<ScheduleSorting>,
+    ) -> crate::Result<ScheduleList>;
 
     /// Looks up a scheduled payment by its merchant order id. Operation `getScheduleByMid`.
     #[get("/subscribe/payments/schedule/<merchant_uid>")]
@@ -93,7 +99,10 @@ pub trait Subscriptions {
     #[post("/subscribe/payments/schedule/<merchant_uid>/retry", charge)]
     async fn retry_schedule(&self, merchant_uid: &str) -> crate::Result<Payment>;
 
-    /// Lists the scheduled payments of a billing key in a time range.
+    /// Lists the scheduled payments of a billing key in a time range, one page at a time,
+    /// latest schedule time first. Reads the paged answer PortOne sends and the bare array
+    /// the spec describes. Every page:
+    /// [`schedules_by_customer_stream`](crate::api::PaymentPages::schedules_by_customer_stream).
     /// Operation `findSchedulesByCustomer` (under `/subscribe/payments/schedule`).
     #[get("/subscribe/payments/schedule/customers/<customer_uid>")]
     async fn schedules_by_customer(
@@ -103,7 +112,7 @@ pub trait Subscriptions {
         #[query] from: UnixTime,
         #[query] to: UnixTime,
         #[query("schedule-status")] schedule_status: Option<ScheduleStatus>,
-    ) -> crate::Result<Vec<Schedule>>;
+    ) -> crate::Result<ScheduleList>;
 }
 
 /// Billing keys: cards kept by PortOne for later payments.
@@ -146,7 +155,10 @@ pub trait BillingKeys {
         #[query] page: Option<u32>,
     ) -> crate::Result<PaymentList>;
 
-    /// Lists the scheduled payments of a billing key in a time range.
+    /// Lists the scheduled payments of a billing key in a time range, one page at a time,
+    /// latest schedule time first. Reads the paged answer PortOne sends and the bare array
+    /// the spec describes. Every page:
+    /// [`billing_key_schedules_stream`](crate::api::PaymentPages::billing_key_schedules_stream).
     /// Operation `findSchedulesByCustomer` (under `/subscribe/customers`).
     #[get("/subscribe/customers/<customer_uid>/schedules")]
     async fn billing_key_schedules(
@@ -156,5 +168,5 @@ pub trait BillingKeys {
         #[query] from: UnixTime,
         #[query] to: UnixTime,
         #[query("schedule-status")] schedule_status: Option<ScheduleStatus>,
-    ) -> crate::Result<Vec<Schedule>>;
+    ) -> crate::Result<ScheduleList>;
 }

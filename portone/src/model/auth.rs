@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::de::{absent, lenient};
 use super::sensitive::Sensitive;
 use super::time::UnixTime;
 
@@ -40,8 +41,11 @@ impl fmt::Debug for GetToken {
 pub struct AccessToken {
     /// The token. Send it in a header; never log it.
     pub access_token: Sensitive<String>,
-    /// The server's clock when it answered.
+    /// The server's clock when it answered; `0` if PortOne leaves it out.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub now: UnixTime,
-    /// When the token expires, on the server's clock.
+    /// When the token expires, on the server's clock; `0` (long expired) if PortOne leaves
+    /// it out.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub expired_at: UnixTime,
 }

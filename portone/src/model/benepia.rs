@@ -5,6 +5,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::Sensitive;
+use super::de::{absent, lenient};
+use super::money;
 use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 
 /// A Benepia point balance (spec: `BenepiaPointAnnotation`).
@@ -12,7 +14,11 @@ use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 #[non_exhaustive]
 pub struct BenepiaPoint {
     /// Points available.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub point: Decimal,
 }
 

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::de::{lenient_string, non_empty, null_as_default};
+use super::de::{absent, lenient};
 use super::enums::open_enum;
 use super::setters::{json_text_setters, setters};
+use super::time;
 use super::{PgProvider, Sensitive, UnixTime};
 
 /// The result of an identity certification (spec: `CertificationAnnotation`).
@@ -17,51 +18,52 @@ pub struct Certification {
     /// PortOne's certification id.
     pub imp_uid: String,
     /// The merchant's id for this certification.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub merchant_uid: Option<String>,
     /// The PG's certification id.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// PG that certified.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// Certified name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Certified gender.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub gender: Option<Gender>,
     /// Birth date, `YYYY-MM-DD`.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub birthday: Option<Sensitive<String>>,
     /// Birth date as a timestamp (KST midnight); not in the spec, sent by some PGs.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub birth: Option<Sensitive<UnixTime>>,
     /// Whether the person is a foreigner.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub foreigner: bool,
     /// Whether the person is a foreigner, `None` when the PG does not say.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub foreigner_v2: Option<bool>,
     /// Phone number used (not for card certification).
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub phone: Option<String>,
     /// Carrier of that phone.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub carrier: Option<Carrier>,
     /// Whether the certification succeeded.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub certified: bool,
     /// When it was certified.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub certified_at: Option<UnixTime>,
     /// Connecting information (CI), the person's unique key.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub unique_key: Option<Sensitive<String>>,
     /// Duplication information (DI), the person's key within the merchant.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub unique_in_site: Option<Sensitive<String>>,
     /// URL of the page that started the certification.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub origin: Option<String>,
 }
 

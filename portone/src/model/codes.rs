@@ -1,5 +1,6 @@
 //! Standard codes of card companies and banks (KFTC).
 
+use super::de::{absent, lenient};
 use serde::{Deserialize, Serialize};
 
 /// A card company or bank and its standard code (spec: `StandardCodeAnnotation`).
@@ -10,5 +11,6 @@ pub struct StandardCode {
     #[serde(deserialize_with = "crate::model::de::token")]
     pub code: String,
     /// Name of the institution.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: String,
 }

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::de::{lenient_string, non_empty, null_as_default};
+use super::de::{absent, lenient, list};
 use super::enums::open_enum;
 use super::setters::setters;
+use super::time;
 use super::{CardType, PgProvider, Sensitive, UnixTime};
 
 /// A billing key: a card registered for payments without the card data
@@ -18,59 +19,61 @@ pub struct BillingKey {
     /// The merchant's id of this billing key.
     pub customer_uid: String,
     /// PG the key is registered with.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: Option<PgProvider>,
     /// PG merchant id (MID).
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// Whether this is a test billing key. Absent before 2026: `false`.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sandbox: bool,
     /// The merchant's buyer id.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// Card name; `None` for easy-pay keys.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// Card company code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_code: Option<String>,
     /// Card issuer code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_code: Option<String>,
     /// Card issuer name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_name: Option<String>,
     /// Card publisher code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_code: Option<String>,
     /// Card publisher name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_name: Option<String>,
     /// Masked card number.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_number: Option<String>,
     /// Credit or check card; `None` where the PG does not say.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_type: Option<CardType>,
     /// Customer's name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_name: Option<String>,
     /// Customer's phone number.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_tel: Option<String>,
     /// Customer's email address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_email: Option<String>,
     /// Customer's address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_addr: Option<String>,
     /// Customer's postcode.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_postcode: Option<String>,
     /// When the key was issued.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub inserted: UnixTime,
     /// When the key was last updated; equal to `inserted` for a new key.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub updated: UnixTime,
 }
 
@@ -85,36 +88,28 @@ pub struct SuperBillingKey {
     #[serde(rename = "channelGroupId")]
     pub channel_group_id: String,
     /// The merchant's buyer id.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// Customer's name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_name: Option<String>,
     /// Customer's phone number.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_tel: Option<String>,
     /// Customer's email address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_email: Option<String>,
     /// Customer's address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_addr: Option<String>,
     /// Customer's postcode.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_postcode: Option<String>,
     /// Channels the key was issued on (`succeededChannels`).
-    #[serde(
-        rename = "succeededChannels",
-        default,
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(rename = "succeededChannels", default, deserialize_with = "list")]
     pub succeeded_channels: Vec<SucceededChannel>,
     /// Channels that refused it (`failedChannels`).
-    #[serde(
-        rename = "failedChannels",
-        default,
-        deserialize_with = "null_as_default"
-    )]
+    #[serde(rename = "failedChannels", default, deserialize_with = "list")]
     pub failed_channels: Vec<FailedChannel>,
 }
 
@@ -123,38 +118,41 @@ pub struct SuperBillingKey {
 #[non_exhaustive]
 pub struct SucceededChannel {
     /// PG of the channel.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id (MID).
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: String,
     /// Card name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// Card company code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_code: Option<String>,
     /// Card issuer code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_code: Option<String>,
     /// Card issuer name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_name: Option<String>,
     /// Card publisher code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_code: Option<String>,
     /// Card publisher name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_name: Option<String>,
     /// Masked card number.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_number: Option<String>,
     /// Credit or check card.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_type: Option<CardType>,
     /// When the key was issued on this channel.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub inserted: UnixTime,
     /// When it was last updated. The spec's required list calls it `update`; both
     /// spellings are read.
-    #[serde(default, alias = "update", with = "crate::model::time::zero_as_none")]
+    #[serde(alias = "update", default, with = "time::zero_as_none")]
     pub updated: Option<UnixTime>,
 }
 
@@ -163,13 +161,16 @@ pub struct SucceededChannel {
 #[non_exhaustive]
 pub struct FailedChannel {
     /// What failed (`type` on the wire).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
     pub kind: FailureType,
     /// The failure message.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub message: String,
     /// PG of the channel.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id (MID).
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: String,
 }
 

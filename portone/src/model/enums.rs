@@ -15,12 +15,23 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::de::{Lenient, Scalar, read_enum};
+
 /// Declares an open enum: the listed variants, an `Other(String)` for the rest, `as_str`,
-/// `Display`, an infallible `FromStr`, and serde as the plain string.
+/// `Display`, an infallible `FromStr`, serde as the plain string, and lenient reading as a
+/// response field (see `de.rs`): absent, `null` and `""` read as `Other("")` ("PortOne
+/// sent no value"), or as the variant named by a leading `absent = Variant;`.
 ///
 /// Equality and hashing go through `as_str`, so `Other("paid")` equals `Paid`.
 macro_rules! open_enum {
+    (@absent) => {
+        Self::Other(::std::string::String::new())
+    };
+    (@absent $absent:ident) => {
+        Self::$absent
+    };
     (
+        $(absent = $absent:ident;)?
         $(#[$meta:meta])*
         pub enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $value:literal, )*
@@ -114,6 +125,21 @@ macro_rules! open_enum {
                 deserializer: D,
             ) -> ::core::result::Result<Self, D::Error> {
                 $crate::model::de::token(deserializer).map(Self::from)
+            }
+        }
+
+        impl $crate::model::de::Lenient for $name {
+            fn absent() -> Self {
+                $crate::model::enums::open_enum!(@absent $($absent)?)
+            }
+
+            fn read(
+                scalar: $crate::model::de::Scalar,
+            ) -> ::core::result::Result<
+                ::core::option::Option<Self>,
+                ::std::string::String,
+            > {
+                $crate::model::de::read_enum(scalar)
             }
         }
     };
@@ -319,7 +345,9 @@ open_enum! {
 }
 
 open_enum! {
-    /// Currency code (`currency`), ISO 4217.
+    absent = Krw;
+    /// Currency code (`currency`), ISO 4217. PortOne's default, and what an absent currency
+    /// reads as, is KRW.
     #[derive(Default)]
     pub enum Currency {
         /// Korean won (`KRW`), the default.
@@ -347,6 +375,16 @@ open_enum! {
         Executed = "executed",
         /// Revoked before execution (`revoked`).
         Revoked = "revoked",
+    }
+}
+
+open_enum! {
+    /// Sort order of the scheduled-payment listing (`sorting` of `GET
+    /// /subscribe/payments/schedule`). Leave it unset for PortOne's default, the latest
+    /// schedule time first; `scheduled` is the only other value PortOne documents.
+    pub enum ScheduleSorting {
+        /// Earliest schedule time first (`scheduled`).
+        ScheduledAsc = "scheduled",
     }
 }
 
@@ -454,6 +492,16 @@ impl Serialize for CardType {
 impl<'de> Deserialize<'de> for CardType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::model::de::token(deserializer).map(Self::from)
+    }
+}
+
+impl Lenient for CardType {
+    fn absent() -> Self {
+        Self::Other(String::new())
+    }
+
+    fn read(scalar: Scalar) -> Result<Option<Self>, String> {
+        read_enum(scalar)
     }
 }
 

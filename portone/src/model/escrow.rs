@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::de::{absent, lenient};
 use super::setters::setters;
 use super::{Currency, UnixTime};
 
@@ -11,12 +12,16 @@ use super::{Currency, UnixTime};
 #[non_exhaustive]
 pub struct EscrowLogis {
     /// Carrier code.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub company: String,
     /// Tracking number.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub invoice: String,
     /// When the goods were sent.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sent_at: UnixTime,
     /// When the information was registered.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub applied_at: UnixTime,
 }
 

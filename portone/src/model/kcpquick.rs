@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::de::{absent, lenient};
 use super::setters::setters;
 use super::{PgProvider, Sensitive, UnixTime};
 
@@ -13,13 +14,16 @@ pub struct KcpQuickMember {
     /// The buyer's member id.
     pub member_id: String,
     /// PG of the member.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// When the member was registered.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub inserted: UnixTime,
     /// When it was last updated.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub updated: UnixTime,
 }
 
@@ -29,7 +33,7 @@ pub struct KcpQuickMember {
 #[non_exhaustive]
 pub struct KcpQuickAutoPayKey {
     /// Billing key id of the deleted auto-pay key.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid: Option<String>,
 }
 
@@ -39,7 +43,7 @@ pub struct KcpQuickAutoPayKey {
 #[non_exhaustive]
 pub struct KcpQuickFidoRelease {
     /// The member id.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub member_id: Option<String>,
 }
 
@@ -49,10 +53,10 @@ pub struct KcpQuickFidoRelease {
 #[non_exhaustive]
 pub struct KcpQuickFidoError {
     /// KCP's response code, e.g. `C210`.
-    #[serde(default, deserialize_with = "crate::model::de::lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// KCP's response message.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub message: Option<String>,
 }
 

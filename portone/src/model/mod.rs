@@ -3,9 +3,16 @@
 //!
 //! Response types decode what PortOne really sends, which is messier than the spec:
 //! unknown fields are ignored, unknown enum values are kept in `Other`, money is an exact
-//! [`Decimal`](rust_decimal::Decimal), `0` timestamps ("not yet") are `None`. They are
-//! `#[non_exhaustive]`: read them, do not build them. Each names the spec definition it
-//! comes from.
+//! [`Decimal`](rust_decimal::Decimal), `0` timestamps ("not yet") are `None`. Apart from the
+//! ids a caller cannot do without (`imp_uid`, `merchant_uid`, `customer_uid` and their
+//! like), every field tolerates being absent or `null`, `""` or PHP's `false` where a
+//! number or an enum is expected, and numbers sent as strings, so one odd value never makes
+//! a whole answer undecodable. What such a field reads as is its type's "nothing": `None`
+//! for an `Option`, zero for an amount, a count or a timestamp, `false`, an empty list or
+//! string, KRW for a currency and `Other("")` for another enum (not a known status, so
+//! never `paid`). A value that is there but cannot mean what the field holds (`"ten"` as an
+//! amount) is still an error naming the field. They are `#[non_exhaustive]`: read them, do
+//! not build them. Each names the spec definition it comes from.
 //!
 //! Request types have a constructor taking the required fields and by-value setters for
 //! the rest; absent options are not sent, and card data is redacted in `Debug`.
@@ -19,6 +26,13 @@
 //! assert_eq!(payment.status, PaymentStatus::Paid);
 //! assert_eq!(payment.amount.to_string(), "1000.5");
 //! assert_eq!(payment.failed_at, None);
+//!
+//! // An old record: no currency, the cancelled amount as text, `""` for a count.
+//! let body = r#"{"imp_uid": "imp_2", "merchant_uid": "order-2", "amount": 1000,
+//!     "cancel_amount": "0", "card_quota": "", "status": "paid"}"#;
+//! let payment: Payment = serde_json::from_str(body).unwrap();
+//! assert_eq!(payment.currency, portone::model::Currency::Krw);
+//! assert!(payment.cancel_amount.is_zero() && payment.card_quota.is_none());
 //! ```
 
 mod de;
@@ -41,6 +55,7 @@ mod escrow;
 mod kcpquick;
 mod naver;
 mod naver_codes;
+mod page;
 mod partner;
 mod payco;
 mod payment;
@@ -69,8 +84,8 @@ pub use customer::{
 pub use cvs::IssueCvsPayment;
 pub use enums::{
     CardType, CashReceiptType, Channel, Currency, CustomerUidUsage, IdentifierType, PayMethod,
-    PaymentStatus, PaymentStatusFilter, PgProvider, ProductType, Requester, ScheduleStatus,
-    Sorting,
+    PaymentStatus, PaymentStatusFilter, PgProvider, ProductType, Requester, ScheduleSorting,
+    ScheduleStatus, Sorting,
 };
 pub use error::InvalidRequest;
 pub use escrow::{
@@ -88,11 +103,11 @@ pub use naver::{
     NaverReviewType, NaverReviewsChannel, NaverWithholdReason, RejectNaverReturn,
     RequestNaverReturn, ShipNaverExchange, ShipNaverOrders, WithholdNaverReturn,
 };
+pub use page::{Page, PaymentList, ScheduleList};
 pub use partner::{IssuePartnerReceipts, PartnerReceipt, PartnerReceiptResult};
 pub use payco::{ChangePaycoOrderStatus, PaycoOrderStatus, PaycoStatus};
 pub use payment::{
-    BalanceAmounts, BalanceHistory, Payment, PaymentBalance, PaymentCancelHistory, PaymentList,
-    PaymentPromotion,
+    BalanceAmounts, BalanceHistory, Payment, PaymentBalance, PaymentCancelHistory, PaymentPromotion,
 };
 pub use paymentwall::{
     PaymentwallDeliveryResult, PaymentwallDeliveryStatus, PaymentwallProductType,

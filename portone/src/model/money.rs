@@ -30,13 +30,14 @@
 //! assert_eq!(serde_json::to_string(&line).unwrap(), r#"{"price":1000.5,"discount":null}"#);
 //! ```
 
-use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
-use serde::de::{self, Visitor};
-use serde::{Deserializer, Serialize, Serializer};
+use rust_decimal::prelude::ToPrimitive;
+use serde::de;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::de::{Lenient, Scalar};
 
 /// Writes an amount as a JSON number.
 ///
@@ -73,20 +74,23 @@ pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok
 ///
 /// # Errors
 ///
-/// Fails on `null`, non-numeric text, and numbers outside [`Decimal`]'s range.
+/// Fails on `null`, `""`, non-numeric text, and numbers outside [`Decimal`]'s range.
 pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-    deserializer
-        .deserialize_any(MoneyVisitor { optional: false })?
-        .ok_or_else(|| de::Error::custom("expected an amount, found nothing"))
+    let scalar = Scalar::deserialize(deserializer)?;
+    let found = match &scalar {
+        Scalar::Null => "null",
+        _ => "nothing",
+    };
+    <Decimal as Lenient>::read(scalar)
+        .map_err(de::Error::custom)?
+        .ok_or_else(|| de::Error::custom(format_args!("expected an amount, found {found}")))
 }
 
-/// The same for `Option<Decimal>`: `null`, an absent field (with `#[serde(default)]`) and
-/// `""` are `None`; `None` is written as `null`.
+/// The same for `Option<Decimal>`: `null`, an absent field (with `#[serde(default)]`),
+/// `""` and `false` are `None`; `None` is written as `null`.
 pub mod option {
     use rust_decimal::Decimal;
     use serde::{Deserializer, Serializer};
-
-    use super::MoneyVisitor;
 
     /// Writes `Some` as a JSON number and `None` as `null`.
     ///
@@ -111,84 +115,16 @@ pub mod option {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Decimal>, D::Error> {
-        deserializer.deserialize_any(MoneyVisitor { optional: true })
+        crate::model::de::lenient(deserializer)
     }
 }
 
-struct MoneyVisitor {
-    optional: bool,
-}
-
-impl MoneyVisitor {
-    fn nothing<E: de::Error>(&self, found: &str) -> Result<Option<Decimal>, E> {
-        if self.optional {
-            Ok(None)
-        } else {
-            Err(E::custom(format_args!("expected an amount, found {found}")))
-        }
-    }
-}
-
-fn parse_text<E: de::Error>(text: &str) -> Result<Decimal, E> {
+/// Parses an amount's text exactly (`"1000"`, `" 12.50 "`, `"1e3"`).
+pub(crate) fn parse_text(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
     Decimal::from_str(text)
         .or_else(|_| Decimal::from_scientific(text))
-        .map_err(|_| E::custom(format_args!("`{text}` is not an amount")))
-}
-
-impl<'de> Visitor<'de> for MoneyVisitor {
-    type Value = Option<Decimal>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an amount as a JSON number or numeric string")
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(Decimal::from(v)))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(Decimal::from(v)))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
-        Decimal::from_i128(v)
-            .map(Some)
-            .ok_or_else(|| E::custom(format_args!("amount {v} is out of range")))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
-        Decimal::from_u128(v)
-            .map(Some)
-            .ok_or_else(|| E::custom(format_args!("amount {v} is out of range")))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        if !v.is_finite() {
-            return Err(E::custom("amount is not a finite number"));
-        }
-        // `Display` of an f64 is its shortest round-trip text: 1000.5 stays 1000.5.
-        parse_text(&v.to_string()).map(Some)
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if v.trim().is_empty() {
-            return self.nothing("an empty string");
-        }
-        parse_text(v).map(Some)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        self.nothing("null")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        self.nothing("null")
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
+        .map_err(|_| format!("`{text}` is not an amount"))
 }
 
 #[cfg(test)]

@@ -7,10 +7,11 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::de::lenient_string;
+use super::de::{absent, lenient, object};
 use super::enums::open_enum;
 use super::setters::setters;
 use super::{InvalidRequest, Requester, Sensitive, UnixTime};
+use super::{money, time};
 
 pub use super::naver_codes::{
     NaverCancelReason, NaverDeliveryCompany, NaverDeliveryMethod, NaverReturnDeliveryMethod,
@@ -27,46 +28,57 @@ pub struct NaverProductOrder {
     #[serde(deserialize_with = "crate::model::de::token")]
     pub product_order_id: String,
     /// Naver's product order status.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_order_status: String,
     /// Kind of claim (cancel, return, exchange...).
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub claim_type: Option<String>,
     /// Status of the claim.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub claim_status: Option<String>,
     /// Product id.
-    #[serde(deserialize_with = "crate::model::de::token")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_id: String,
     /// Product name.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_name: String,
     /// Product option id; `None` for a product without options.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_option_id: Option<String>,
     /// Product option name; `None` for a product without options.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_option_name: Option<String>,
     /// Product amount.
-    #[serde(default, with = "crate::model::money::option")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::option::serialize"
+    )]
     pub product_amount: Option<Decimal>,
     /// Shipping fee.
-    #[serde(default, with = "crate::model::money::option")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::option::serialize"
+    )]
     pub delivery_amount: Option<Decimal>,
     /// Quantity.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub quantity: u32,
     /// Who ordered.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub orderer: Option<NaverOrderer>,
     /// Where to ship.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub shipping_address: Option<NaverAddress>,
     /// Shipping note.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub shipping_memo: Option<String>,
     /// Shipping deadline.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub shipping_due: Option<UnixTime>,
     /// Personal customs clearance code, for imports. Redacted in `Debug`.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub individual_code: Option<Sensitive<String>>,
 }
 
@@ -75,10 +87,13 @@ pub struct NaverProductOrder {
 #[non_exhaustive]
 pub struct NaverOrderer {
     /// Name.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: String,
     /// Naver id.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub id: String,
     /// Phone number.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub tel: String,
 }
 
@@ -87,19 +102,22 @@ pub struct NaverOrderer {
 #[non_exhaustive]
 pub struct NaverAddress {
     /// Base address.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub base: String,
     /// Address detail.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub detail: Option<String>,
     /// Postcode.
-    #[serde(deserialize_with = "crate::model::de::token")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub postcode: String,
     /// Phone number.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub tel1: String,
     /// Second phone number.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub tel2: Option<String>,
     /// Receiver's name.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: String,
 }
 
@@ -111,30 +129,34 @@ pub struct NaverReview {
     #[serde(deserialize_with = "crate::model::de::token")]
     pub review_id: String,
     /// Satisfaction: `0`-`2` for general reviews, `10`-`13` for premium ones.
-    #[serde(deserialize_with = "crate::model::de::token")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub score: String,
     /// Title.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub title: String,
     /// Text.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub content: Option<String>,
     /// Product order id.
-    #[serde(deserialize_with = "crate::model::de::token")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_order_id: String,
     /// Product id.
-    #[serde(deserialize_with = "crate::model::de::token")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_id: String,
     /// Product name.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_name: String,
     /// Product option.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_option_name: Option<String>,
     /// Writer's Naver id.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub writer: String,
     /// When it was written.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub created_at: UnixTime,
     /// When it was last edited.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub modified_at: Option<UnixTime>,
 }
 
@@ -144,19 +166,39 @@ pub struct NaverReview {
 #[non_exhaustive]
 pub struct NaverCashAmount {
     /// Total.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount_total: Decimal,
     /// Paid with Naver points.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount_by_npoint: Decimal,
     /// Paid with the primary means.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount_by_primary: Decimal,
     /// Supply value.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount_supply: Decimal,
     /// VAT.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount_vat: Decimal,
 }
 

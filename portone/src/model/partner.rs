@@ -3,6 +3,7 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use super::de::{absent, lenient};
 use super::setters::setters;
 
 /// The result of registering sub-merchant receipts (spec: `PartnerReceiptResultAnnotation`).
@@ -10,7 +11,7 @@ use super::setters::setters;
 #[non_exhaustive]
 pub struct PartnerReceiptResult {
     /// URL of the sales slip.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
 }
 

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::de::{absent, lenient};
 use super::enums::open_enum;
 
 open_enum! {
@@ -21,6 +22,7 @@ open_enum! {
 #[non_exhaustive]
 pub struct PaycoStatus {
     /// The order's status now.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub status: PaycoOrderStatus,
 }
 

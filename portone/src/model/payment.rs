@@ -4,17 +4,19 @@ use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::de::{lenient_number, lenient_string, non_empty, null_as_default, parse_json_text};
+use super::de::{absent, json_text, lenient, list, object, object_or_default, parse_json_text};
 use super::{
     CardType, Channel, Currency, CustomerUidUsage, PayMethod, PaymentStatus, PgProvider, UnixTime,
-    VbankDeposit,
+    VbankDeposit, money, time,
 };
 
 /// A payment (spec: `PaymentAnnotation`), the answer of most payment calls.
 ///
-/// Fields the spec calls required but old or SDK-printed payloads omit (`cancel_amount`,
-/// `sandbox`) default to zero and `false`; timestamps that are `0` until the event happens
-/// are `None`.
+/// Only `imp_uid` and `merchant_uid` must be present. Every other field reads what PortOne
+/// sends or leaves out: absent and `null` are `None`, zero, `false` or an empty list (a
+/// missing `currency` is KRW, a missing `status` is `Other("")`), `""` where a number or an
+/// enum is expected is absent, numbers sent as strings are numbers, and timestamps that are
+/// `0` until the event happens are `None`.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Payment {
@@ -23,158 +25,169 @@ pub struct Payment {
     /// The merchant's order id.
     pub merchant_uid: String,
     /// Payment method.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pay_method: Option<PayMethod>,
     /// Where the payment was made: PC, mobile or API.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub channel: Option<Channel>,
     /// The PG that processed the payment.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: Option<PgProvider>,
     /// The PG behind a hub-type PG, when there is one.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub emb_pg_provider: Option<PgProvider>,
     /// The PG's transaction id.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// The PG merchant id (MID).
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// Whether this is a test payment. Absent before 2026: `false`.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sandbox: bool,
     /// Whether this is an escrow payment.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub escrow: bool,
     /// Approval number; some PGs send `""`.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub apply_num: Option<String>,
     /// Standard bank code, for account transfers.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub bank_code: Option<String>,
     /// Bank name, for account transfers.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub bank_name: Option<String>,
     /// Card company code (KFTC standard code).
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_code: Option<String>,
     /// Card company name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// Card issuer code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_code: Option<String>,
     /// Card issuer name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_name: Option<String>,
     /// Card publisher code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_code: Option<String>,
     /// Card publisher name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_name: Option<String>,
     /// Instalment months; `0` is a lump-sum payment.
-    #[serde(default, deserialize_with = "lenient_number")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_quota: Option<u32>,
     /// The masked card number, as the PG reports it.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_number: Option<String>,
     /// Credit or check card; `None` where the PG does not say.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_type: Option<CardType>,
     /// Virtual account bank code.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_code: Option<String>,
     /// Virtual account bank name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_name: Option<String>,
     /// Virtual account number.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_num: Option<String>,
     /// Virtual account holder.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_holder: Option<String>,
     /// Deadline of the virtual account deposit.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub vbank_date: Option<UnixTime>,
     /// When the virtual account was issued.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub vbank_issued_at: Option<UnixTime>,
     /// Order name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Amount paid.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
     /// Amount cancelled so far. Absent in some SDK printouts: zero.
-    #[serde(default, with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub cancel_amount: Decimal,
-    /// Currency of `amount`.
+    /// Currency of `amount`; KRW when PortOne leaves it out.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub currency: Currency,
     /// Buyer's name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_name: Option<String>,
     /// Buyer's email address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_email: Option<String>,
     /// Buyer's phone number.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_tel: Option<String>,
     /// Buyer's address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_addr: Option<String>,
     /// Buyer's postcode.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_postcode: Option<String>,
     /// The merchant's extra data: JSON inside a string. See [`Payment::custom_data`].
-    #[serde(default, deserialize_with = "crate::model::de::json_text")]
+    #[serde(default, deserialize_with = "json_text")]
     pub custom_data: Option<String>,
     /// User agent of the buyer's device.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub user_agent: Option<String>,
-    /// Payment status.
+    /// Payment status. Only `paid` means the money was taken; an absent status reads as
+    /// `Other("")`, which is not `paid`.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub status: PaymentStatus,
     /// When the payment was requested.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub started_at: Option<UnixTime>,
     /// When it was paid; `None` while not paid.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub paid_at: Option<UnixTime>,
     /// When it failed; `None` unless it failed.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub failed_at: Option<UnixTime>,
     /// When it was (last) cancelled; `None` unless cancelled.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub cancelled_at: Option<UnixTime>,
     /// Why it failed.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub fail_reason: Option<String>,
     /// Why it was cancelled.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cancel_reason: Option<String>,
     /// Sales slip URL.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
     /// Every cancellation, full or partial.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "list")]
     pub cancel_history: Vec<PaymentCancelHistory>,
     /// Deposits into a fixed unlimited virtual account.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "list")]
     pub deposit_history: Vec<VbankDeposit>,
     /// Sales slip URLs of the cancellations.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "list")]
     pub cancel_receipt_urls: Vec<String>,
     /// Whether a cash receipt was issued.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cash_receipt_issued: bool,
     /// The billing key id used, if any.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid: Option<String>,
     /// What the billing key was used for; `None` for an ordinary payment.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid_usage: Option<CustomerUidUsage>,
     /// The promotion applied, if any.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub promotion: Option<PaymentPromotion>,
 }
 
@@ -201,10 +214,14 @@ impl Payment {
 #[non_exhaustive]
 pub struct PaymentPromotion {
     /// Promotion id (`promotion-id-...`).
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Amount discounted from the order.
-    #[serde(default, with = "crate::model::money::option")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::option::serialize"
+    )]
     pub discount: Option<Decimal>,
 }
 
@@ -213,49 +230,27 @@ pub struct PaymentPromotion {
 #[non_exhaustive]
 pub struct PaymentCancelHistory {
     /// The PG's cancel transaction id.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// Amount refunded by this cancellation.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
-    /// When it was cancelled.
+    /// When it was cancelled; `0` if PortOne leaves it out.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cancelled_at: UnixTime,
     /// Why.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub reason: Option<String>,
     /// Id of this cancellation; missing in payloads before 2024.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cancellation_id: Option<String>,
     /// Sales slip URL of the cancellation.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
-}
-
-/// A page of payments (spec: `PagedPaymentAnnotation`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[non_exhaustive]
-pub struct PaymentList {
-    /// Number of payments across all pages.
-    pub total: u64,
-    /// Previous page number, `0` on the first page.
-    pub previous: u32,
-    /// Next page number, `0` on the last page.
-    pub next: u32,
-    /// The payments of this page.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub list: Vec<Payment>,
-}
-
-impl PaymentList {
-    /// The next page to ask for, `None` on the last page.
-    pub fn next_page(&self) -> Option<u32> {
-        (self.next != 0).then_some(self.next)
-    }
-
-    /// The previous page, `None` on the first page.
-    pub fn previous_page(&self) -> Option<u32> {
-        (self.previous != 0).then_some(self.previous)
-    }
 }
 
 /// The balance of a payment by means of payment (spec: `PaymentBalanceResponseAnnotation`).
@@ -263,36 +258,61 @@ impl PaymentList {
 #[non_exhaustive]
 pub struct PaymentBalance {
     /// Total remaining amount.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
     /// Part paid with cash-receipt-eligible means.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub cash_receipt: BalanceAmounts,
     /// Part paid with the primary means.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub primary: BalanceAmounts,
     /// Part paid with secondary means (points...).
+    #[serde(default, deserialize_with = "object_or_default")]
     pub secondary: BalanceAmounts,
     /// Discounts.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub discount: BalanceAmounts,
     /// How the balance changed over time.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "list")]
     pub histories: Vec<BalanceHistory>,
 }
 
-/// Amounts of one part of a balance (spec: `PaymentBalanceAnnotation`).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+/// Amounts of one part of a balance (spec: `PaymentBalanceAnnotation`); all zero when
+/// PortOne leaves the part out.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BalanceAmounts {
     /// Tax-free amount.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub tax_free: Decimal,
     /// Supply value.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub supply: Decimal,
     /// VAT.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub vat: Decimal,
     /// Service charge.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub service: Decimal,
 }
 
@@ -301,14 +321,18 @@ pub struct BalanceAmounts {
 #[non_exhaustive]
 pub struct BalanceHistory {
     /// Cash-receipt-eligible part.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub cash_receipt: BalanceAmounts,
     /// Primary means.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub primary: BalanceAmounts,
     /// Secondary means.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub secondary: BalanceAmounts,
     /// Discounts.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub discount: BalanceAmounts,
     /// When this entry was recorded.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub created: Option<UnixTime>,
 }

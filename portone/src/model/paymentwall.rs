@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::UnixTime;
-use super::de::null_as_default;
+use super::de::{absent, lenient, list};
 use super::enums::open_enum;
 use super::setters::setters;
 
@@ -14,13 +14,13 @@ use super::setters::setters;
 #[non_exhaustive]
 pub struct PaymentwallDeliveryResult {
     /// Paymentwall's error code, if any.
-    #[serde(default, deserialize_with = "crate::model::de::lenient_number")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub error_code: Option<i64>,
     /// Paymentwall's error message, if any.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub error: Option<String>,
     /// Notices from Paymentwall.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default, deserialize_with = "list")]
     pub notices: Vec<String>,
 }
 

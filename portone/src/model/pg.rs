@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::PgProvider;
-use super::de::null_as_default;
+use super::de::{absent, lenient};
 use super::enums::open_enum;
 
 /// One PG configured for the merchant (spec: `PgSettingAnnotation`).
@@ -11,20 +11,22 @@ use super::enums::open_enum;
 #[non_exhaustive]
 pub struct PgSetting {
     /// The PG.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id (MID).
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: String,
     /// Whether this is a test setting.
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sandbox: bool,
     /// What the setting is for (`type` on the wire).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
     pub kind: PgSettingType,
     /// Channel name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub channel_name: Option<String>,
     /// Channel key.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub channel_key: Option<String>,
 }
 

@@ -4,7 +4,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::Currency;
-use super::de::non_empty;
+use super::de::{absent, lenient};
+use super::money;
 use super::setters::setters;
 
 /// The amount registered for an order (spec: `PaymentPrepareAnnotation`).
@@ -14,10 +15,14 @@ pub struct PaymentPrepare {
     /// The merchant's order id.
     pub merchant_uid: String,
     /// The amount the payment must have.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
     /// Currency of the amount.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub currency: Option<Currency>,
 }
 

@@ -3,9 +3,10 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::de::lenient_string;
+use super::de::{absent, lenient};
 use super::setters::setters;
 use super::{CashReceiptType, IdentifierType, PayMethod, ProductType, Sensitive, UnixTime};
+use super::{money, time};
 
 /// A cash receipt of a PortOne payment (spec: `ReceiptAnnotation`).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -14,27 +15,36 @@ pub struct Receipt {
     /// PortOne's id of the payment.
     pub imp_uid: String,
     /// The PG's id of the receipt.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_tid: Option<String>,
     /// Approval number of the receipt.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub apply_num: Option<String>,
     /// Issued to a person or a business (`type` on the wire).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
     pub kind: CashReceiptType,
     /// Amount on the receipt.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
     /// VAT part of the amount.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub vat: Decimal,
     /// Receipt URL.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
     /// When it was issued.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub applied_at: UnixTime,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub cancelled_at: Option<UnixTime>,
 }
 
@@ -45,27 +55,36 @@ pub struct ExternalReceipt {
     /// The merchant's order id.
     pub merchant_uid: String,
     /// The PG's id of the receipt.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_tid: Option<String>,
     /// Approval number of the receipt.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub apply_num: Option<String>,
     /// Issued to a person or a business (`type` on the wire).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
     pub kind: CashReceiptType,
     /// Amount on the receipt.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
     /// VAT part of the amount.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub vat: Decimal,
     /// Receipt URL.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
     /// When it was issued.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub applied_at: UnixTime,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub cancelled_at: Option<UnixTime>,
 }
 

@@ -5,82 +5,92 @@ use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::de::{json_text, non_empty, null_as_default, parse_json_text};
+use super::de::{absent, json_text, lenient, parse_json_text};
 use super::setters::{buyer_setters, json_text_setters, setters};
 use super::subscribe::PaymentExtra;
 use super::{
     CashReceiptType, Currency, InvalidRequest, PaymentStatus, PgProvider, ProductType,
-    ScheduleStatus, Sensitive, UnixTime,
+    ScheduleStatus, Sensitive, UnixTime, money, time,
 };
 
 /// A scheduled payment (spec: `ScheduleResultAnnotation`).
 ///
-/// The spec marks nothing required; the ids, time, amount and status are plain because a
-/// schedule without them means nothing, everything else is optional.
+/// The spec's definition requires no field, and one odd element must not make a whole
+/// listing undecodable, so every field reads what PortOne sends or leaves out: the ids are
+/// `""` when absent, `schedule_at` is `0`, `amount` is zero, `currency` is KRW and
+/// `schedule_status` is `Other("")`. PortOne itself sends the ids, time, amount and status.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Schedule {
-    /// Billing key id.
+    /// Billing key id; `""` if PortOne leaves it out.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid: String,
-    /// Order id of the scheduled payment.
+    /// Order id of the scheduled payment; `""` if PortOne leaves it out.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub merchant_uid: String,
     /// PortOne's id of the payment, once executed.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub imp_uid: Option<String>,
     /// PG that executed the payment.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: Option<PgProvider>,
     /// PG merchant id that executed the payment.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// The merchant's buyer id.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
-    /// When the payment is due.
+    /// When the payment is due (`0` if PortOne leaves it out, the spec's default).
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub schedule_at: UnixTime,
     /// When it was executed; `None` until then.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub executed_at: Option<UnixTime>,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "crate::model::time::zero_as_none")]
+    #[serde(default, with = "time::zero_as_none")]
     pub revoked_at: Option<UnixTime>,
     /// Amount to charge.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
     /// Currency (KRW when absent).
-    #[serde(default, deserialize_with = "null_as_default")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub currency: Currency,
     /// Order name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Buyer's name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_name: Option<String>,
     /// Buyer's email address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_email: Option<String>,
     /// Buyer's phone number.
-    #[serde(default, deserialize_with = "crate::model::de::lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_tel: Option<String>,
     /// Buyer's address.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_addr: Option<String>,
     /// Buyer's postcode.
-    #[serde(default, deserialize_with = "crate::model::de::lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_postcode: Option<String>,
     /// Extra data: JSON inside a string. See [`Schedule::custom_data`].
     #[serde(default, deserialize_with = "json_text")]
     pub custom_data: Option<String>,
-    /// Scheduled, executed or revoked.
+    /// Scheduled, executed or revoked; `Other("")` if PortOne leaves it out.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub schedule_status: ScheduleStatus,
     /// Outcome of the executed payment; `None` (JSON `null`) until executed.
-    #[serde(default, deserialize_with = "non_empty")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub payment_status: Option<PaymentStatus>,
     /// Why the payment failed.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub fail_reason: Option<String>,
     /// Promotion applied.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub promotion_id: Option<String>,
 }
 
@@ -301,22 +311,33 @@ impl SchedulePayments {
 /// Body of `POST /subscribe/payments/unschedule` (operation `unschedule`).
 ///
 /// PortOne revokes **every** schedule of the customer when no `merchant_uid` is sent, so
-/// the two meanings are two constructors, and a listed unschedule cannot be empty.
+/// each meaning has its own constructor, and a list of orders cannot be empty:
+/// [`all`](Self::all) revokes every schedule of a billing key,
+/// [`listed`](Self::listed) the listed orders of a billing key, and
+/// [`by_merchant_uids`](Self::by_merchant_uids) the listed orders whatever their billing
+/// key (no `customer_uid` is sent, as the spec allows).
 ///
 /// ```
 /// use portone::model::{InvalidRequest, Unschedule};
 ///
 /// let everything = Unschedule::all("customer-42");
 /// let some = Unschedule::listed("customer-42", ["order-3", "order-4"])?;
+/// let by_order = Unschedule::by_merchant_uids(["order-5"])?;
+/// assert_eq!(by_order.customer_uid(), None);
 /// assert_eq!(
 ///     Unschedule::listed("customer-42", Vec::<String>::new()),
+///     Err(InvalidRequest::NoMerchantUids)
+/// );
+/// assert_eq!(
+///     Unschedule::by_merchant_uids(Vec::<String>::new()),
 ///     Err(InvalidRequest::NoMerchantUids)
 /// );
 /// # Ok::<(), InvalidRequest>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unschedule {
-    customer_uid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_uid: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     merchant_uid: Option<Vec<String>>,
 }
@@ -325,12 +346,12 @@ impl Unschedule {
     /// Revokes every pending schedule of the billing key `customer_uid`.
     pub fn all(customer_uid: impl Into<String>) -> Self {
         Self {
-            customer_uid: customer_uid.into(),
+            customer_uid: Some(customer_uid.into()),
             merchant_uid: None,
         }
     }
 
-    /// Revokes the schedules of the listed orders only.
+    /// Revokes the schedules of the listed orders of the billing key `customer_uid`.
     ///
     /// # Errors
     ///
@@ -344,19 +365,58 @@ impl Unschedule {
         I: IntoIterator,
         I::Item: Into<String>,
     {
-        let merchant_uids: Vec<String> = merchant_uids.into_iter().map(Into::into).collect();
-        if merchant_uids.is_empty() {
-            return Err(InvalidRequest::NoMerchantUids);
-        }
         Ok(Self {
-            customer_uid: customer_uid.into(),
-            merchant_uid: Some(merchant_uids),
+            customer_uid: Some(customer_uid.into()),
+            merchant_uid: Some(non_empty_list(merchant_uids)?),
+        })
+    }
+
+    /// Revokes the schedules of the listed orders, whichever billing key they belong to:
+    /// only `merchant_uid` is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidRequest::NoMerchantUids`] when the list is empty: a body with neither
+    /// `customer_uid` nor `merchant_uid` names nothing to revoke.
+    pub fn by_merchant_uids<I>(merchant_uids: I) -> Result<Self, InvalidRequest>
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        Ok(Self {
+            customer_uid: None,
+            merchant_uid: Some(non_empty_list(merchant_uids)?),
         })
     }
 
     /// Whether this revokes every schedule of the customer.
     pub fn is_all(&self) -> bool {
         self.merchant_uid.is_none()
+    }
+
+    /// The billing key whose schedules are revoked; `None` when revoking by order ids
+    /// alone.
+    pub fn customer_uid(&self) -> Option<&str> {
+        self.customer_uid.as_deref()
+    }
+
+    /// The orders whose schedules are revoked; `None` when revoking every schedule.
+    pub fn merchant_uids(&self) -> Option<&[String]> {
+        self.merchant_uid.as_deref()
+    }
+}
+
+/// The listed order ids, refusing an empty list.
+fn non_empty_list<I>(merchant_uids: I) -> Result<Vec<String>, InvalidRequest>
+where
+    I: IntoIterator,
+    I::Item: Into<String>,
+{
+    let merchant_uids: Vec<String> = merchant_uids.into_iter().map(Into::into).collect();
+    if merchant_uids.is_empty() {
+        Err(InvalidRequest::NoMerchantUids)
+    } else {
+        Ok(merchant_uids)
     }
 }
 

@@ -3,8 +3,10 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::de::{self, Visitor};
+use serde::de;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::de::{Lenient, Scalar};
 
 /// A point in time as whole seconds since 1970-01-01T00:00:00Z.
 ///
@@ -95,73 +97,19 @@ impl Serialize for UnixTime {
 }
 
 impl<'de> Deserialize<'de> for UnixTime {
+    /// Reads seconds from an integer, a whole float or a numeric string.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer
-            .deserialize_any(SecondsVisitor)?
-            .map(Self)
+        <Self as Lenient>::read(Scalar::deserialize(deserializer)?)
+            .map_err(de::Error::custom)?
             .ok_or_else(|| de::Error::custom("expected a unix timestamp, found nothing"))
-    }
-}
-
-/// Reads seconds from an integer, a whole float or a numeric string; `None` for an empty
-/// string or `null`.
-struct SecondsVisitor;
-
-impl<'de> Visitor<'de> for SecondsVisitor {
-    type Value = Option<i64>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a unix timestamp in seconds")
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        i64::try_from(v)
-            .map(Some)
-            .map_err(|_| E::custom(format_args!("timestamp {v} is out of range")))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        // Some PHP paths emit `1700000000.0`; anything else is not a timestamp.
-        if v.fract() == 0.0 && v >= i64::MIN as f64 && v < i64::MAX as f64 {
-            #[allow(clippy::cast_possible_truncation)]
-            Ok(Some(v as i64))
-        } else {
-            Err(E::custom(format_args!("`{v}` is not a unix timestamp")))
-        }
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        let v = v.trim();
-        if v.is_empty() {
-            return Ok(None);
-        }
-        v.parse()
-            .map(Some)
-            .map_err(|_| E::custom(format_args!("`{v}` is not a unix timestamp")))
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
     }
 }
 
 /// Serde module for `Option<UnixTime>` fields where PortOne writes `0` for "not yet"
 /// (`paid_at`, `failed_at`, `cancelled_at`, `vbank_date`, `executed_at`, `revoked_at`...).
 ///
-/// `0`, `null`, `""` and (with `#[serde(default)]`) an absent field decode as `None`;
-/// `None` encodes as `0`, the way PortOne writes it.
+/// `0`, `null`, `""`, `false` and (with `#[serde(default)]`) an absent field decode as
+/// `None`; `None` encodes as `0`, the way PortOne writes it.
 ///
 /// ```
 /// use portone::model::{UnixTime, time};
@@ -178,7 +126,7 @@ impl<'de> Visitor<'de> for SecondsVisitor {
 pub mod zero_as_none {
     use serde::{Deserializer, Serializer};
 
-    use super::{SecondsVisitor, UnixTime};
+    use super::UnixTime;
 
     /// Writes `None` as `0`.
     ///
@@ -192,7 +140,7 @@ pub mod zero_as_none {
         serializer.serialize_i64(time.map_or(0, UnixTime::as_secs))
     }
 
-    /// Reads `0`, `null` and `""` as `None`.
+    /// Reads `0`, `null`, `""` and `false` as `None`.
     ///
     /// # Errors
     ///
@@ -200,8 +148,8 @@ pub mod zero_as_none {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<UnixTime>, D::Error> {
-        let secs = deserializer.deserialize_any(SecondsVisitor)?;
-        Ok(secs.filter(|&secs| secs != 0).map(UnixTime))
+        let time: Option<UnixTime> = crate::model::de::lenient(deserializer)?;
+        Ok(time.filter(|time| time.0 != 0))
     }
 }
 

@@ -4,7 +4,8 @@ use super::buyer::Buyer;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::de::lenient_string;
+use super::de::{absent, lenient};
+use super::money;
 use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 use super::{ProductType, Sensitive, UnixTime};
 
@@ -13,15 +14,20 @@ use super::{ProductType, Sensitive, UnixTime};
 #[non_exhaustive]
 pub struct VbankDeposit {
     /// The PG's approval number of the deposit.
-    #[serde(default, deserialize_with = "lenient_string")]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// Amount deposited.
-    #[serde(with = "crate::model::money")]
+    #[serde(
+        default = "absent",
+        deserialize_with = "lenient",
+        serialize_with = "money::serialize"
+    )]
     pub amount: Decimal,
     /// Depositor's name.
-    #[serde(default)]
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub depositor_name: Option<String>,
     /// When the deposit arrived.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub deposited_at: UnixTime,
 }
 
@@ -31,6 +37,7 @@ pub struct VbankDeposit {
 #[non_exhaustive]
 pub struct VbankHolder {
     /// Account holder's name.
+    #[serde(default = "absent", deserialize_with = "lenient")]
     pub bank_holder: String,
 }
 
