@@ -128,8 +128,12 @@ fn payment(map: &mut Map<String, Value>, shape: BodyShape) {
     if shape >= BodyShape::Y2024 {
         // payment-paid-card-inicis-wordcharger.json (raw wire, 2024-03) has none of these:
         // `sandbox` came in 2026-01, the card issuer/publisher split and `promotion` later.
+        // A test-channel payment is hidden from lookups since then, so it is always a
+        // record of the current shape: its `sandbox: true` stays.
+        if map.get("sandbox") == Some(&Value::Bool(false)) {
+            map.remove("sandbox");
+        }
         for key in [
-            "sandbox",
             "promotion",
             "card_issuer_code",
             "card_issuer_name",
@@ -182,8 +186,11 @@ fn schedule(map: &mut Map<String, Value>, shape: BodyShape) {
 
 fn customer(map: &mut Map<String, Value>, shape: BodyShape) {
     if shape >= BodyShape::Y2024 {
-        // billingkey-customer-nice_v2-fundly.json (2024-02) has no `sandbox`.
-        map.remove("sandbox");
+        // billingkey-customer-nice_v2-fundly.json (2024-02) has no `sandbox`; a key on a
+        // test channel is 2026 or later and keeps it.
+        if map.get("sandbox") == Some(&Value::Bool(false)) {
+            map.remove("sandbox");
+        }
     }
     if shape >= BodyShape::Y2021 {
         // billingkey-issue-success-ruby-readme.json (2017-02): the key's first shape.
@@ -248,6 +255,20 @@ mod tests {
             (&json!(""), &json!(""), &Value::Null, &Value::Null)
         );
         assert!(p["cancel_history"][0].get("cancellation_id").is_none());
+    }
+
+    #[test]
+    fn a_test_channel_record_keeps_its_sandbox_flag_in_every_shape() {
+        for shape in [BodyShape::Y2024, BodyShape::Y2023, BodyShape::Y2021] {
+            let mut test = json!({"imp_uid": "i", "sandbox": true});
+            let mut live = json!({"imp_uid": "i", "sandbox": false});
+            if let (Some(test), Some(live)) = (test.as_object_mut(), live.as_object_mut()) {
+                payment(test, shape);
+                payment(live, shape);
+            }
+            assert_eq!(test["sandbox"], true, "{shape:?}");
+            assert!(live.get("sandbox").is_none(), "{shape:?}");
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ fn won(amount: i64) -> Decimal {
 
 /// A paid payment of `amount` KRW and a client.
 async fn paid(amount: i64) -> (MockServer, Client, Payment) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("cancel-order", amount));
     let payment = client.payment(&imp_uid, None).await.expect("paid");
@@ -171,7 +171,7 @@ async fn a_refund_above_the_balance_is_refused() {
 
 #[tokio::test]
 async fn cancelling_an_unknown_payment_is_code_1_on_http_200() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     for cancel in [
         CancelPayment::full_by_imp_uid("imp_000000000000"),
@@ -192,7 +192,7 @@ async fn cancelling_an_unknown_payment_is_code_1_on_http_200() {
 
 #[tokio::test]
 async fn fractional_amounts_are_refunded_exactly() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let amount = serde_json::Number::from_f64(30.30).expect("finite");
     let imp_uid = server.checkout(Checkout::paid("usd-1", amount).currency("USD"));

@@ -90,7 +90,11 @@ fn quickstart_uses_the_real_api_only_with_both_credentials() {
 /// The real-API mode, pointed at the mock: it must only read.
 #[tokio::test]
 async fn quickstart_read_only_mode_never_writes() {
-    let server = MockServer::builder().frozen_clock().start().await;
+    let server = MockServer::builder()
+        .live_quirks(true)
+        .frozen_clock()
+        .start()
+        .await;
     let imp_uid = server.checkout(Checkout::paid("real-1", 2_500).sandbox(true));
     server.checkout(Checkout::paid("real-2", 7_000));
     let before = client_for(&server)
@@ -132,7 +136,7 @@ async fn quickstart_read_only_mode_never_writes() {
 
 #[tokio::test]
 async fn quickstart_verification_refuses_a_tampered_checkout() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     client
         .prepare_payment(&portone::model::PreparePayment::new("tampered", 15_000))
@@ -190,7 +194,7 @@ async fn custom_endpoint_declares_and_calls_undocumented_routes() {
 async fn custom_endpoint_routes_send_what_they_declare() {
     use custom_endpoint::MyRoutes;
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let holder = client
         .account_holder("088", "110-123-456789")

@@ -26,7 +26,7 @@ fn client_for(server: &MockServer) -> Client {
 
 #[tokio::test]
 async fn a_payment_is_looked_up_and_an_unknown_one_is_not_found() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(
         Checkout::paid("order-1", 15_000)
@@ -70,7 +70,7 @@ async fn a_payment_is_looked_up_and_an_unknown_one_is_not_found() {
 
 #[tokio::test]
 async fn sandbox_payments_need_include_sandbox() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("test-1", 1_000).sandbox(true));
     for hidden in [None, Some(false)] {
@@ -91,7 +91,7 @@ async fn sandbox_payments_need_include_sandbox() {
 
 #[tokio::test]
 async fn a_multi_lookup_returns_what_was_found() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let a = server.checkout(Checkout::paid("multi-a", 1_000));
     let b = server.checkout(Checkout::paid("multi-b", 2_000));
@@ -127,7 +127,11 @@ async fn a_multi_lookup_returns_what_was_found() {
 
 #[tokio::test]
 async fn find_and_find_all_filter_by_status() {
-    let server = MockServer::builder().frozen_clock().start().await;
+    let server = MockServer::builder()
+        .live_quirks(true)
+        .frozen_clock()
+        .start()
+        .await;
     let client = client_for(&server);
     let failed = server.checkout(Checkout::failed("retry-order", 9_900));
     server.advance(Duration::from_secs(10));
@@ -179,7 +183,7 @@ async fn find_and_find_all_filter_by_status() {
 
 #[tokio::test]
 async fn listings_page_and_the_stream_walks_every_page() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let mut paid = HashSet::new();
     for i in 0..250 {
@@ -250,7 +254,7 @@ async fn listings_page_and_the_stream_walks_every_page() {
 
 #[tokio::test]
 async fn a_checkout_with_another_amount_than_prepared_fails() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let prepared = client
         .prepare_payment(&PreparePayment::new("prep-1", 15_000))
@@ -300,7 +304,7 @@ async fn a_checkout_with_another_amount_than_prepared_fails() {
 
 #[tokio::test]
 async fn a_virtual_account_is_ready_until_the_deposit_pays_it() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::vbank_ready("vbank-1", 30_000).buyer_name("김입금"));
 
@@ -334,7 +338,7 @@ async fn a_virtual_account_is_ready_until_the_deposit_pays_it() {
 
 #[tokio::test]
 async fn a_virtual_account_issued_by_api_can_be_revoked() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let channel_key = client
         .pg_settings()

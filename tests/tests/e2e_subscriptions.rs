@@ -47,7 +47,7 @@ async fn issue(client: &Client, customer_uid: &str, card: &str) -> portone::Resu
 
 #[tokio::test]
 async fn a_billing_key_is_issued_read_used_and_deleted() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let key = issue(&client, "cust-1", cards::APPROVED)
         .await
@@ -118,7 +118,7 @@ async fn a_billing_key_is_issued_read_used_and_deleted() {
 
 #[tokio::test]
 async fn a_declined_card_gets_no_key_and_a_poor_one_pays_nothing() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let declined = issue(&client, "cust-bad", cards::DECLINED)
         .await
@@ -183,7 +183,11 @@ async fn a_declined_card_gets_no_key_and_a_poor_one_pays_nothing() {
 
 #[tokio::test]
 async fn schedules_run_on_the_mock_clock_and_can_be_unscheduled() {
-    let server = MockServer::builder().frozen_clock().start().await;
+    let server = MockServer::builder()
+        .live_quirks(true)
+        .frozen_clock()
+        .start()
+        .await;
     let client = client_for(&server);
     issue(&client, "sub-1", cards::APPROVED)
         .await
@@ -290,7 +294,11 @@ async fn schedules_run_on_the_mock_clock_and_can_be_unscheduled() {
 
 #[tokio::test]
 async fn a_schedule_on_a_poor_card_executes_as_failed() {
-    let server = MockServer::builder().frozen_clock().start().await;
+    let server = MockServer::builder()
+        .live_quirks(true)
+        .frozen_clock()
+        .start()
+        .await;
     let client = client_for(&server);
     issue(&client, "sub-poor", cards::INSUFFICIENT_FUNDS)
         .await

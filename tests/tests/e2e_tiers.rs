@@ -22,6 +22,7 @@ fn client_for(server: &MockServer) -> Client {
 
 async fn agency() -> MockServer {
     MockServer::builder()
+        .live_quirks(true)
         .tier("A1B", "Seoul Coffee")
         .tier("C2D", "Busan Tea")
         .start()
@@ -201,7 +202,7 @@ async fn the_server_refuses_unregistered_tiers_and_tiers_without_an_agency() {
         (Some(StatusCode::BAD_REQUEST), Some(-1))
     );
 
-    let plain = MockServer::start().await;
+    let plain = MockServer::builder().live_quirks(true).start().await;
     let merchant = client_for(&plain);
     merchant.bank_codes().await.expect("no tier, no problem");
     let refused = merchant

@@ -40,7 +40,7 @@ fn trace(server: &MockServer) -> Vec<(Method, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_get_token_serves_many_calls_even_concurrent_ones() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("tok-1", 1_000));
 
@@ -79,7 +79,7 @@ async fn one_get_token_serves_many_calls_even_concurrent_ones() {
 
 #[tokio::test]
 async fn after_expiry_the_client_recovers_through_401_and_a_refresh() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("tok-2", 1_000));
     client.payment(&imp_uid, None).await.expect("first call");
@@ -118,7 +118,11 @@ async fn after_expiry_the_client_recovers_through_401_and_a_refresh() {
 
 #[tokio::test]
 async fn a_token_refreshed_in_its_final_minute_is_extended_not_replaced() {
-    let server = MockServer::builder().frozen_clock().start().await;
+    let server = MockServer::builder()
+        .live_quirks(true)
+        .frozen_clock()
+        .start()
+        .await;
     let clock = Arc::new(ManualClock::new());
     let client = builder_for(&server)
         .clock(Arc::clone(&clock))
@@ -156,7 +160,7 @@ async fn a_token_refreshed_in_its_final_minute_is_extended_not_replaced() {
 
 #[tokio::test]
 async fn a_401_in_flight_is_retried_once_even_for_a_refund() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("tok-3", 10_000));
     client.payment(&imp_uid, None).await.expect("warm");
@@ -196,7 +200,7 @@ async fn a_401_in_flight_is_retried_once_even_for_a_refund() {
 
 #[tokio::test]
 async fn every_token_header_form_is_accepted() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let imp_uid = server.checkout(Checkout::paid("tok-4", 1_000));
     for (form, header, prefix) in [
         (TokenHeader::Bearer, "authorization", "Bearer "),
@@ -224,7 +228,7 @@ async fn every_token_header_form_is_accepted() {
 
 #[tokio::test]
 async fn refused_credentials_fail_without_leaking_the_secret() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = Client::builder()
         .api_key(server.api_key())
         .api_secret("not-the-secret-9f8e7d")
@@ -247,7 +251,7 @@ async fn refused_credentials_fail_without_leaking_the_secret() {
 
 #[tokio::test]
 async fn a_failed_get_token_does_not_poison_the_client() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     server.inject(
         Fault::internal_error()

@@ -172,7 +172,7 @@ fn client_for(server: &MockServer) -> Client {
 }
 
 async fn world() -> World {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let imp_uid = server.checkout(Checkout::paid("order-fault", 1000));
     let client = client_for(&server);
     let customer_uid = "customer-fault".to_owned();

@@ -41,7 +41,7 @@ async fn wait_for(done: &AtomicUsize, count: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_calls_from_256_tasks_across_two_token_expiries() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let imp_uid = server.checkout(Checkout::paid("order-load", 1000));
     server.reset_log();
     let client = Client::builder()

@@ -155,6 +155,7 @@ fn client_for(server: &MockServer, secret: &str) -> Client {
 async fn a_quickstart_flow_writes_no_secret_anywhere() {
     let capture = capture();
     let server = MockServer::builder()
+        .live_quirks(true)
         .credentials(API_KEY, API_SECRET)
         .start()
         .await;
@@ -422,7 +423,7 @@ async fn redirected_calls(client: &Client) -> Vec<Option<u16>> {
 async fn cross_origin_redirects_deliver_neither_token_nor_body() {
     let _ = capture();
     // The other origin is a real PortOne mock: it would act on whatever reached it.
-    let elsewhere = MockServer::start().await;
+    let elsewhere = MockServer::builder().live_quirks(true).start().await;
     let token = "tok-redirect-5e1f09a7c3";
     let origin = redirector(token, &elsewhere.base_url()).await;
     for form in [
@@ -467,7 +468,7 @@ async fn cross_origin_redirects_deliver_neither_token_nor_body() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handed_in_http_client_builder_that_follows_redirects_delivers_neither_token_nor_body() {
     let _ = capture();
-    let elsewhere = MockServer::start().await;
+    let elsewhere = MockServer::builder().live_quirks(true).start().await;
     let token = "tok-handed-in-8d2b6e41f0";
     let origin = redirector(token, &elsewhere.base_url()).await;
     let client = Client::builder()
@@ -496,7 +497,7 @@ async fn a_handed_in_http_client_builder_that_follows_redirects_delivers_neither
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_the_caller_that_leads_a_token_refresh_leaves_the_others_working() {
     let _ = capture();
-    let server = MockServer::start().await;
+    let server = MockServer::builder().live_quirks(true).start().await;
     let imp_uid = server.checkout(Checkout::paid("order-drop", 1000));
     server.reset_log();
     // The first getToken hangs long enough to be abandoned; the next one is prompt.
