@@ -48,7 +48,9 @@ async fn a_nonzero_code_on_http_200_is_an_api_error() {
     assert_eq!(err.code(), Some(1));
     assert_eq!(err.status(), Some(StatusCode::OK));
     assert_eq!(err.message(), Some("취소할 결제건이 존재하지 않습니다."));
-    assert!(!err.is_not_found());
+    // HTTP 200, not 404, but PortOne's words: there is no such payment.
+    assert!(err.is_not_found());
+    assert!(!err.is_outcome_unknown());
 }
 
 #[tokio::test]
