@@ -463,3 +463,32 @@ impl From<ConfigError> for Error {
         Error::Config(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(status: StatusCode, code: i64, message: &str) -> Error {
+        Error::Api(ApiError::new(status, code, Some(message.to_owned())))
+    }
+
+    #[test]
+    fn not_found_is_a_404_or_portone_saying_there_is_no_such_record() {
+        let ok = StatusCode::OK;
+        assert!(refusal(StatusCode::NOT_FOUND, -1, "anything").is_not_found());
+        for message in [
+            "존재하지 않는 결제정보입니다.",
+            "취소할 결제건이 존재하지 않습니다.",
+            "요청하신 customer_uid(c-1)로 등록된 정보를 찾을 수 없습니다.",
+            "등록된 고객정보가 없습니다.",
+        ] {
+            assert!(refusal(ok, 1, message).is_not_found(), "{message}");
+        }
+        // Other refusals on 200 are not "not found", nor is a server error in those words.
+        for message in ["checksum이 일치하지 않습니다.", "이미 결제된 merchant_uid입니다."] {
+            assert!(!refusal(ok, 1, message).is_not_found(), "{message}");
+        }
+        let server = refusal(StatusCode::INTERNAL_SERVER_ERROR, -1, "존재하지 않는 PG");
+        assert!(!server.is_not_found());
+    }
+}
