@@ -485,7 +485,10 @@ mod tests {
             assert!(refusal(ok, 1, message).is_not_found(), "{message}");
         }
         // Other refusals on 200 are not "not found", nor is a server error in those words.
-        for message in ["checksum이 일치하지 않습니다.", "이미 결제된 merchant_uid입니다."] {
+        for message in [
+            "checksum이 일치하지 않습니다.",
+            "이미 결제된 merchant_uid입니다.",
+        ] {
             assert!(!refusal(ok, 1, message).is_not_found(), "{message}");
         }
         let server = refusal(StatusCode::INTERNAL_SERVER_ERROR, -1, "존재하지 않는 PG");

@@ -204,3 +204,43 @@ async fn unschedule_by_order_ids_alone_sends_no_customer_uid() {
     assert!(matches!(empty, Err(Error::InvalidRequest(_))), "{empty:?}");
     assert_eq!(listings(&server).await.len(), before);
 }
+
+#[tokio::test]
+async fn every_schedule_listing_reads_both_shapes() {
+    let shapes = [
+        json!([schedule("m1"), schedule("m2")]),
+        json!({"total": 2, "previous": 0, "next": 0, "list": [schedule("m1"), schedule("m2")]}),
+    ];
+    for shape in shapes {
+        let (server, client) = server().await;
+        for route in [
+            "/subscribe/payments/schedule",
+            "/subscribe/payments/schedule/customers/c1",
+            "/subscribe/customers/c1/schedules",
+        ] {
+            Mock::given(method("GET"))
+                .and(path(route))
+                .respond_with(envelope(shape.clone()))
+                .mount(&server)
+                .await;
+        }
+        let pages = [
+            client
+                .schedules_by_range(FROM.into(), TO.into(), None, None, None, None)
+                .await,
+            client
+                .schedules_by_customer("c1", None, FROM.into(), TO.into(), None)
+                .await,
+            client
+                .billing_key_schedules("c1", None, FROM.into(), TO.into(), None)
+                .await,
+        ];
+        for page in pages {
+            let page = page.unwrap_or_else(|e| panic!("{shape}: {e}"));
+            let ids: Vec<&str> = page.list.iter().map(|s| s.merchant_uid.as_str()).collect();
+            assert_eq!(ids, ["m1", "m2"], "{shape}");
+            assert_eq!((page.total, page.next_page()), (2, None), "{shape}");
+        }
+        assert_eq!(listings(&server).await.len(), 3);
+    }
+}

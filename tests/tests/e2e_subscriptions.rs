@@ -116,6 +116,41 @@ async fn a_billing_key_is_issued_read_used_and_deleted() {
     );
 }
 
+/// What a user writes: the charge's result with `?`.
+async fn bill(client: &Client, customer_uid: &str, order: &str) -> portone::Result<Payment> {
+    let payment = client
+        .pay_again(&AgainPayment::new(customer_uid, order, 9_900, "월 구독"))
+        .await?;
+    Ok(payment)
+}
+
+#[tokio::test]
+async fn a_decline_never_comes_out_of_the_question_mark_as_a_payment() {
+    let server = MockServer::builder().live_quirks(true).start().await;
+    let client = client_for(&server);
+    for (customer_uid, card, reason) in [
+        ("cust-broke", cards::INSUFFICIENT_FUNDS, "잔액부족"),
+        ("cust-limit", cards::LIMIT_EXCEEDED, "한도초과"),
+        ("cust-lost", cards::LOST_OR_STOLEN, "분실/도난 카드"),
+    ] {
+        issue(&client, customer_uid, card).await.expect("issued");
+        let order = format!("{customer_uid}-1");
+        let error = bill(&client, customer_uid, &order)
+            .await
+            .expect_err("a declined charge is an error");
+        let declined = error.declined().expect("declined");
+        assert_eq!(declined.fail_reason.as_deref(), Some(reason));
+        assert_eq!(declined.merchant_uid.as_deref(), Some(order.as_str()));
+    }
+    issue(&client, "cust-good", cards::APPROVED)
+        .await
+        .expect("issued");
+    let paid = bill(&client, "cust-good", "cust-good-1")
+        .await
+        .expect("paid");
+    assert_eq!(paid.status, PaymentStatus::Paid);
+}
+
 #[tokio::test]
 async fn a_declined_card_gets_no_key_and_a_poor_one_pays_nothing() {
     let server = MockServer::builder().live_quirks(true).start().await;
