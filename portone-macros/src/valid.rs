@@ -6,6 +6,7 @@ use syn::Type;
 use crate::ast::{Api, Arg, Method};
 use crate::attr::ArgAttr;
 use crate::ctxt::Ctxt;
+use crate::spec;
 
 /// Methods of the runtime's `Execute` trait: a method of the same name would make every call
 /// on a client ambiguous.
@@ -43,6 +44,7 @@ fn check_method(method: &Method<'_>, cx: &mut Ctxt) {
             ),
         );
     }
+    spec::check(method, cx);
 }
 
 fn check_placeholders(method: &Method<'_>, cx: &mut Ctxt) {
@@ -201,12 +203,17 @@ mod tests {
                     merchant_uid: &str,
                     status: Option<Status>,
                     #[query] sorting: Option<&str>,
-                    #[query("imp_uid[]")] ids: &[String],
                     #[header("X-Request-Id")] id: Option<&str>,
                 ) -> portone::Result<Payment>;
+                #[get("/payments")]
+                async fn payments(
+                    &self,
+                    #[query("imp_uid[]")] ids: &[String],
+                    #[query(flatten)] more: &More,
+                ) -> portone::Result<Vec<Payment>>;
                 #[post("/payments/cancel", idempotent)]
                 async fn cancel<'a>(&'a self, #[body] body: &'a Cancel) -> portone::Result<Payment>;
-                #[put("/<type>")]
+                #[put("/<type>", undocumented)]
                 async fn r#type(&self, r#type: u32) -> portone::Result<()>;
             }
         });
@@ -218,7 +225,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<imp_uid>")]
+                    #[get("/p/<imp_uid>", undocumented)]
                     async fn m(&self) -> R;
                 }
             ),
@@ -227,7 +234,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn m(&self, imp_uid: &str) -> R;
                 }
             ),
@@ -236,7 +243,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<a>")]
+                    #[get("/p/<a>", undocumented)]
                     async fn m(&self, #[query] a: &str) -> R;
                 }
             ),
@@ -245,7 +252,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<s?>")]
+                    #[get("/p/<s?>", undocumented)]
                     async fn m(&self, s: &str) -> R;
                 }
             ),
@@ -254,7 +261,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<s>")]
+                    #[get("/p/<s>", undocumented)]
                     async fn m(&self, s: Option<&str>) -> R;
                 }
             ),
@@ -264,7 +271,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<a>")]
+                    #[get("/p/<a>", undocumented)]
                     async fn m(&self, (a, b): (u8, u8)) -> R;
                 }
             ),
@@ -277,7 +284,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn m(&self, #[body] b: B) -> R;
                 }
             ),
@@ -286,7 +293,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[delete("/p")]
+                    #[delete("/p", undocumented)]
                     async fn m(&self, #[body] b: B) -> R;
                 }
             ),
@@ -295,7 +302,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[post("/p")]
+                    #[post("/p", undocumented)]
                     async fn m(&self, #[body] a: B, #[body] b: B) -> R;
                 }
             ),
@@ -304,7 +311,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[post("/p")]
+                    #[post("/p", undocumented)]
                     async fn m(
                         &self,
                         #[body]
@@ -318,7 +325,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p", idempotent)]
+                    #[get("/p", idempotent, undocumented)]
                     async fn m(&self) -> R;
                 }
             ),
@@ -327,7 +334,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn call(&self) -> R;
                 }
             ),
@@ -336,7 +343,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn m(&self, #[query] __portone_x: u8) -> R;
                 }
             ),
@@ -358,8 +365,8 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
-                        #[post("/a")]
+                        #[get("/a", undocumented)]
+                        #[post("/a", undocumented)]
                         async fn m(&self) -> R;
                     }
                 ),
@@ -368,7 +375,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         fn m(&self) -> R;
                     }
                 ),
@@ -377,7 +384,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m() -> R;
                     }
                 ),
@@ -386,7 +393,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(self) -> R;
                     }
                 ),
@@ -395,7 +402,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&mut self) -> R;
                     }
                 ),
@@ -404,7 +411,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(self: Box<Self>) -> R;
                     }
                 ),
@@ -413,7 +420,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self) -> R {
                             todo!()
                         }
@@ -424,7 +431,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self);
                     }
                 ),
@@ -433,7 +440,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m<Q>(&self) -> R;
                     }
                 ),
@@ -442,7 +449,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async unsafe fn m(&self) -> R;
                     }
                 ),
@@ -451,7 +458,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self, mut a: u8) -> R;
                     }
                 ),
@@ -460,7 +467,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self, _: u8) -> R;
                     }
                 ),
@@ -469,7 +476,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         #[query]
                         async fn m(&self) -> R;
                     }
@@ -479,7 +486,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self, #[post] a: u8) -> R;
                     }
                 ),
@@ -525,9 +532,9 @@ mod tests {
         let errors = errors(quote! {
             trait T {
                 async fn no_verb(&self) -> R;
-                #[get("/a/<x>")]
+                #[get("/a/<x>", undocumented)]
                 fn not_async(&self) -> R;
-                #[get("/b")]
+                #[get("/b", undocumented)]
                 async fn unused(&self, y: u8, #[body] z: u8) -> R;
                 #[get("b")]
                 async fn bad_path(&self) -> R;

@@ -23,7 +23,7 @@ trait Api {
         &self,
         merchant_uid: &str,
         status: Option<&str>,
-        #[query("imp_uid[]")] imp_uids: &[&str],
+        #[query] sorting: Option<&str>,
     ) -> portone::Result<Payment>;
 
     #[post("/payments/cancel")]
@@ -33,20 +33,20 @@ trait Api {
         #[header("X-Request-Id")] request_id: &str,
     ) -> portone::Result<Payment>;
 
-    #[post("/payments/prepare/check", idempotent)]
+    #[post("/payments/prepare/check", idempotent, undocumented)]
     async fn check(&self, #[query] merchant_uid: &str) -> portone::Result<()>;
 
-    #[put("/a/<type>")]
+    #[put("/a/<type>", undocumented)]
     async fn put(&self, r#type: u8) -> portone::Result<()>;
 
-    #[patch("/a")]
+    #[patch("/a", undocumented)]
     async fn patch(&self) -> portone::Result<()>;
 
-    #[delete("/a")]
+    #[delete("/a", undocumented)]
     async fn delete(&self) -> portone::Result<()>;
 
     #[cfg(any())]
-    #[get("/never")]
+    #[get("/never", undocumented)]
     async fn never(&self) -> portone::Result<()>;
 }
 
@@ -90,7 +90,7 @@ const NULL: &str = r#"{"code":0,"message":null,"response":null}"#;
 async fn test_double_receives_the_encoded_request() {
     let recorder = Recorder::answering(PAYMENT);
     let payment = recorder
-        .find("order/1", Some("paid"), &["a", "b"])
+        .find("order/1", Some("paid"), Some("-paid"))
         .await
         .expect("decoded");
     assert_eq!(payment.imp_uid, "imp_1");
@@ -102,13 +102,7 @@ async fn test_double_receives_the_encoded_request() {
     assert_eq!(request.route(), "/payments/find/<merchant_uid>/<status?>");
     assert_eq!(request.path(), "/payments/find/order%2F1/paid");
     let query = request.query();
-    assert_eq!(
-        query,
-        [
-            ("imp_uid[]".to_owned(), "a".to_owned()),
-            ("imp_uid[]".to_owned(), "b".to_owned())
-        ]
-    );
+    assert_eq!(query, [("sorting".to_owned(), "-paid".to_owned())]);
     assert_eq!(request.timeout(), Some(Duration::from_millis(1500)));
     assert!(request.is_idempotent());
     assert!(request.body().is_none());
@@ -174,7 +168,7 @@ async fn verbs_and_options_set_the_request_flags() {
 async fn a_value_that_cannot_be_encoded_never_reaches_the_executor() {
     let recorder = Recorder::answering(PAYMENT);
     let error = recorder
-        .find("", None, &[])
+        .find("", None, None)
         .await
         .expect_err("empty segment");
     assert!(
@@ -189,7 +183,7 @@ async fn server_errors_come_back_as_errors() {
     let recorder = Recorder::answering(
         r#"{"code":-1,"message":"존재하지 않는 결제정보입니다.","response":null}"#,
     );
-    let error = recorder.find("o", None, &[]).await.expect_err("api error");
+    let error = recorder.find("o", None, None).await.expect_err("api error");
     assert_eq!(error.code(), Some(-1));
     assert_eq!(error.message(), Some("존재하지 않는 결제정보입니다."));
 }
@@ -216,8 +210,8 @@ fn endpoints_list_every_method_in_order() {
                     location: Location::OptionalPath,
                 },
                 Param {
-                    name: "imp_uids",
-                    key: "imp_uid[]",
+                    name: "sorting",
+                    key: "sorting",
                     location: Location::Query,
                 },
             ],
@@ -286,7 +280,7 @@ mod shim {
 
 #[portone::api(crate = "crate::shim")]
 trait Renamed {
-    #[get("/renamed/<id>")]
+    #[get("/renamed/<id>", undocumented)]
     async fn renamed(&self, id: u32) -> portone::Result<Value>;
 }
 
