@@ -147,23 +147,30 @@ fn lookup(verb: Verb, template: &Template) -> Lookup {
 
 /// Whether `template` is the route `path`: literal segments equal, placeholders where the
 /// spec has one, whatever their names. An optional last segment of the spec may be left out
-/// or written `<name?>` (or `<name>`, always sent); only it may be optional.
+/// or written `<name?>` (or `<name>`, always sent); only it may be optional. Stops at the
+/// first segment that differs: it runs for every operation of the table.
 fn fits(template: &Template, path: &str, optional_last: bool) -> bool {
-    let spec = || path.split('/').skip(1);
-    let len = spec().count();
-    let user = &template.segments;
-    if user.len() != len && !(optional_last && user.len() + 1 == len) {
-        return false;
-    }
-    user.iter()
-        .zip(spec())
-        .enumerate()
-        .all(|(index, (segment, spec))| match segment {
-            Segment::Literal(text) => !is_param(spec) && text == spec,
+    let mut spec = path.split('/').skip(1);
+    for segment in &template.segments {
+        let Some(expected) = spec.next() else {
+            return false;
+        };
+        let fits = match segment {
+            Segment::Literal(text) => !is_param(expected) && text == expected,
             Segment::Param { optional, .. } => {
-                is_param(spec) && (!optional || (optional_last && index + 1 == len))
+                is_param(expected)
+                    && (!optional || (optional_last && spec.clone().next().is_none()))
             }
-        })
+        };
+        if !fits {
+            return false;
+        }
+    }
+    match spec.next() {
+        None => true,
+        // Only the optional last segment may be left out.
+        Some(_) => optional_last && spec.next().is_none(),
+    }
 }
 
 pub(crate) fn is_param(segment: &str) -> bool {
