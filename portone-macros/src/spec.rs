@@ -62,6 +62,7 @@ pub(crate) enum Listing {
     Shown,
     /// In the spec, marked `x-portone-hidden`: not in the docs.
     Hidden,
+    /// Not in the spec.
     Absent,
 }
 
@@ -113,7 +114,7 @@ pub(crate) fn check(method: &Method<'_>, cx: &mut Ctxt) {
                 format!(
                     "PortOne documents {} for `{}`, not `{}`",
                     list(&verbs, "and"),
-                    ops[0].path,
+                    ops.first().map_or("", |op| op.path),
                     route.verb.http()
                 ),
             );
