@@ -36,6 +36,15 @@ pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
 /// message shown, pointing at the offending tokens:
 ///
 /// ```text
+/// #[get("/vbanks/holder", timeout_ms = 5000)]
+///                                        no PortOne V1 route `GET /vbanks/holder`: last
+///                                        documented in the 2025-09 revision of PortOne's
+///                                        spec, hidden from its docs since 2026-03; mark it
+///                                        `undocumented` to declare it anyway
+/// #[get("/payments/finds/<merchant_uid>/<status?>")]
+///                                        no PortOne V1 route `GET /payments/finds/{merchant_uid}/{status}`;
+///                                        did you mean `GET /payments/find/{merchant_uid}/{payment_status}`
+///                                        or `GET /payments/findAll/{merchant_uid}/{payment_status}`?
 /// #[get("/vbanks/holder/<bank_cod>")]    path parameter `<bank_cod>` has no matching argument
 /// #[get("/payments/find/..")]            segment `..` is not allowed: URL resolution would
 ///                                        remove it and call another route
@@ -54,8 +63,9 @@ pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
 /// type error on that very type.
 #[portone::api]
 pub(crate) trait MyRoutes {
-    /// The holder of a bank account. Outside PortOne's current spec (hidden in 2025-10).
-    #[get("/vbanks/holder", timeout_ms = 5000)]
+    /// The holder of a bank account. Outside PortOne's current spec (hidden in 2025-10), so
+    /// marked `undocumented`: every other route is checked against the spec.
+    #[get("/vbanks/holder", timeout_ms = 5000, undocumented)]
     async fn account_holder(
         &self,
         #[query] bank_code: &str,

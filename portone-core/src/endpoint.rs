@@ -34,7 +34,7 @@ pub struct Param {
     /// The Rust argument name.
     pub name: &'static str,
     /// The name on the wire: the placeholder, query key (`imp_uid[]`) or header name;
-    /// empty for a body.
+    /// empty for a body and for a struct of query fields.
     pub key: &'static str,
     /// Where the value goes.
     pub location: Location,
@@ -50,6 +50,9 @@ pub enum Location {
     OptionalPath,
     /// A query parameter (or, for a struct, its fields).
     Query,
+    /// A struct whose fields are query parameters, under their serde names:
+    /// `#[query(flatten)]`.
+    QueryFields,
     /// A header.
     Header,
     /// The JSON body.

@@ -1,6 +1,7 @@
 //! The macro's own attributes: the `crate = "..."` argument, the verb on a method
-//! (`#[get("/path", timeout_ms = 5000, idempotent)]`, `#[post("/path", charge)]`) and the argument markers
-//! (`#[query]`, `#[query("name")]`, `#[header("Name")]`, `#[body]`).
+//! (`#[get("/path", timeout_ms = 5000, idempotent, undocumented)]`, `#[post("/path", charge)]`)
+//! and the argument markers (`#[query]`, `#[query("name")]`, `#[query(flatten)]`,
+//! `#[header("Name")]`, `#[body]`).
 
 use proc_macro2::TokenStream;
 use syn::parse::{ParseStream, Parser};
@@ -135,7 +136,12 @@ pub(crate) struct Route {
     pub(crate) idempotent: Option<Ident>,
     /// The `charge` keyword when written: the answer is a payment attempt.
     pub(crate) charge: Option<Ident>,
+    /// The `undocumented` keyword when written: the route is not checked against the spec.
+    pub(crate) undocumented: Option<Ident>,
 }
+
+/// What the unknown-option error lists.
+const OPTIONS: &str = "`timeout_ms = N`, `idempotent`, `charge` or `undocumented`";
 
 pub(crate) fn parse_route(attr: &Attribute, verb: Verb, cx: &mut Ctxt) -> Option<Route> {
     let name = verb.name();
@@ -184,6 +190,7 @@ pub(crate) fn parse_route(attr: &Attribute, verb: Verb, cx: &mut Ctxt) -> Option
         timeout_ms: None,
         idempotent: None,
         charge: None,
+        undocumented: None,
     };
     let mut ok = true;
     let mut seen_timeout = false;
@@ -200,34 +207,33 @@ pub(crate) fn parse_route(attr: &Attribute, verb: Verb, cx: &mut Ctxt) -> Option
                     None => ok = false,
                 }
             }
-            flag @ ("idempotent" | "charge") => {
-                let slot = if flag == "charge" {
-                    &mut route.charge
-                } else {
-                    &mut route.idempotent
-                };
-                if slot.is_some() {
-                    cx.error(key.span(), format!("duplicate option `{flag}`"));
-                    ok = false;
-                } else if let Some(value) = value {
-                    cx.error_spanned(value, format!("`{flag}` takes no value: write `{flag}`"));
-                    ok = false;
-                } else {
-                    *slot = Some(key);
-                }
-            }
+            "idempotent" => ok &= set_flag(&mut route.idempotent, key, value, cx),
+            "charge" => ok &= set_flag(&mut route.charge, key, value, cx),
+            "undocumented" => ok &= set_flag(&mut route.undocumented, key, value, cx),
             other => {
                 cx.error(
                     key.span(),
-                    format!(
-                        "unknown option `{other}` for `#[{name}]`: expected `timeout_ms = N`, `idempotent` or `charge`"
-                    ),
+                    format!("unknown option `{other}` for `#[{name}]`: expected {OPTIONS}"),
                 );
                 ok = false;
             }
         }
     }
     ok.then_some(route)
+}
+
+/// A keyword option such as `idempotent`: written once, without a value. False after an error.
+fn set_flag(flag: &mut Option<Ident>, key: Ident, value: Option<syn::Expr>, cx: &mut Ctxt) -> bool {
+    if flag.is_some() {
+        cx.error(key.span(), format!("duplicate option `{key}`"));
+        return false;
+    }
+    if let Some(value) = value {
+        cx.error_spanned(value, format!("`{key}` takes no value: write `{key}`"));
+        return false;
+    }
+    *flag = Some(key);
+    true
 }
 
 fn parse_timeout(key: &Ident, value: Option<syn::Expr>, cx: &mut Ctxt) -> Option<u64> {
@@ -268,6 +274,9 @@ fn parse_millis(int: &LitInt) -> Result<u64, &'static str> {
 pub(crate) enum ArgAttr {
     /// `#[query]` (key: the argument's name) or `#[query("key")]`.
     Query(Option<LitStr>),
+    /// `#[query(flatten)]`: a struct whose fields are the query parameters. Their names are
+    /// serde's, unknown to the macro, so they are not checked against the spec.
+    Flatten,
     Header(LitStr),
     Body,
 }
@@ -277,14 +286,16 @@ pub(crate) fn parse_arg_attr(attr: &Attribute, helper: Helper, cx: &mut Ctxt) ->
     let parsed = match helper {
         Helper::Query => match &attr.meta {
             Meta::Path(_) => Ok(ArgAttr::Query(None)),
-            Meta::List(_) => name_arg(attr, "query", "imp_uid[]").map(|n| ArgAttr::Query(Some(n))),
+            Meta::List(list) if is_flatten(&list.tokens) => Ok(ArgAttr::Flatten),
+            Meta::List(_) => name_arg(attr, "query", "imp_uid[]", QUERY_FLATTEN)
+                .map(|name| ArgAttr::Query(Some(name))),
             Meta::NameValue(_) => Err(syn::Error::new_spanned(
                 attr,
                 "write the key in parentheses: `#[query(\"imp_uid[]\")]`",
             )),
         },
         Helper::Header => match &attr.meta {
-            Meta::List(_) => name_arg(attr, "header", "X-Request-Id").and_then(|name| {
+            Meta::List(_) => name_arg(attr, "header", "X-Request-Id", "").and_then(|name| {
                 check_header_name(&name)?;
                 Ok(ArgAttr::Header(name))
             }),
@@ -317,12 +328,20 @@ pub(crate) fn parse_arg_attr(attr: &Attribute, helper: Helper, cx: &mut Ctxt) ->
     }
 }
 
-/// The one non-empty string in `#[query("...")]` or `#[header("...")]`.
-fn name_arg(attr: &Attribute, what: &str, example: &str) -> syn::Result<LitStr> {
+const QUERY_FLATTEN: &str = ", or `#[query(flatten)]` for a struct of query parameters";
+
+/// `flatten` alone, as in `#[query(flatten)]`.
+fn is_flatten(tokens: &TokenStream) -> bool {
+    syn::parse2::<Ident>(tokens.clone()).is_ok_and(|ident| ident == "flatten")
+}
+
+/// The one non-empty string in `#[query("...")]` or `#[header("...")]`; `alternative` ends
+/// the message when there is none.
+fn name_arg(attr: &Attribute, what: &str, example: &str, alternative: &str) -> syn::Result<LitStr> {
     let name = attr.parse_args_with(|input: ParseStream<'_>| {
         if !input.peek(LitStr) {
             return Err(input.error(format!(
-                "expected the {what} name as a string: `#[{what}(\"{example}\")]`"
+                "expected the {what} name as a string: `#[{what}(\"{example}\")]`{alternative}"
             )));
         }
         input.parse::<LitStr>()
@@ -407,6 +426,11 @@ mod tests {
         assert!(errors.is_empty());
         let route = route.expect("route parses");
         assert_eq!((route.timeout_ms, route.idempotent.is_none()), (None, true));
+        assert!(route.undocumented.is_none());
+
+        let (route, errors) = parse_route_tokens(quote!(#[get("/vbanks/holder", undocumented)]));
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(route.expect("route parses").undocumented.is_some());
     }
 
     #[test]
@@ -452,6 +476,18 @@ mod tests {
                 quote!(#[post("/a", idempotent = true)]),
                 "`idempotent` takes no value",
             ),
+            (
+                quote!(#[get("/a", undocumented, undocumented)]),
+                "duplicate option `undocumented`",
+            ),
+            (
+                quote!(#[get("/a", undocumented = "yes")]),
+                "`undocumented` takes no value: write `undocumented`",
+            ),
+            (
+                quote!(#[get("/a", undocumentd)]),
+                "expected `timeout_ms = N`, `idempotent` or `undocumented`",
+            ),
         ];
         for (tokens, expected) in cases {
             let (route, errors) = parse_route_tokens(tokens.clone());
@@ -493,6 +529,15 @@ mod tests {
             _ => panic!("header"),
         }
         assert!(matches!(arg_attr(quote!(#[body])), Ok(ArgAttr::Body)));
+        assert!(matches!(
+            arg_attr(quote!(#[query(flatten)])),
+            Ok(ArgAttr::Flatten)
+        ));
+        // A key that reads `flatten` is a key.
+        match arg_attr(quote!(#[query("flatten")])) {
+            Ok(ArgAttr::Query(Some(name))) => assert_eq!(name.value(), "flatten"),
+            _ => panic!("query named flatten"),
+        }
     }
 
     #[test]
@@ -501,8 +546,10 @@ mod tests {
             (quote!(#[query("")]), "the query name is empty"),
             (
                 quote!(#[query(imp_uid)]),
-                "expected the query name as a string",
+                "expected the query name as a string: `#[query(\"imp_uid[]\")]`, or `#[query(flatten)]` for a struct of query parameters",
             ),
+            (quote!(#[query(flatten = true)]), "or `#[query(flatten)]`"),
+            (quote!(#[query(flatten, "a")]), "or `#[query(flatten)]`"),
             (quote!(#[query = "a"]), "write the key in parentheses"),
             (quote!(#[query("a", "b")]), "unexpected token"),
             (quote!(#[header]), "`#[header]` needs the header name"),

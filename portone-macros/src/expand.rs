@@ -188,6 +188,11 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
                     .map_or_else(|| arg.name.clone(), |key| key.value());
                 quote_spanned!(span=> .query(#key, &#ident))
             }
+            // The runtime sends a struct as one pair per field; the name is not used then.
+            ArgAttr::Flatten => {
+                let name = &arg.name;
+                quote_spanned!(span=> .query(#name, &#ident))
+            }
             ArgAttr::Header(name) => quote_spanned!(span=> .header(#name, &#ident)),
             ArgAttr::Body => quote_spanned!(span=> .json(&#ident)),
         });
@@ -235,6 +240,7 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
                     .map_or_else(|| arg.name.clone(), |key| key.value()),
                 "Query",
             ),
+            Some(ArgAttr::Flatten) => (String::new(), "QueryFields"),
             Some(ArgAttr::Header(name)) => (name.value(), "Header"),
             Some(ArgAttr::Body) => (String::new(), "Body"),
         };

@@ -3,8 +3,10 @@
 //!
 //! The macro runs in stages, one file each: `attr` reads the attributes, `path` the route
 //! templates, `ast` builds the model and checks each method's shape, `valid` checks how the
-//! parts fit together, then `expand` writes the code, or `fallback` writes a trait that still
-//! compiles next to the errors. Every path the generated code names is in `paths`.
+//! parts fit together and `spec` each route against PortOne's spec (`spec_table`, generated;
+//! `suggest` finds what a mistaken route or name may have meant), then `expand` writes the
+//! code, or `fallback` writes a trait that still compiles next to the errors. Every path the
+//! generated code names is in `paths`.
 
 mod ast;
 mod attr;
@@ -13,6 +15,11 @@ mod expand;
 mod fallback;
 mod path;
 mod paths;
+mod spec;
+// Generated; `tests/tests/spec_table.rs` compares it byte for byte with what it generates.
+#[rustfmt::skip]
+mod spec_table;
+mod suggest;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -21,7 +28,8 @@ use proc_macro::TokenStream;
 ///
 /// Write a trait of `async fn`s, each with a verb and a path; the macro implements it for
 /// every type that sends requests (the runtime's `Execute` trait): `portone::Client`, its
-/// tier views (`client.with_tier("A1B")?`) and your own test doubles. This is how to reach a
+/// tier views (`client.with_tier("A1B")?`) and your own test doubles. Each route is checked
+/// against PortOne's API ([below](#checked-against-portones-api)). This is how to reach a
 /// route the crate does not cover, such as one PortOne stopped documenting:
 ///
 /// ```no_run
@@ -38,7 +46,7 @@ use proc_macro::TokenStream;
 /// #[portone::api]
 /// pub trait Legacy {
 ///     /// The holder of a bank account.
-///     #[get("/vbanks/holder", timeout_ms = 5000)]
+///     #[get("/vbanks/holder", timeout_ms = 5000, undocumented)]
 ///     async fn holder(
 ///         &self,
 ///         #[query] bank_code: &str,
@@ -88,7 +96,7 @@ use proc_macro::TokenStream;
 /// | `#[query] page: u32` | `?page=1`; the key is the argument's name |
 /// | `#[query("imp_uid[]")] ids: &[String]` | `?imp_uid[]=a&imp_uid[]=b`: a sequence repeats the key |
 /// | `#[query] sorting: Option<&str>` | nothing when `None` |
-/// | `#[query] filter: &Filter` | a `Serialize` struct: one pair per field, under the fields' serde names |
+/// | `#[query(flatten)] filter: &Filter` | a `Serialize` struct: one pair per field, under the fields' serde names |
 /// | `#[header("X-Request-Id")] id: Option<&str>` | a header; nothing when `None` |
 /// | `#[body] request: &CancelPayment` | the JSON body (not on `get` or `delete`); one per method |
 ///
@@ -109,15 +117,62 @@ use proc_macro::TokenStream;
 ///   `charge`, that answer is `Err(portone::Error::Declined(..))` instead of a value that
 ///   reads like a payment. A charge is never retried after it may have reached the server.
 ///   On `post`, `put` and `patch` only.
+/// - `undocumented`: the route is one PortOne serves without documenting it; it is not
+///   checked against the spec (see below), and must not be one the spec documents.
 ///
 /// No other option exists: what the client does per call (tier, token header, retries) is
 /// set on the `Client`.
+///
+/// # Checked against PortOne's API
+///
+/// The macro carries PortOne's V1 spec (the copy vendored in `portone`, compiled into the
+/// macro as a table: nothing is read or fetched while you build) and checks every method
+/// against it:
+///
+/// - The route exists with that verb. Placeholders match by position, not by name
+///   (`<id>` fits `{imp_uid}`), and a literal segment must be PortOne's literal. The last
+///   segment that PortOne marks optional (the status of `/payments/find/{merchant_uid}/{payment_status}`
+///   and `findAll`) fits `<name?>`, `<name>`, or can be left out.
+/// - Each `#[query]` is a query parameter the spec lists for that route, under its exact
+///   name (`#[query("imp_uid[]")]`, `#[query("schedule-status")]`), and every parameter the
+///   spec requires is sent. The form fields PortOne lists on a GET (`channel_key` of
+///   `GET /naver/reviews`) count as query parameters, since a GET has no body.
+/// - A `#[body]` is required where the spec has required body fields, and refused where it
+///   lists none.
+///
+/// A mistake is a compile error on the route or the argument at fault, with what PortOne
+/// documents instead:
+///
+/// ```text
+/// no PortOne V1 route `GET /payments/{imp_uid}/balanse`; did you mean `GET /payments/{imp_uid}/balance`?
+/// PortOne documents `GET` for `/payments/{imp_uid}`, not `POST`
+/// PortOne documents no query parameter `include_sandbx` for `GET /payments/{imp_uid}`; did you mean `include_sandbox`?
+/// PortOne requires the query parameters `from` and `to` for `GET /subscribe/customers/{customer_uid}/schedules`: add a `#[query]` argument for each
+/// PortOne documents no body for `POST /payments/{imp_uid}/naver/point`: remove `#[body]`
+/// ```
+///
+/// `#[query(flatten)] options: &Options` sends a struct's fields as the query parameters;
+/// their names are serde's, which the macro cannot see, so they are not checked and may
+/// send the required ones. A plain `#[query] options` is checked as a parameter named
+/// `options` (the error suggests `flatten`).
+///
+/// A route PortOne serves but does not document is declared on purpose with
+/// `undocumented`, which skips these checks for that method. When an earlier revision of
+/// the spec listed the route, the error for the unmarked method says so:
+///
+/// ```text
+/// no PortOne V1 route `GET /vbanks/holder`: last documented in the 2025-09 revision of PortOne's spec, hidden from its docs since 2026-03; mark it `undocumented` to declare it anyway
+/// ```
+///
+/// `undocumented` on a route the spec documents is an error too, so the mark stays true when
+/// PortOne documents the route later.
 ///
 /// # Endpoints as data
 ///
 /// The trait gets an associated constant `ENDPOINTS: &'static [portone::Endpoint]`, one
 /// entry per method in declaration order, with the method name, the HTTP method, the template
-/// as written, and each argument's name, wire name and location. Read it as
+/// as written, and each argument's name, wire name and location (`QueryFields` for a
+/// `#[query(flatten)]` struct). Read it as
 /// `<portone::Client as Legacy>::ENDPOINTS`, for instance to test that every route your code
 /// declares exists in a spec.
 ///
@@ -197,8 +252,9 @@ use proc_macro::TokenStream;
 /// `..` segment, text that needs percent-encoding), an optional placeholder that is not last
 /// or whose argument is not an `Option`, two `#[body]` or one on `get`/`delete`, an empty query
 /// or header name, a method that is not `async`, lacks `&self`, has a body, type parameters or
-/// `impl Trait` arguments, and an argument that is not a plain name. The trait is still emitted next to the errors,
-/// so code using it reports nothing more.
+/// `impl Trait` arguments, an argument that is not a plain name, and every disagreement with
+/// PortOne's spec above. The trait is still emitted next to the errors, so code using it
+/// reports nothing more.
 ///
 /// [`ENDPOINTS`]: #endpoints-as-data
 #[proc_macro_attribute]

@@ -6,6 +6,7 @@ use syn::Type;
 use crate::ast::{Api, Arg, Method};
 use crate::attr::ArgAttr;
 use crate::ctxt::Ctxt;
+use crate::spec;
 
 /// Methods of the runtime's `Execute` trait: a method of the same name would make every call
 /// on a client ambiguous.
@@ -59,6 +60,7 @@ fn check_method(method: &Method<'_>, cx: &mut Ctxt) {
             );
         }
     }
+    spec::check(method, cx);
 }
 
 fn check_placeholders(method: &Method<'_>, cx: &mut Ctxt) {
@@ -217,12 +219,17 @@ mod tests {
                     merchant_uid: &str,
                     status: Option<Status>,
                     #[query] sorting: Option<&str>,
-                    #[query("imp_uid[]")] ids: &[String],
                     #[header("X-Request-Id")] id: Option<&str>,
                 ) -> portone::Result<Payment>;
+                #[get("/payments")]
+                async fn payments(
+                    &self,
+                    #[query("imp_uid[]")] ids: &[String],
+                    #[query(flatten)] more: &More,
+                ) -> portone::Result<Vec<Payment>>;
                 #[post("/payments/cancel", idempotent)]
                 async fn cancel<'a>(&'a self, #[body] body: &'a Cancel) -> portone::Result<Payment>;
-                #[put("/<type>")]
+                #[put("/<type>", undocumented)]
                 async fn r#type(&self, r#type: u32) -> portone::Result<()>;
             }
         });
@@ -234,7 +241,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<imp_uid>")]
+                    #[get("/p/<imp_uid>", undocumented)]
                     async fn m(&self) -> R;
                 }
             ),
@@ -243,7 +250,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn m(&self, imp_uid: &str) -> R;
                 }
             ),
@@ -252,7 +259,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<a>")]
+                    #[get("/p/<a>", undocumented)]
                     async fn m(&self, #[query] a: &str) -> R;
                 }
             ),
@@ -261,7 +268,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<s?>")]
+                    #[get("/p/<s?>", undocumented)]
                     async fn m(&self, s: &str) -> R;
                 }
             ),
@@ -270,7 +277,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<s>")]
+                    #[get("/p/<s>", undocumented)]
                     async fn m(&self, s: Option<&str>) -> R;
                 }
             ),
@@ -280,7 +287,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p/<a>")]
+                    #[get("/p/<a>", undocumented)]
                     async fn m(&self, (a, b): (u8, u8)) -> R;
                 }
             ),
@@ -293,7 +300,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn m(&self, #[body] b: B) -> R;
                 }
             ),
@@ -302,7 +309,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[delete("/p")]
+                    #[delete("/p", undocumented)]
                     async fn m(&self, #[body] b: B) -> R;
                 }
             ),
@@ -311,7 +318,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[post("/p")]
+                    #[post("/p", undocumented)]
                     async fn m(&self, #[body] a: B, #[body] b: B) -> R;
                 }
             ),
@@ -320,7 +327,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[post("/p")]
+                    #[post("/p", undocumented)]
                     async fn m(
                         &self,
                         #[body]
@@ -334,7 +341,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p", idempotent)]
+                    #[get("/p", idempotent, undocumented)]
                     async fn m(&self) -> R;
                 }
             ),
@@ -343,7 +350,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn call(&self) -> R;
                 }
             ),
@@ -352,7 +359,7 @@ mod tests {
         assert_one(
             quote!(
                 trait T {
-                    #[get("/p")]
+                    #[get("/p", undocumented)]
                     async fn m(&self, #[query] __portone_x: u8) -> R;
                 }
             ),
@@ -374,8 +381,8 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
-                        #[post("/a")]
+                        #[get("/a", undocumented)]
+                        #[post("/a", undocumented)]
                         async fn m(&self) -> R;
                     }
                 ),
@@ -384,7 +391,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         fn m(&self) -> R;
                     }
                 ),
@@ -393,7 +400,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m() -> R;
                     }
                 ),
@@ -402,7 +409,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(self) -> R;
                     }
                 ),
@@ -411,7 +418,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&mut self) -> R;
                     }
                 ),
@@ -420,7 +427,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(self: Box<Self>) -> R;
                     }
                 ),
@@ -429,7 +436,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self) -> R {
                             todo!()
                         }
@@ -440,7 +447,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self);
                     }
                 ),
@@ -449,7 +456,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m<Q>(&self) -> R;
                     }
                 ),
@@ -458,7 +465,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async unsafe fn m(&self) -> R;
                     }
                 ),
@@ -467,7 +474,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self, mut a: u8) -> R;
                     }
                 ),
@@ -476,7 +483,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self, _: u8) -> R;
                     }
                 ),
@@ -485,7 +492,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         #[query]
                         async fn m(&self) -> R;
                     }
@@ -495,7 +502,7 @@ mod tests {
             (
                 quote!(
                     trait T {
-                        #[get("/a")]
+                        #[get("/a", undocumented)]
                         async fn m(&self, #[post] a: u8) -> R;
                     }
                 ),
@@ -541,9 +548,9 @@ mod tests {
         let errors = errors(quote! {
             trait T {
                 async fn no_verb(&self) -> R;
-                #[get("/a/<x>")]
+                #[get("/a/<x>", undocumented)]
                 fn not_async(&self) -> R;
-                #[get("/b")]
+                #[get("/b", undocumented)]
                 async fn unused(&self, y: u8, #[body] z: u8) -> R;
                 #[get("b")]
                 async fn bad_path(&self) -> R;

@@ -12,10 +12,11 @@
 //! ```no_run
 //! use portone::prelude::*;
 //!
-//! // An undocumented route, declared by the user.
+//! // An undocumented route, declared by the user: the compiler checks the others against
+//! // PortOne's spec.
 //! #[portone::api]
 //! pub trait Holders {
-//!     #[get("/vbanks/holder")]
+//!     #[get("/vbanks/holder", undocumented)]
 //!     async fn vbank_holder(
 //!         &self,
 //!         #[query] bank_code: &str,

@@ -1,1 +1,4 @@
-//! UI and integration tests of the `portone` workspace live in `tests/` and `ui/`.
+//! UI and integration tests of the `portone` workspace live in `tests/` and `ui/`; this library
+//! holds what they share with the workspace's tools.
+
+pub mod spec_table;

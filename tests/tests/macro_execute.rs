@@ -23,7 +23,7 @@ trait Api {
         &self,
         merchant_uid: &str,
         status: Option<&str>,
-        #[query("imp_uid[]")] imp_uids: &[&str],
+        #[query] sorting: Option<&str>,
     ) -> portone::Result<Payment>;
 
     #[post("/payments/cancel")]
@@ -33,23 +33,23 @@ trait Api {
         #[header("X-Request-Id")] request_id: &str,
     ) -> portone::Result<Payment>;
 
-    #[post("/payments/prepare/check", idempotent)]
+    #[post("/payments/prepare/check", idempotent, undocumented)]
     async fn check(&self, #[query] merchant_uid: &str) -> portone::Result<()>;
 
-    #[put("/a/<type>")]
+    #[put("/a/<type>", undocumented)]
     async fn put(&self, r#type: u8) -> portone::Result<()>;
 
-    #[patch("/a")]
+    #[patch("/a", undocumented)]
     async fn patch(&self) -> portone::Result<()>;
 
-    #[delete("/a")]
+    #[delete("/a", undocumented)]
     async fn delete(&self) -> portone::Result<()>;
 
     #[post("/subscribe/payments/again", charge)]
     async fn again(&self, #[body] body: &Value) -> portone::Result<Payment>;
 
     #[cfg(any())]
-    #[get("/never")]
+    #[get("/never", undocumented)]
     async fn never(&self) -> portone::Result<()>;
 }
 
@@ -93,7 +93,7 @@ const NULL: &str = r#"{"code":0,"message":null,"response":null}"#;
 async fn test_double_receives_the_encoded_request() {
     let recorder = Recorder::answering(PAYMENT);
     let payment = recorder
-        .find("order/1", Some("paid"), &["a", "b"])
+        .find("order/1", Some("paid"), Some("-paid"))
         .await
         .expect("decoded");
     assert_eq!(payment.imp_uid, "imp_1");
@@ -105,13 +105,7 @@ async fn test_double_receives_the_encoded_request() {
     assert_eq!(request.route(), "/payments/find/<merchant_uid>/<status?>");
     assert_eq!(request.path(), "/payments/find/order%2F1/paid");
     let query = request.query();
-    assert_eq!(
-        query,
-        [
-            ("imp_uid[]".to_owned(), "a".to_owned()),
-            ("imp_uid[]".to_owned(), "b".to_owned())
-        ]
-    );
+    assert_eq!(query, [("sorting".to_owned(), "-paid".to_owned())]);
     assert_eq!(request.timeout(), Some(Duration::from_millis(1500)));
     assert!(request.is_idempotent());
     assert!(request.body().is_none());
@@ -200,7 +194,10 @@ async fn a_charge_answered_with_a_failed_payment_is_declined_on_any_executor() {
 
     // The same answer to a call that is not a charge is a value: the caller asked to read.
     let recorder = Recorder::answering(FAILED);
-    let payment = recorder.find("order-2", None, &[]).await.expect("a lookup");
+    let payment = recorder
+        .find("order-2", None, None)
+        .await
+        .expect("a lookup");
     assert_eq!(payment.imp_uid, "imp_2");
     // And a paid answer to a charge is the payment.
     let recorder = Recorder::answering(PAYMENT);
@@ -223,7 +220,7 @@ async fn an_undecodable_answer_to_a_call_that_is_not_retried_is_an_unknown_outco
     // The same answer to a lookup is only a decoding error: asking again is safe.
     let recorder = Recorder::answering(odd);
     let error = recorder
-        .find("order-3", None, &[])
+        .find("order-3", None, None)
         .await
         .expect_err("decode");
     assert!(
@@ -236,7 +233,7 @@ async fn an_undecodable_answer_to_a_call_that_is_not_retried_is_an_unknown_outco
 async fn a_value_that_cannot_be_encoded_never_reaches_the_executor() {
     let recorder = Recorder::answering(PAYMENT);
     let error = recorder
-        .find("", None, &[])
+        .find("", None, None)
         .await
         .expect_err("empty segment");
     assert!(
@@ -251,7 +248,7 @@ async fn server_errors_come_back_as_errors() {
     let recorder = Recorder::answering(
         r#"{"code":-1,"message":"존재하지 않는 결제정보입니다.","response":null}"#,
     );
-    let error = recorder.find("o", None, &[]).await.expect_err("api error");
+    let error = recorder.find("o", None, None).await.expect_err("api error");
     assert_eq!(error.code(), Some(-1));
     assert_eq!(error.message(), Some("존재하지 않는 결제정보입니다."));
 }
@@ -278,8 +275,8 @@ fn endpoints_list_every_method_in_order() {
                     location: Location::OptionalPath,
                 },
                 Param {
-                    name: "imp_uids",
-                    key: "imp_uid[]",
+                    name: "sorting",
+                    key: "sorting",
                     location: Location::Query,
                 },
             ],
@@ -350,7 +347,7 @@ mod shim {
 
 #[portone::api(crate = "crate::shim")]
 trait Renamed {
-    #[get("/renamed/<id>")]
+    #[get("/renamed/<id>", undocumented)]
     async fn renamed(&self, id: u32) -> portone::Result<Value>;
 }
 

@@ -53,16 +53,20 @@ trait Api {
     async fn payments(
         &self,
         #[query("imp_uid[]")] imp_uids: &[&str],
-        #[query] include_sandbox: bool,
+        #[query("merchant_uid[]")] merchant_uids: &[&str],
     ) -> portone::Result<Vec<Payment>>;
 
     #[get("/payments/status/<status>")]
-    async fn by_status(&self, status: Status, #[query] paging: &Paging) -> portone::Result<Value>;
+    async fn by_status(
+        &self,
+        status: Status,
+        #[query(flatten)] paging: &Paging,
+    ) -> portone::Result<Value>;
 
     #[post("/payments/cancel")]
     async fn cancel(&self, #[body] request: &Cancel) -> portone::Result<Payment>;
 
-    #[get("/vbanks/holder", timeout_ms = 5000)]
+    #[get("/vbanks/holder", timeout_ms = 5000, undocumented)]
     async fn holder(
         &self,
         #[query] bank_code: &str,
@@ -70,14 +74,14 @@ trait Api {
         #[header("X-Request-Id")] request_id: Option<&str>,
     ) -> portone::Result<Value>;
 
-    #[put("/subscribe/customers/<customer_uid>")]
+    #[put("/subscribe/customers/<customer_uid>", undocumented)]
     async fn put_customer(
         &self,
         customer_uid: &str,
         #[body] customer: &Value,
     ) -> portone::Result<Value>;
 
-    #[patch("/things/<id>")]
+    #[patch("/things/<id>", undocumented)]
     async fn patch_thing(&self, id: u64, #[body] patch: Value) -> portone::Result<Value>;
 
     #[delete("/subscribe/customers/<customer_uid>")]
@@ -87,10 +91,10 @@ trait Api {
         #[query] reason: Option<&str>,
     ) -> portone::Result<Value>;
 
-    #[post("/payments/prepare/check", idempotent)]
+    #[post("/payments/prepare/check", idempotent, undocumented)]
     async fn read_only_post(&self, #[body] body: &Value) -> portone::Result<Value>;
 
-    #[post("/payments/onetime")]
+    #[post("/payments/onetime", undocumented)]
     async fn money_post(&self, #[body] body: &Value) -> portone::Result<Value>;
 }
 
@@ -199,14 +203,17 @@ async fn optional_segment_and_query_are_sent_only_when_some() {
 #[tokio::test]
 async fn sequence_query_repeats_its_key_in_argument_order() {
     let (server, client) = serve(json!([{"imp_uid": "a"}, {"imp_uid": "b&c"}])).await;
-    let payments = client.payments(&["a", "b&c"], true).await.expect("call");
+    let payments = client
+        .payments(&["a", "b&c"], &["o/1"])
+        .await
+        .expect("call");
     assert_eq!(payments.len(), 2);
     assert_eq!(payments[1].imp_uid, "b&c");
 
     let request = only_request(&server).await;
     assert_eq!(
         request_line(&request),
-        "GET /payments?imp_uid[]=a&imp_uid[]=b%26c&include_sandbox=true"
+        "GET /payments?imp_uid[]=a&imp_uid[]=b%26c&merchant_uid[]=o%2F1"
     );
 }
 

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 #[portone::api]
 pub trait Legacy {
     /// The holder of a bank account.
-    #[get("/vbanks/holder", timeout_ms = 5000)]
+    #[get("/vbanks/holder", timeout_ms = 5000, undocumented)]
     async fn vbank_holder(
         &self,
         #[query] bank_code: &str,

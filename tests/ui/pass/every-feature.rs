@@ -21,7 +21,7 @@ pub enum Status {
     Paid,
 }
 
-/// Sorting, as a query struct whose fields become pairs.
+/// Paging, as a query struct whose fields become pairs.
 #[derive(Debug, Serialize)]
 pub struct Paging {
     /// From 1.
@@ -44,22 +44,29 @@ pub trait Billing {
     #[get("/payments/<imp_uid>")]
     async fn payment(&self, imp_uid: &str) -> portone::Result<Payment>;
 
-    /// An optional last segment, a query struct and a renamed, repeated query key.
-    #[get("/payments/find/<merchant_uid>/<status?>")]
+    /// An optional last segment, a query struct and a renamed query key.
+    #[get("/payments/findAll/<merchant_uid>/<status?>")]
     async fn find(
         &self,
         merchant_uid: &str,
         status: Option<Status>,
-        #[query] paging: Option<&Paging>,
+        #[query(flatten)] paging: Option<&Paging>,
+        #[query("sorting")] order: Option<&str>,
+    ) -> portone::Result<Vec<Payment>>;
+
+    /// A repeated query key.
+    #[get("/payments")]
+    async fn payments(
+        &self,
         #[query("imp_uid[]")] imp_uids: &[String],
-    ) -> portone::Result<Payment>;
+    ) -> portone::Result<Vec<Payment>>;
 
     /// A body, marked idempotent.
     #[post("/payments/cancel", idempotent)]
     async fn cancel(&self, #[body] request: &Cancel) -> portone::Result<Payment>;
 
-    /// Scalar queries, an optional header and a timeout.
-    #[get("/vbanks/holder", timeout_ms = 5000)]
+    /// Scalar queries, an optional header, a timeout, and a route PortOne does not document.
+    #[get("/vbanks/holder", timeout_ms = 5000, undocumented)]
     async fn holder(
         &self,
         #[query] bank_code: &str,
@@ -68,7 +75,7 @@ pub trait Billing {
     ) -> portone::Result<serde_json::Value>;
 
     /// The other verbs, a keyword argument name and a named lifetime.
-    #[put("/things/<type>")]
+    #[put("/things/<type>", undocumented)]
     async fn put<'a>(
         &'a self,
         r#type: u32,
@@ -76,7 +83,7 @@ pub trait Billing {
     ) -> portone::Result<()>;
 
     /// `patch`.
-    #[patch("/things/<id>")]
+    #[patch("/things/<id>", undocumented)]
     async fn patch(&self, id: u64, #[body] body: serde_json::Value) -> portone::Result<()>;
 
     /// `delete`, compiled only where `cfg` says.
@@ -90,19 +97,26 @@ pub trait Billing {
 
     /// Never compiled: not in the trait, not in `ENDPOINTS`.
     #[cfg(any())]
-    #[get("/gone")]
+    #[get("/gone", undocumented)]
     async fn gone(&self) -> portone::Result<()>;
 }
 
 /// The returned future owns everything: the arguments can be dropped before it runs.
-fn spawnable(client: &Client) -> impl Future<Output = portone::Result<Payment>> + Send + 'static {
+fn spawnable(
+    client: &Client,
+) -> impl Future<Output = portone::Result<Vec<Payment>>> + Send + 'static {
     let merchant_uid = String::from("order/1");
-    let ids = vec![String::from("a")];
+    let order = String::from("-paid");
     let paging = Paging {
         page: 1,
         limit: None,
     };
-    client.find(&merchant_uid, Some(Status::Paid), Some(&paging), &ids)
+    client.find(
+        &merchant_uid,
+        Some(Status::Paid),
+        Some(&paging),
+        Some(&order),
+    )
 }
 
 /// Any `Execute` type gets the methods; generic code can name the trait as a bound, and the
@@ -122,6 +136,7 @@ fn main() {
         [
             "payment",
             "find",
+            "payments",
             "cancel",
             "holder",
             "put",
@@ -135,7 +150,7 @@ fn main() {
         Endpoint {
             name: "find",
             method: "GET",
-            template: "/payments/find/<merchant_uid>/<status?>",
+            template: "/payments/findAll/<merchant_uid>/<status?>",
             params: &[
                 Param {
                     name: "merchant_uid",
@@ -149,12 +164,12 @@ fn main() {
                 },
                 Param {
                     name: "paging",
-                    key: "paging",
-                    location: Location::Query
+                    key: "",
+                    location: Location::QueryFields
                 },
                 Param {
-                    name: "imp_uids",
-                    key: "imp_uid[]",
+                    name: "order",
+                    key: "sorting",
                     location: Location::Query
                 },
             ],
@@ -163,11 +178,12 @@ fn main() {
             charge: false,
         }
     );
-    assert!(endpoints[2].idempotent && endpoints[2].params[0].location == Location::Body);
-    assert_eq!(endpoints[3].timeout_ms, Some(5000));
-    assert_eq!(endpoints[3].params[2].key, "X-Request-Id");
-    assert_eq!(endpoints[4].params[0].name, "type");
-    assert!(!endpoints[5].idempotent);
-    assert!(!endpoints[6].idempotent && endpoints[6].method == "DELETE");
-    assert!(endpoints[7].charge && !endpoints[7].idempotent && !endpoints[6].charge);
+    assert_eq!(endpoints[2].params[0].key, "imp_uid[]");
+    assert!(endpoints[3].idempotent && endpoints[3].params[0].location == Location::Body);
+    assert_eq!(endpoints[4].timeout_ms, Some(5000));
+    assert_eq!(endpoints[4].params[2].key, "X-Request-Id");
+    assert_eq!(endpoints[5].params[0].name, "type");
+    assert!(!endpoints[6].idempotent);
+    assert!(!endpoints[7].idempotent && endpoints[7].method == "DELETE");
+    assert!(endpoints[8].charge && !endpoints[8].idempotent && !endpoints[7].charge);
 }

@@ -25,7 +25,7 @@ struct GET;
 #[sdk::pay::api(crate = "crate::sdk::pay")]
 pub trait Legacy {
     /// A hidden route.
-    #[get("/vbanks/holder", timeout_ms = 3000)]
+    #[get("/vbanks/holder", timeout_ms = 3000, undocumented)]
     async fn holder(
         &self,
         #[query] bank_code: &str,
@@ -34,7 +34,7 @@ pub trait Legacy {
     ) -> sdk::pay::Result<serde_json::Value>;
 
     /// An optional segment and a body.
-    #[post("/payments/find/<merchant_uid>/<status?>", idempotent)]
+    #[post("/payments/find/<merchant_uid>/<status?>", idempotent, undocumented)]
     async fn find(
         &self,
         merchant_uid: &str,

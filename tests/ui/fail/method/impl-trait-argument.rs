@@ -1,7 +1,7 @@
 #[portone::api]
 pub trait Api {
     #[get("/payments")]
-    async fn payments(&self, #[query] filter: impl serde::Serialize) -> portone::Result<serde_json::Value>;
+    async fn payments(&self, #[query(flatten)] filter: impl serde::Serialize) -> portone::Result<serde_json::Value>;
 }
 
 fn main() {}
