@@ -486,7 +486,15 @@ mod tests {
             ),
             (
                 quote!(#[get("/a", undocumentd)]),
-                "expected `timeout_ms = N`, `idempotent` or `undocumented`",
+                "expected `timeout_ms = N`, `idempotent`, `charge` or `undocumented`",
+            ),
+            (
+                quote!(#[post("/a", charge, charge)]),
+                "duplicate option `charge`",
+            ),
+            (
+                quote!(#[post("/a", charge = true)]),
+                "`charge` takes no value: write `charge`",
             ),
         ];
         for (tokens, expected) in cases {
