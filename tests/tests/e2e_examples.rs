@@ -26,6 +26,10 @@ mod custom_endpoint;
 #[path = "../../examples/agency_tiers.rs"]
 mod agency_tiers;
 
+#[allow(dead_code)]
+#[path = "../../examples/webhooks.rs"]
+mod webhooks;
+
 fn client_for(server: &MockServer) -> Client {
     Client::builder()
         .api_key(server.api_key())
@@ -246,4 +250,54 @@ async fn agency_tiers_scopes_data_by_tier_with_one_token() {
     // tier info, 3 lookups, 3 listings, the refused ZZZ call; all but the agency's own two
     // carry a tier.
     assert_eq!((s.api_calls, s.api_calls_with_tier), (8, 6));
+}
+
+#[tokio::test]
+async fn webhooks_verifies_every_real_notification_of_the_mock() {
+    let s = webhooks::run()
+        .await
+        .unwrap_or_else(|e| panic!("webhooks failed: {e}"));
+    let seen: Vec<(&str, String, String)> = s
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.handled.notification.status.as_str(),
+                l.handled.notification.merchant_uid.clone(),
+                l.label(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("paid", "wh-card", "paid"),
+        ("paid", "wh-card", "paid"),
+        ("ready", "wh-vbank", "vbank issued"),
+        ("paid", "wh-vbank", "paid"),
+        ("cancelled", "wh-card", "partly cancelled 5000"),
+        ("cancelled", "wh-card", "fully cancelled 15000"),
+        ("paid", "wh-gift", "forgery: unknown payment"),
+        ("paid", "wh-tampered", "forgery: amount"),
+    ];
+    let expected: Vec<(&str, String, String)> = expected
+        .iter()
+        .map(|(status, order, label)| (*status, (*order).to_owned(), (*label).to_owned()))
+        .collect();
+    assert_eq!(seen, expected);
+    assert!(s.lines.iter().all(webhooks::Line::as_expected));
+    // The duplicate did not ship twice; the forged and the tampered orders never shipped.
+    assert_eq!(s.shipped, ["wh-card", "wh-vbank"]);
+    // What the receiver saw is what the mock sent, one notification each, all answered 200.
+    assert_eq!(s.deliveries.len(), 8);
+    for (d, line) in s.deliveries.iter().zip(&s.lines) {
+        assert_eq!(d.state, portone_mock::DeliveryState::Delivered, "{d:?}");
+        assert_eq!(d.webhook.imp_uid, line.handled.notification.imp_uid);
+    }
+    // The duplicate is the first notification again, byte for byte.
+    assert_eq!(s.deliveries[1].body, s.deliveries[0].body);
+    // Both cancels carry their cancellation's id.
+    assert!(
+        s.lines[4..6]
+            .iter()
+            .all(|l| l.handled.notification.cancellation_id.is_some())
+    );
 }
