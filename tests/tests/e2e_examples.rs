@@ -140,6 +140,8 @@ async fn quickstart_read_only_mode_never_writes() {
 
 #[tokio::test]
 async fn quickstart_verification_refuses_a_tampered_checkout() {
+    use portone::verify::Order;
+
     let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     client
@@ -150,24 +152,45 @@ async fn quickstart_verification_refuses_a_tampered_checkout() {
     let imp_uid = server.checkout(Checkout::paid("tampered", 100));
     let payment = client.payment(&imp_uid, None).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Failed);
-    let refused = quickstart::verify(&payment, "tampered", Decimal::from(15_000))
+    let order = Order::new("tampered", 15_000);
+    let refused = quickstart::verify(&client, &imp_uid, &order)
+        .await
         .expect_err("a failed payment is not shipped");
-    assert!(refused.to_string().contains("failed"), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("is 100 KRW, the order costs 15000"),
+        "{refused}"
+    );
 
     // Without a prepare, a tampered amount is paid: only the server's own check stops it.
     let imp_uid = server.checkout(Checkout::paid("unprepared", 100));
     let payment = client.payment(&imp_uid, None).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Paid);
-    let refused = quickstart::verify(&payment, "unprepared", Decimal::from(15_000))
+    let refused = quickstart::verify(&client, &imp_uid, &Order::new("unprepared", 15_000))
+        .await
         .expect_err("a wrong amount is not shipped");
-    assert!(refused.to_string().contains("tampering"), "{refused}");
-    let refused = quickstart::verify(&payment, "another-order", Decimal::from(100))
-        .expect_err("another order's payment is not shipped");
     assert!(
-        refused.to_string().contains("belongs to order"),
+        refused.to_string().contains("the order costs 15000"),
         "{refused}"
     );
-    quickstart::verify(&payment, "unprepared", Decimal::from(100)).expect("the right amount");
+    let refused = quickstart::verify(&client, &imp_uid, &Order::new("another-order", 100))
+        .await
+        .expect_err("another order's payment is not shipped");
+    assert!(
+        refused
+            .to_string()
+            .contains("belongs to order `unprepared`"),
+        "{refused}"
+    );
+    let refused = quickstart::verify(&client, "imp_000000000000", &Order::new("unprepared", 100))
+        .await
+        .expect_err("an unknown payment is not shipped");
+    assert!(refused.to_string().contains("no payment"), "{refused}");
+    let paid = quickstart::verify(&client, &imp_uid, &Order::new("unprepared", 100))
+        .await
+        .expect("the right amount");
+    assert_eq!(paid, payment);
 }
 
 #[tokio::test]
