@@ -523,3 +523,75 @@ async fn a_tiers_payment_notifies_with_its_tier() {
     let all = settled(&server, 2).await;
     assert!(all.iter().all(|d| d.tier.as_deref() == Some("A1B")));
 }
+
+#[tokio::test]
+async fn partner_payments_notify_at_their_notice_url() {
+    let receiver = Receiver::start(vec![]).await;
+    let server = server_for(&receiver).await;
+    let api = Api::new(&server).await;
+    let benepia = Receiver::start(vec![]).await;
+    let paid = api
+        .post(
+            "/benepia/payment",
+            &json!({ "benepia_user": "u", "benepia_password": "p", "merchant_uid": "b-1",
+                     "amount": 3000, "name": "포인트 결제", "notice_url": [benepia.url] }),
+        )
+        .await;
+    let imp_uid = paid.ok()["imp_uid"].as_str().unwrap_or_default().to_owned();
+    let money = api
+        .post(
+            "/kcpquick/payment/money",
+            &json!({ "member_id": "m", "merchant_uid": "q-1", "amount": 1000, "name": "x",
+                     "imp_uid": "imp_000000000000" }),
+        )
+        .await;
+    let kcp = money.ok()["imp_uid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let all = settled(&server, 2).await;
+    assert_eq!(
+        (all[0].url.as_str(), all[0].webhook.imp_uid.as_str()),
+        (benepia.url.as_str(), imp_uid.as_str())
+    );
+    assert_eq!(all[1].webhook, Webhook::new(&kcp, "q-1", "paid"));
+    assert_eq!(all[1].url, receiver.url);
+}
+
+#[tokio::test]
+async fn a_schedule_retried_by_api_notifies_its_notice_url() {
+    let receiver = Receiver::start(vec![]).await;
+    let hook = Receiver::start(vec![]).await;
+    let server = server_for(&receiver).await;
+    let api = Api::new(&server).await;
+    api.post(
+        "/subscribe/customers/k",
+        &json!({ "card_number": cards::APPROVED, "expiry": "2030-12" }),
+    )
+    .await
+    .ok();
+    let at = server.now() + 60;
+    api.post(
+        "/subscribe/payments/schedule",
+        &json!({ "customer_uid": "k", "schedules": [{ "merchant_uid": "s-1", "schedule_at": at,
+                 "amount": 500, "name": "n", "notice_url": hook.url }] }),
+    )
+    .await
+    .ok();
+    api.post(
+        "/subscribe/payments/unschedule",
+        &json!({ "customer_uid": "k", "merchant_uid": ["s-1"] }),
+    )
+    .await
+    .ok();
+    let retried = api
+        .post("/subscribe/payments/schedule/s-1/retry", &json!({}))
+        .await;
+    assert_eq!(retried.ok()["status"], "paid");
+    let all = settled(&server, 1).await;
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        (all[0].event, all[0].url.as_str()),
+        (WebhookEvent::SchedulePaid, hook.url.as_str())
+    );
+}
