@@ -5,6 +5,7 @@
 //! without waiting); [`deliver`] sends it from a task of its own and writes each attempt
 //! back here.
 
+mod api;
 pub(crate) mod deliver;
 
 use serde::Serialize;
