@@ -8,8 +8,9 @@
 //! With nothing set, it starts `portone-mock` (an in-process PortOne V1 server on
 //! `127.0.0.1`) and walks an integration on it: the client gets a token on its first call,
 //! registers the order's amount (`prepare_payment`), the buyer pays in the browser
-//! (simulated with `MockServer::checkout`), the server looks the payment up and **verifies
-//! its amount against the registered one** (what every integration must do before shipping),
+//! (simulated with `MockServer::checkout`), the server **verifies the payment against the
+//! order** with `verify_payment` (PortOne's record of its order, amount and currency, looked
+//! up, never the browser's word: what every integration must do before shipping),
 //! refunds part of it with a `checksum`, refunds the rest, lists cancelled payments, and
 //! prints a summary. Nothing leaves the machine.
 //!
@@ -31,6 +32,7 @@ use portone::model::{
     CancelPayment, GetToken, Payment, PaymentStatus, PaymentStatusFilter, PreparePayment,
 };
 use portone::prelude::*;
+use portone::verify::{Order, Verdict};
 use portone_mock::{Checkout, MockServer};
 use rust_decimal::Decimal;
 
@@ -141,9 +143,9 @@ async fn walk(server: &MockServer, client: &Client) -> Result<Summary, BoxError>
     )?;
     println!("[2/6] checkout  the buyer paid in the browser: {imp_uid}");
 
-    // 3. Never trust the browser: look the payment up and compare it with the order.
-    let paid = client.payment(&imp_uid, None).await?;
-    verify(&paid, MERCHANT_UID, prepared.amount)?;
+    // 3. Never trust the browser: PortOne's record of the payment must be this order's,
+    //    with the amount the order costs (from the shop's records, here the prepared one).
+    let paid = verify(client, &imp_uid, &Order::new(MERCHANT_UID, prepared.amount)).await?;
     println!(
         "[3/6] verify    {imp_uid} is {} with {} {}, the amount prepared for {}: ship it",
         paid.status, paid.amount, paid.currency, paid.merchant_uid
@@ -221,35 +223,23 @@ async fn walk(server: &MockServer, client: &Client) -> Result<Summary, BoxError>
     })
 }
 
-/// What a server checks before it ships an order: the payment is paid, for this order,
-/// with the amount the order costs.
+/// What a server checks before it ships an order: `verify_payment` looks the payment up
+/// and answers `Verdict::Paid` only when PortOne has it paid, for this order, with the
+/// order's amount and currency, and nothing refunded.
 ///
 /// # Errors
 ///
-/// When any of the three does not hold.
-pub(crate) fn verify(
-    payment: &Payment,
-    merchant_uid: &str,
-    expected: Decimal,
-) -> Result<(), BoxError> {
-    ensure(payment.merchant_uid == merchant_uid, || {
-        format!(
-            "payment {} belongs to order {}, not {merchant_uid}",
-            payment.imp_uid, payment.merchant_uid
-        )
-    })?;
-    ensure(payment.status == PaymentStatus::Paid, || {
-        format!(
-            "payment {} is {}, not paid",
-            payment.imp_uid, payment.status
-        )
-    })?;
-    ensure(payment.amount == expected, || {
-        format!(
-            "payment {} paid {} but the order costs {expected}: possible tampering, do not ship",
-            payment.imp_uid, payment.amount
-        )
-    })
+/// When the lookup fails, and for every other verdict (not paid, refunded, or a mismatch:
+/// an amount changed in the browser, another order's payment, an unknown `imp_uid`).
+pub(crate) async fn verify(
+    client: &Client,
+    imp_uid: &str,
+    order: &Order,
+) -> Result<Payment, BoxError> {
+    match client.verify_payment(imp_uid, order).await? {
+        Verdict::Paid { payment } => Ok(*payment),
+        other => Err(format!("do not ship {}: {other}", order.merchant_uid).into()),
+    }
 }
 
 fn print_summary(s: &Summary) {

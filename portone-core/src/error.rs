@@ -82,6 +82,12 @@ pub enum Error {
         /// [`Error::is_outcome_unknown`].
         outcome_unknown: bool,
     },
+
+    /// A webhook notification could not be read: an unknown content type, a body that is not
+    /// JSON or a form, a missing `imp_uid`. Nothing was sent. The body comes from anyone who
+    /// can reach the URL, so the error quotes at most a short, sanitised excerpt of it.
+    #[error("invalid webhook notification")]
+    Webhook(#[source] WebhookError),
 }
 
 impl Error {
@@ -96,7 +102,7 @@ impl Error {
             }
             Error::Transport { source, .. } => source.status(),
             Error::Auth(e) => e.status(),
-            Error::Config(_) | Error::InvalidRequest(_) => None,
+            Error::Config(_) | Error::InvalidRequest(_) | Error::Webhook(_) => None,
         }
     }
 
@@ -450,6 +456,44 @@ pub enum RequestError {
     /// A value's own `Serialize` implementation failed.
     #[error("a value could not be serialized: {0}")]
     Serialize(String),
+}
+
+/// Why a webhook notification could not be read ([`Error::Webhook`]).
+///
+/// Anyone can POST to a webhook URL, so these messages never quote more than a short
+/// excerpt of what was sent, with control characters escaped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The content type is neither JSON nor `application/x-www-form-urlencoded`.
+    #[error(
+        "unsupported content type `{0}`: expected application/json or application/x-www-form-urlencoded"
+    )]
+    ContentType(String),
+    /// The body was sent as JSON but is not JSON.
+    #[error("the body is not valid json")]
+    Json(#[source] serde_json::Error),
+    /// The body is JSON but not an object.
+    #[error("the json body is not an object")]
+    NotAnObject,
+    /// A field the notification cannot do without is absent, `null` or empty.
+    #[error("`{0}` is missing")]
+    MissingField(&'static str),
+    /// A field is there but cannot be what it should: not text, too long, or holding
+    /// control characters.
+    #[error("`{field}` {problem}")]
+    InvalidField {
+        /// The field's name.
+        field: &'static str,
+        /// What is wrong with it, such as `is not a string`.
+        problem: &'static str,
+    },
+}
+
+impl From<WebhookError> for Error {
+    fn from(e: WebhookError) -> Self {
+        Error::Webhook(e)
+    }
 }
 
 impl From<RequestError> for Error {

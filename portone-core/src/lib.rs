@@ -23,7 +23,9 @@ pub use builder::ClientBuilder;
 pub use client::{Client, DEFAULT_BASE_URL};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Endpoint, Location, Param};
-pub use error::{ApiError, ConfigError, Declined, Error, RecordIds, RequestError, Result};
+pub use error::{
+    ApiError, ConfigError, Declined, Error, RecordIds, RequestError, Result, WebhookError,
+};
 pub use request::{Execute, RawResponse, Request, RequestBuilder};
 pub use reqwest::{Method, StatusCode};
 pub use retry::RetryPolicy;

@@ -6,6 +6,7 @@ use serde_json::Number;
 use crate::MockError;
 use crate::amount::Amount;
 use crate::state::{Buyer, NaverOrder, Payment, State, Status, Vbank, card_info, checkout_channel};
+use crate::webhooks::WebhookEvent;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
@@ -42,6 +43,7 @@ pub struct Checkout {
     escrow: bool,
     custom_data: Option<String>,
     fail_reason: Option<String>,
+    notice_urls: Vec<String>,
 }
 
 impl Checkout {
@@ -60,6 +62,7 @@ impl Checkout {
             escrow: false,
             custom_data: None,
             fail_reason: None,
+            notice_urls: Vec::new(),
         }
     }
 
@@ -155,7 +158,15 @@ impl Checkout {
         self
     }
 
-    /// Records the payment; returns its `imp_uid`.
+    /// Where PortOne notifies of this payment (`IMP.request_pay`'s `notice_url`) in place
+    /// of the builder's [`webhook_url`](crate::MockServerBuilder::webhook_url); each call
+    /// adds one URL.
+    pub fn notice_url(mut self, url: &str) -> Self {
+        self.notice_urls.push(url.to_owned());
+        self
+    }
+
+    /// Records the payment and notifies of it (not of a failed one); returns its `imp_uid`.
     pub(crate) fn apply(&self, state: &mut State) -> Result<String, MockError> {
         if let Some(tier) = &self.tier
             && let Some(why) = state.tier_refusal(tier)
@@ -165,8 +176,8 @@ impl Checkout {
         let amount = Amount::from_number(&self.amount)
             .filter(|a| !a.is_negative())
             .ok_or_else(|| MockError::InvalidAmount(self.amount.to_string()))?;
-        let s = state.scoped(&self.tier);
-        let (store, ids, now) = (s.store, s.ids, s.now);
+        let mut s = state.scoped(&self.tier);
+        let (store, ids, now) = (&mut *s.store, &mut *s.ids, s.now);
         let channel = checkout_channel(self.pg.as_deref());
         let (provider, pg_id) = match &self.pg {
             // A PG the account has no channel for: use it as given.
@@ -187,6 +198,7 @@ impl Checkout {
         p.buyer = self.buyer.clone();
         p.custom_data = self.custom_data.clone();
         p.user_agent = Some("Mozilla/5.0 (portone-mock checkout)".into());
+        p.notice_urls.clone_from(&self.notice_urls);
         if let Some(c) = &self.currency {
             p.currency.clone_from(c);
         }
@@ -246,8 +258,16 @@ impl Checkout {
             };
             store.naver.insert(p.imp_uid.clone(), vec![order]);
         }
+        let event = match p.status {
+            Status::Paid => Some(WebhookEvent::Paid),
+            Status::Ready if p.vbank.is_some() => Some(WebhookEvent::VbankIssued),
+            _ => None,
+        };
         let imp_uid = p.imp_uid.clone();
         store.insert_payment(p);
+        if let Some(event) = event {
+            s.notify(event, &imp_uid);
+        }
         Ok(imp_uid)
     }
 }

@@ -36,6 +36,11 @@ impl Clock {
         self.now_ms().div_euclid(1000)
     }
 
+    /// Whether the clock moves only on `advance`.
+    pub(crate) fn is_frozen(&self) -> bool {
+        self.frozen_at_ms.is_some()
+    }
+
     pub(crate) fn advance(&mut self, by: Duration) {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
         self.offset_ms = self.offset_ms.saturating_add(ms);

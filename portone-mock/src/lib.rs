@@ -8,8 +8,9 @@
 //! more. It speaks only the wire format, so any client can be tested against it.
 //!
 //! Tests drive what a browser would do with [`MockServer::checkout`], move time with
-//! [`MockServer::advance`], make routes fail with [`MockServer::inject`], and look at what
-//! the server received with [`MockServer::requests`].
+//! [`MockServer::advance`], make routes fail with [`MockServer::inject`], look at what
+//! the server received with [`MockServer::requests`], and receive its webhooks (see
+//! [Webhooks](#webhooks)).
 //!
 //! ```
 //! use portone_mock::{Checkout, MockServer};
@@ -149,6 +150,59 @@
 //! - **Processing.** Once a request is routed, its handler runs to the end even if the
 //!   client hangs up or times out: an effect is never half-made. See [`Fault`] for faults
 //!   that lose or delay the answer of a processed request.
+//!
+//! # Webhooks
+//!
+//! The mock POSTs PortOne's notification (`{imp_uid, merchant_uid, status}`, and
+//! `cancellation_id` for a cancel) for every event PortOne documents:
+//!
+//! | Event ([`WebhookEvent`]) | `status` | When |
+//! |---|---|---|
+//! | `Paid` | `paid` | a checkout paid; `onetime`, `again`, Benepia and KCP Quick Pay payments paid (a declined or failed one sends nothing) |
+//! | `VbankIssued` | `ready` | a checkout issued a virtual account (`Checkout::vbank_ready`; `POST /vbanks` answers its caller and notifies only the deposit) |
+//! | `VbankDeposited` | `paid` | [`MockServer::deposit`] |
+//! | `SchedulePaid`, `ScheduleFailed` | `paid`, `failed` | a due schedule runs, or `retry` runs it |
+//! | `Cancelled` | `cancelled` | `POST /payments/cancel` with `enable_webhook: true` (also for a partial cancel, after which the payment stays `paid`) |
+//! | `ConsoleCancelled` | `cancelled` | [`MockServer::cancel_in_console`] |
+//!
+//! Each goes to the payment's `notice_url` (the [`Checkout::notice_url`] option, or the
+//! `notice_url` of `onetime`, `again`, schedules, `/vbanks`, `/cvs`, Benepia and KCP Quick
+//! Pay; one delivery per URL), or else to the account's URL
+//! ([`MockServerBuilder::webhook_url`]); with neither, nothing is sent. The body is JSON
+//! written like PortOne's PHP (`application/json`), or a form
+//! ([`MockServerBuilder::webhook_format`]).
+//!
+//! Delivery follows PortOne: each notification is sent once, from a task of its own, with
+//! 10 s to connect and 30 s for the answer. With [`MockServerBuilder::webhook_resend`], a
+//! network error or a `5xx` makes it send again up to 5 times, one minute apart on the
+//! **mock clock** (15 s allowed each), so a test drives re-sends with
+//! [`MockServer::advance`]; any other answer ends it. [`MockServer::webhooks`] lists every
+//! [`WebhookDelivery`] with its URL, content type, body and attempts;
+//! [`MockServer::webhooks_settled`] and [`MockServer::wait_for_webhooks`] wait for them
+//! without sleeping. [`MockServer::send_webhook`] sends a notification of the test's own
+//! (a forgery) and [`MockServer::duplicate_webhook`] sends one again (a duplicate).
+//!
+//! ```
+//! use std::time::Duration;
+//! use portone_mock::{Checkout, DeliveryState, MockServer};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! // Nothing listens there: every attempt is a network error.
+//! let server = MockServer::builder()
+//!     .frozen_clock()
+//!     .webhook_url("http://127.0.0.1:9/portone")
+//!     .webhook_resend(true)
+//!     .start()
+//!     .await;
+//! server.checkout(Checkout::paid("order-1", 1000));
+//! let first = server.webhooks_settled().await;
+//! assert_eq!(first[0].state, DeliveryState::Retrying);
+//! server.advance(Duration::from_secs(60));
+//! let second = server.webhooks_settled().await;
+//! assert_eq!(second[0].attempts.len(), 2);
+//! # }
+//! ```
 
 // `json!` for a whole Payment nests deeper than the default limit.
 #![recursion_limit = "256"]
@@ -168,6 +222,7 @@ mod routes;
 mod server;
 mod state;
 mod token;
+mod webhooks;
 
 use std::fmt;
 use std::io;
@@ -176,13 +231,16 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 pub use axum::http::Method;
 pub use checkout::Checkout;
 pub use faults::Fault;
 pub use quirks::BodyShape;
 pub use record::RecordedRequest;
+pub use webhooks::{
+    DeliveryState, Webhook, WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookFormat,
+};
 
 use state::{State, Tier};
 use token::Tokens;
@@ -199,6 +257,11 @@ pub enum MockError {
     UnknownPayment(String),
     /// The payment is not a virtual account waiting for its deposit.
     NotReadyVbank(String),
+    /// PortOne refuses the cancel (already cancelled, more than the balance, not paid), in
+    /// its words.
+    CancelRefused(String),
+    /// No webhook delivery has this id.
+    UnknownWebhook(u64),
 }
 
 impl fmt::Display for MockError {
@@ -208,6 +271,8 @@ impl fmt::Display for MockError {
             MockError::InvalidAmount(a) => write!(f, "invalid amount `{a}`"),
             MockError::UnknownPayment(id) => write!(f, "no payment `{id}`"),
             MockError::NotReadyVbank(why) => write!(f, "cannot deposit: {why}"),
+            MockError::CancelRefused(why) => write!(f, "cancel refused: {why}"),
+            MockError::UnknownWebhook(id) => write!(f, "no webhook delivery {id}"),
         }
     }
 }
@@ -219,6 +284,10 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     /// [`MockServerBuilder::live_quirks`]: fixed at start.
     pub(crate) quirks: bool,
+    /// Told when a webhook delivery settles (delivered, failed, waiting for a re-send).
+    pub(crate) webhook_changed: Notify,
+    /// Told when [`MockServer::advance`] moves the clock: re-sends wait on it.
+    pub(crate) clock_moved: watch::Sender<()>,
 }
 
 impl Shared {
@@ -255,8 +324,10 @@ struct Inner {
     shared: Arc<Shared>,
     api_key: String,
     api_secret: String,
-    // Dropped with the last handle, which ends the accept loop.
+    // Dropped with the last handle, which ends the accept loop...
     _shutdown: oneshot::Sender<()>,
+    // ...and the webhook sender, with every delivery still waiting.
+    _stop_webhooks: oneshot::Sender<()>,
 }
 
 impl fmt::Debug for MockServer {
@@ -322,11 +393,15 @@ impl MockServer {
     }
 
     /// Moves the mock clock forward, then runs every schedule that came due, each at its
-    /// own `schedule_at`. Tokens expire by this clock.
+    /// own `schedule_at`. Tokens expire by this clock, and webhook re-sends that came due
+    /// are sent.
     pub fn advance(&self, by: Duration) {
-        let mut st = self.inner.shared.lock();
-        st.clock.advance(by);
-        st.run_due();
+        {
+            let mut st = self.inner.shared.lock();
+            st.clock.advance(by);
+            st.run_due();
+        }
+        self.inner.shared.clock_moved.send_replace(());
     }
 
     /// Every request received since the start or the last [`reset_log`](Self::reset_log),
@@ -414,6 +489,7 @@ pub struct MockServerBuilder {
     tiers: Option<Vec<(String, String)>>,
     frozen_clock: bool,
     live_quirks: bool,
+    webhooks: webhooks::Config,
 }
 
 // Hand-written: the secret stays out of logs.
@@ -424,6 +500,7 @@ impl fmt::Debug for MockServerBuilder {
             .field("tiers", &self.tiers)
             .field("frozen_clock", &self.frozen_clock)
             .field("live_quirks", &self.live_quirks)
+            .field("webhooks", &self.webhooks)
             .finish_non_exhaustive()
     }
 }
@@ -436,6 +513,7 @@ impl Default for MockServerBuilder {
             tiers: None,
             frozen_clock: false,
             live_quirks: false,
+            webhooks: webhooks::Config::default(),
         }
     }
 }
@@ -508,6 +586,29 @@ impl MockServerBuilder {
         self
     }
 
+    /// The account's notification URL, as set in PortOne's console: where webhooks go for
+    /// payments that name no `notice_url` of their own. Without it (and without a
+    /// `notice_url`), nothing is sent.
+    pub fn webhook_url(mut self, url: &str) -> Self {
+        self.webhooks.url = Some(url.to_owned());
+        self
+    }
+
+    /// How notifications are encoded: JSON (the default) or a form, as chosen in PortOne's
+    /// console.
+    pub fn webhook_format(mut self, format: WebhookFormat) -> Self {
+        self.webhooks.format = format;
+        self
+    }
+
+    /// Re-sending, as the merchant can ask PortOne for: after a network error or a `5xx`,
+    /// a notification is sent again up to 5 times, one minute apart on the mock clock
+    /// (so [`MockServer::advance`] drives re-sends). Off by default: each is sent once.
+    pub fn webhook_resend(mut self, on: bool) -> Self {
+        self.webhooks.resend = on;
+        self
+    }
+
     /// Starts the server.
     ///
     /// # Panics
@@ -546,16 +647,28 @@ impl MockServerBuilder {
                 )
             }
         };
+        let http = webhooks::deliver::http_client().map_err(io::Error::other)?;
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let tokens = Tokens::new(self.api_key.clone(), self.api_secret.clone());
+        let (queue, queued) = mpsc::unbounded_channel();
+        let hooks = webhooks::Webhooks::new(self.webhooks, queue);
         let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(tokens, tiers, self.frozen_clock)),
+            state: Mutex::new(State::new(tokens, tiers, self.frozen_clock, hooks)),
             quirks: self.live_quirks,
+            webhook_changed: Notify::new(),
+            clock_moved: watch::Sender::new(()),
         });
         let router = routes::router(shared.clone());
         let (tx, rx) = oneshot::channel();
         tokio::spawn(server::accept_loop(listener, shared.clone(), router, rx));
+        let (stop_webhooks, stop) = oneshot::channel();
+        tokio::spawn(webhooks::deliver::dispatch(
+            shared.clone(),
+            http,
+            queued,
+            stop,
+        ));
         tracing::debug!(%addr, "portone-mock listening");
         Ok(MockServer {
             inner: Arc::new(Inner {
@@ -564,6 +677,7 @@ impl MockServerBuilder {
                 api_key: self.api_key,
                 api_secret: self.api_secret,
                 _shutdown: tx,
+                _stop_webhooks: stop_webhooks,
             }),
         })
     }

@@ -99,7 +99,11 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
 /// as `\/`. Both occur only inside strings, so escaping the compact output char by char is
 /// exact.
 pub(crate) fn php_json(value: &Value) -> String {
-    let compact = value.to_string();
+    php_escape(&value.to_string())
+}
+
+/// [`php_json`] for JSON already written compactly by serde.
+pub(crate) fn php_escape(compact: &str) -> String {
     let mut out = String::with_capacity(compact.len() + compact.len() / 4);
     let mut units = [0u16; 2];
     for c in compact.chars() {

@@ -8,6 +8,9 @@
 //! - [`mod@api`]: all 80 documented operations as ready-made traits, with [`model`] types.
 //! - [`macro@api`]: declare the endpoints you need, including routes PortOne never
 //!   documented, as trait methods checked at compile time.
+//! - [`verify`]: the check before shipping: a payment looked up and judged against your own
+//!   order, with a typed verdict; [`webhook`]: PortOne's notifications, read from either
+//!   body PortOne sends.
 //!
 //! ```no_run
 //! use portone::prelude::*;
@@ -35,6 +38,8 @@ extern crate self as portone;
 
 pub mod api;
 pub mod model;
+pub mod verify;
+pub mod webhook;
 
 pub use portone_core::*;
 pub use portone_macros::api;
@@ -43,7 +48,7 @@ pub use portone_macros::api;
 pub use portone_core::__private;
 
 /// Everything needed to call PortOne: the client, the ready-made traits and their
-/// extensions, and the request trait.
+/// extensions, payment verification, and the request trait.
 pub mod prelude {
     pub use crate::api::{
         Authentication, Benepia, BillingKeys, CashReceipts, Certifications, Codes,
@@ -51,5 +56,6 @@ pub mod prelude {
         PaymentPages, PaymentValidation, Payments, Paymentwall, PgSettings, Subscriptions,
         SubscriptionsExt, Tiers, VirtualAccounts,
     };
+    pub use crate::verify::Verification;
     pub use crate::{Client, Error, Execute, Result};
 }

@@ -26,6 +26,10 @@ mod custom_endpoint;
 #[path = "../../examples/agency_tiers.rs"]
 mod agency_tiers;
 
+#[allow(dead_code)]
+#[path = "../../examples/webhooks.rs"]
+mod webhooks;
+
 fn client_for(server: &MockServer) -> Client {
     Client::builder()
         .api_key(server.api_key())
@@ -136,6 +140,8 @@ async fn quickstart_read_only_mode_never_writes() {
 
 #[tokio::test]
 async fn quickstart_verification_refuses_a_tampered_checkout() {
+    use portone::verify::Order;
+
     let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     client
@@ -146,24 +152,45 @@ async fn quickstart_verification_refuses_a_tampered_checkout() {
     let imp_uid = server.checkout(Checkout::paid("tampered", 100));
     let payment = client.payment(&imp_uid, None).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Failed);
-    let refused = quickstart::verify(&payment, "tampered", Decimal::from(15_000))
+    let order = Order::new("tampered", 15_000);
+    let refused = quickstart::verify(&client, &imp_uid, &order)
+        .await
         .expect_err("a failed payment is not shipped");
-    assert!(refused.to_string().contains("failed"), "{refused}");
+    assert!(
+        refused
+            .to_string()
+            .contains("is 100 KRW, the order costs 15000"),
+        "{refused}"
+    );
 
     // Without a prepare, a tampered amount is paid: only the server's own check stops it.
     let imp_uid = server.checkout(Checkout::paid("unprepared", 100));
     let payment = client.payment(&imp_uid, None).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Paid);
-    let refused = quickstart::verify(&payment, "unprepared", Decimal::from(15_000))
+    let refused = quickstart::verify(&client, &imp_uid, &Order::new("unprepared", 15_000))
+        .await
         .expect_err("a wrong amount is not shipped");
-    assert!(refused.to_string().contains("tampering"), "{refused}");
-    let refused = quickstart::verify(&payment, "another-order", Decimal::from(100))
-        .expect_err("another order's payment is not shipped");
     assert!(
-        refused.to_string().contains("belongs to order"),
+        refused.to_string().contains("the order costs 15000"),
         "{refused}"
     );
-    quickstart::verify(&payment, "unprepared", Decimal::from(100)).expect("the right amount");
+    let refused = quickstart::verify(&client, &imp_uid, &Order::new("another-order", 100))
+        .await
+        .expect_err("another order's payment is not shipped");
+    assert!(
+        refused
+            .to_string()
+            .contains("belongs to order `unprepared`"),
+        "{refused}"
+    );
+    let refused = quickstart::verify(&client, "imp_000000000000", &Order::new("unprepared", 100))
+        .await
+        .expect_err("an unknown payment is not shipped");
+    assert!(refused.to_string().contains("no payment"), "{refused}");
+    let paid = quickstart::verify(&client, &imp_uid, &Order::new("unprepared", 100))
+        .await
+        .expect("the right amount");
+    assert_eq!(paid, payment);
 }
 
 #[tokio::test]
@@ -246,4 +273,54 @@ async fn agency_tiers_scopes_data_by_tier_with_one_token() {
     // tier info, 3 lookups, 3 listings, the refused ZZZ call; all but the agency's own two
     // carry a tier.
     assert_eq!((s.api_calls, s.api_calls_with_tier), (8, 6));
+}
+
+#[tokio::test]
+async fn webhooks_verifies_every_real_notification_of_the_mock() {
+    let s = webhooks::run()
+        .await
+        .unwrap_or_else(|e| panic!("webhooks failed: {e}"));
+    let seen: Vec<(&str, String, String)> = s
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.handled.notification.status.as_str(),
+                l.handled.notification.merchant_uid.clone(),
+                l.label(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("paid", "wh-card", "paid"),
+        ("paid", "wh-card", "paid"),
+        ("ready", "wh-vbank", "vbank issued"),
+        ("paid", "wh-vbank", "paid"),
+        ("cancelled", "wh-card", "partly cancelled 5000"),
+        ("cancelled", "wh-card", "fully cancelled 15000"),
+        ("paid", "wh-gift", "forgery: unknown payment"),
+        ("paid", "wh-tampered", "forgery: amount"),
+    ];
+    let expected: Vec<(&str, String, String)> = expected
+        .iter()
+        .map(|(status, order, label)| (*status, (*order).to_owned(), (*label).to_owned()))
+        .collect();
+    assert_eq!(seen, expected);
+    assert!(s.lines.iter().all(webhooks::Line::as_expected));
+    // The duplicate did not ship twice; the forged and the tampered orders never shipped.
+    assert_eq!(s.shipped, ["wh-card", "wh-vbank"]);
+    // What the receiver saw is what the mock sent, one notification each, all answered 200.
+    assert_eq!(s.deliveries.len(), 8);
+    for (d, line) in s.deliveries.iter().zip(&s.lines) {
+        assert_eq!(d.state, portone_mock::DeliveryState::Delivered, "{d:?}");
+        assert_eq!(d.webhook.imp_uid, line.handled.notification.imp_uid);
+    }
+    // The duplicate is the first notification again, byte for byte.
+    assert_eq!(s.deliveries[1].body, s.deliveries[0].body);
+    // Both cancels carry their cancellation's id.
+    assert!(
+        s.lines[4..6]
+            .iter()
+            .all(|l| l.handled.notification.cancellation_id.is_some())
+    );
 }

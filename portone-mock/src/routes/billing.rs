@@ -12,8 +12,9 @@ use crate::params::Params;
 use crate::reply::{Answer, Reply};
 use crate::state::{
     Buyer, CardInfo, CardOutcome, Channel, Charge, Customer, Funding, ISSUE_FAILED, NO_CUSTOMER,
-    PAYMENT_FAILED, Refusal, Store, card_info, charge, check_expiry, resolve_channel,
+    PAYMENT_FAILED, Refusal, Scoped, Store, card_info, charge, check_expiry, resolve_channel,
 };
+use crate::webhooks::{WebhookEvent, notice_urls};
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -207,6 +208,7 @@ pub(super) fn charge_of(
         user_agent: auth.user_agent.clone(),
         customer_uid: p.string("customer_uid"),
         usage,
+        notice_urls: notice_urls(p),
     })
 }
 
@@ -214,7 +216,17 @@ pub(super) const ALREADY_PAID: &str = "이미 결제가 완료된 merchant_uid �
 
 /// Answers a charge as PortOne does: `code` 0 with the payment whether it was paid or the
 /// card company declined it (its `status` says which); `code` -1 with no payment when the
-/// charge got no decision (bad card data, PG unreachable).
+/// charge got no decision (bad card data, PG unreachable). A paid charge is notified; a
+/// failed one, like a failed checkout, is not.
+pub(super) fn charged(s: &mut Scoped<'_>, imp_uid: &str, refusal: Option<Refusal>) -> Answer {
+    if refusal.is_none() {
+        s.notify(WebhookEvent::Paid, imp_uid);
+    }
+    charge_answer(s.store, imp_uid, refusal)
+}
+
+/// [`charged`] without the notification: the answer of a schedule's retry, whose run
+/// notified already.
 pub(super) fn charge_answer(store: &Store, imp_uid: &str, refusal: Option<Refusal>) -> Answer {
     match refusal {
         Some(Refusal::NoDecision(reason)) => Err(Reply::fail(
@@ -239,7 +251,7 @@ async fn onetime(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     )?;
     let channel = billing_channel(&p)?;
     let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut s = st.scoped(&auth.scope);
     let card = card_of(&p, s.now)?;
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
@@ -252,7 +264,7 @@ async fn onetime(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         Err(why) => Funding::InvalidCard(why),
     };
     let (imp_uid, refusal) = charge(s.store, s.ids, channel, funding, req, s.now);
-    charge_answer(s.store, &imp_uid, refusal)
+    charged(&mut s, &imp_uid, refusal)
 }
 
 pub(super) fn payment_reply(store: &Store, imp_uid: &str) -> Answer {
@@ -272,7 +284,7 @@ async fn again(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     // The key decides the channel; a `channel_key` only has to be one of the account's.
     resolve_channel(None, p.string("channel_key").as_deref(), "payment", 1)?;
     let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut s = st.scoped(&auth.scope);
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
         return Err(Reply::refused(NO_CUSTOMER));
     };
@@ -288,5 +300,5 @@ async fn again(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         req,
         s.now,
     );
-    charge_answer(s.store, &imp_uid, refusal)
+    charged(&mut s, &imp_uid, refusal)
 }

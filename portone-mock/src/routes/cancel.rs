@@ -10,6 +10,7 @@ use super::{App, Auth, Body, Path};
 use crate::amount::Amount;
 use crate::reply::{Answer, Reply};
 use crate::state::{CancelRequest, Status};
+use crate::webhooks::WebhookEvent;
 
 /// PortOne's answer for a cancel of an unknown payment (with HTTP 200).
 const NOTHING_TO_CANCEL: &str = "취소할 결제건이 존재하지 않습니다.";
@@ -39,13 +40,15 @@ async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     };
     let imp_uid = p.string("imp_uid");
     let merchant_uid = p.string("merchant_uid");
+    // Off by default: PortOne only records the notification of an API cancel.
+    let notify = p.bool("enable_webhook") == Some(true);
     if imp_uid.is_none() && merchant_uid.is_none() {
         return Err(Reply::bad_request(
             "imp_uid, merchant_uid 중 하나는 필수입니다.",
         ));
     }
     let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut s = st.scoped(&auth.scope);
     // `imp_uid` wins when both are given; a `merchant_uid` names its latest paid payment.
     let target = match (&imp_uid, &merchant_uid) {
         (Some(id), _) => s.store.payment(id).map(|p| p.imp_uid.clone()),
@@ -75,6 +78,9 @@ async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
             o.claim_type = Some("ADMIN_CANCEL");
             o.claim_status = Some("ADMIN_CANCEL_DONE");
         }
+    }
+    if notify {
+        s.notify(WebhookEvent::Cancelled, &target);
     }
     Ok(Reply::ok(body))
 }

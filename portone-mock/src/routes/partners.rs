@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::routing::{delete, post};
 use serde_json::json;
 
-use super::billing::{ALREADY_PAID, charge_answer, charge_of};
+use super::billing::{ALREADY_PAID, charge_of, charged};
 use super::payments::NO_PAYMENT;
 use super::{App, Auth, Body, Path, Query};
 use crate::params::Params;
@@ -16,6 +16,7 @@ use crate::reply::{Answer, Reply};
 use crate::state::{
     Channel, Funding, NO_CUSTOMER, Payment, Scoped, Status, charge, partner_channel,
 };
+use crate::webhooks::notice_urls;
 
 /// The Benepia channel; a `channel_key` sent must be its key.
 fn benepia(p: &Params) -> Result<&'static Channel, Reply> {
@@ -82,7 +83,7 @@ async fn benepia_payment(auth: Auth, State(app): State<App>, Body(p): Body) -> A
     let mut st = app.lock();
     let mut s = st.scoped(&auth.scope);
     let imp_uid = paid_now(&mut s, channel, &p, &auth)?;
-    charge_answer(s.store, &imp_uid, None)
+    charged(&mut s, &imp_uid, None)
 }
 
 fn kcp_member(member_id: &str, now: i64) -> serde_json::Value {
@@ -134,10 +135,14 @@ async fn kcp_money(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer 
     {
         pay.pay_method = "point".into();
         pay.mark_paid(now, ids);
-        return Ok(Reply::ok(pay.to_json()));
+        let urls = notice_urls(&p);
+        if !urls.is_empty() {
+            pay.notice_urls = urls;
+        }
+        return charged(&mut s, &imp_uid, None);
     }
     let imp_uid = paid_now(&mut s, channel, &p, &auth)?;
-    charge_answer(s.store, &imp_uid, None)
+    charged(&mut s, &imp_uid, None)
 }
 
 /// Pays with a Quick Pay auto-payment key (a billing key). A card the issuer refuses
@@ -150,7 +155,7 @@ async fn kcp_autopay(auth: Auth, State(app): State<App>, Body(p): Body) -> Answe
     let req = charge_of(&p, merchant_uid.clone(), &auth, Some("payment"))?;
     let channel = kcp_quick(&p)?;
     let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut s = st.scoped(&auth.scope);
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
         return Err(Reply::refused(NO_CUSTOMER));
     };
@@ -165,7 +170,7 @@ async fn kcp_autopay(auth: Auth, State(app): State<App>, Body(p): Body) -> Answe
         req,
         s.now,
     );
-    charge_answer(s.store, &imp_uid, refusal)
+    charged(&mut s, &imp_uid, refusal)
 }
 
 async fn kcp_autopay_delete(

@@ -14,6 +14,7 @@ use crate::reply::{Answer, Reply, missing};
 use crate::state::{
     Buyer, NO_CUSTOMER, Refusal, Schedule, ScheduleStatus, Store, execute, resolve_channel,
 };
+use crate::webhooks::notice_urls;
 
 const NO_SCHEDULE: &str = "결제예약 정보가 존재하지 않습니다.";
 /// Listings span at most about three months.
@@ -84,6 +85,7 @@ fn parse_entry(
         payment_status: None,
         fail_reason: None,
         promotion_id: p.string("promotion_id"),
+        notice_urls: notice_urls(&p),
     })
 }
 
@@ -259,7 +261,7 @@ async fn retry(auth: Auth, State(app): State<App>, Path(merchant_uid): Path<Stri
     {
         return Err(Reply::not_found(NO_CUSTOMER));
     }
-    match execute(s.store, s.ids, i, s.now) {
+    match execute(s.store, s.ids, s.webhooks, &s.tier, i, s.now) {
         (Some(imp_uid), refusal) => charge_answer(s.store, &imp_uid, refusal),
         (None, refusal) => Err(Reply::refused(refusal.map_or(NO_CUSTOMER, Refusal::reason))),
     }

@@ -13,6 +13,7 @@ use crate::codes;
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
 use crate::state::{Buyer, Payment, Scoped, Status, Vbank, resolve_channel};
+use crate::webhooks::notice_urls;
 
 pub(super) fn routes() -> Router<App> {
     Router::new()
@@ -52,6 +53,7 @@ fn new_ready(
     pay.name = p.string("name");
     pay.tax_free = tax_free;
     pay.custom_data = p.json_text("custom_data");
+    pay.notice_urls = notice_urls(p);
     pay.user_agent.clone_from(&auth.user_agent);
     pay.buyer = Buyer {
         name: p.string("buyer_name"),

@@ -218,6 +218,8 @@ pub(crate) struct Charge {
     pub(crate) user_agent: Option<String>,
     pub(crate) customer_uid: Option<String>,
     pub(crate) usage: Option<&'static str>,
+    /// Where PortOne notifies of the payment (`notice_url`).
+    pub(crate) notice_urls: Vec<String>,
 }
 
 /// What pays for a charge.
@@ -261,6 +263,7 @@ pub(crate) fn charge(
     p.user_agent = c.user_agent;
     p.customer_uid = c.customer_uid;
     p.customer_uid_usage = c.usage.map(str::to_owned);
+    p.notice_urls = c.notice_urls;
     let failure = match funding {
         Funding::InvalidCard(reason) => Some(Refusal::NoDecision(reason)),
         Funding::Points => None,

@@ -21,6 +21,7 @@ use crate::faults::Rule;
 use crate::ids::Ids;
 use crate::record::RecordedRequest;
 use crate::token::Tokens;
+use crate::webhooks::{WebhookEvent, Webhooks};
 
 /// The tier a request acts for: `None` for the account itself.
 pub(crate) type Scope = Option<String>;
@@ -282,6 +283,7 @@ pub(crate) struct State {
     pub(crate) log: Vec<RecordedRequest>,
     pub(crate) get_token_calls: usize,
     pub(crate) faults: Vec<Rule>,
+    pub(crate) webhooks: Webhooks,
 }
 
 /// A tier's store together with what handlers need beside it.
@@ -289,10 +291,27 @@ pub(crate) struct Scoped<'a> {
     pub(crate) store: &'a mut Store,
     pub(crate) ids: &'a mut Ids,
     pub(crate) now: i64,
+    /// The tier the store belongs to.
+    pub(crate) tier: Scope,
+    pub(crate) webhooks: &'a mut Webhooks,
+}
+
+impl Scoped<'_> {
+    /// PortOne's notification of `event` on payment `imp_uid`, if it exists.
+    pub(crate) fn notify(&mut self, event: WebhookEvent, imp_uid: &str) {
+        if let Some(p) = self.store.payment(imp_uid) {
+            self.webhooks.payment_event(event, p, &self.tier, self.now);
+        }
+    }
 }
 
 impl State {
-    pub(crate) fn new(tokens: Tokens, agency: Option<Vec<Tier>>, frozen: bool) -> State {
+    pub(crate) fn new(
+        tokens: Tokens,
+        agency: Option<Vec<Tier>>,
+        frozen: bool,
+        webhooks: Webhooks,
+    ) -> State {
         State {
             clock: Clock::new(frozen),
             tokens,
@@ -302,6 +321,7 @@ impl State {
             log: Vec::new(),
             get_token_calls: 0,
             faults: Vec::new(),
+            webhooks,
         }
     }
 
@@ -311,6 +331,8 @@ impl State {
             store: self.stores.entry(scope.clone()).or_default(),
             ids: &mut self.ids,
             now,
+            tier: scope.clone(),
+            webhooks: &mut self.webhooks,
         }
     }
 
@@ -328,24 +350,68 @@ impl State {
         }
     }
 
+    /// The tier whose store holds payment `imp_uid`.
+    fn tier_of(&self, imp_uid: &str) -> Option<Scope> {
+        self.stores
+            .iter()
+            .find(|(_, store)| store.payment(imp_uid).is_some())
+            .map(|(scope, _)| scope.clone())
+    }
+
     /// A buyer's deposit into a ready virtual account, wherever (whichever tier) it is.
     pub(crate) fn deposit(&mut self, imp_uid: &str) -> Result<(), crate::MockError> {
-        let now = self.clock.now();
-        for store in self.stores.values_mut() {
-            if let Some(p) = store.payment_mut(imp_uid) {
-                return p
-                    .deposit(now, &mut self.ids)
-                    .map_err(crate::MockError::NotReadyVbank);
-            }
-        }
-        Err(crate::MockError::UnknownPayment(imp_uid.to_owned()))
+        let tier = self
+            .tier_of(imp_uid)
+            .ok_or_else(|| crate::MockError::UnknownPayment(imp_uid.to_owned()))?;
+        let mut s = self.scoped(&tier);
+        let p = s
+            .store
+            .payment_mut(imp_uid)
+            .ok_or_else(|| crate::MockError::UnknownPayment(imp_uid.to_owned()))?;
+        p.deposit(s.now, s.ids)
+            .map_err(crate::MockError::NotReadyVbank)?;
+        s.notify(WebhookEvent::VbankDeposited, imp_uid);
+        Ok(())
+    }
+
+    /// A cancel made in PortOne's console, wherever the payment is: full without `amount`.
+    /// Returns the cancellation's id.
+    pub(crate) fn console_cancel(
+        &mut self,
+        imp_uid: &str,
+        amount: Option<crate::amount::Amount>,
+    ) -> Result<String, crate::MockError> {
+        let tier = self
+            .tier_of(imp_uid)
+            .ok_or_else(|| crate::MockError::UnknownPayment(imp_uid.to_owned()))?;
+        let mut s = self.scoped(&tier);
+        let p = s
+            .store
+            .payment_mut(imp_uid)
+            .ok_or_else(|| crate::MockError::UnknownPayment(imp_uid.to_owned()))?;
+        let request = CancelRequest {
+            amount,
+            reason: Some("관리자 콘솔에서 취소".into()),
+            // The console's form asks for the refund account of a virtual account itself.
+            has_refund_account: true,
+            ..CancelRequest::default()
+        };
+        p.cancel(&request, s.now, s.ids)
+            .map_err(crate::MockError::CancelRefused)?;
+        let id = p
+            .cancel_history
+            .last()
+            .map(|c| c.cancellation_id.clone())
+            .unwrap_or_default();
+        s.notify(WebhookEvent::ConsoleCancelled, imp_uid);
+        Ok(id)
     }
 
     /// Runs every schedule whose time has come, in every tier, oldest first.
     pub(crate) fn run_due(&mut self) {
         let now = self.clock.now();
-        for store in self.stores.values_mut() {
-            schedule::run_due(store, &mut self.ids, now);
+        for (tier, store) in &mut self.stores {
+            schedule::run_due(store, &mut self.ids, &mut self.webhooks, tier, now);
         }
     }
 }

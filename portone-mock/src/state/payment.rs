@@ -111,6 +111,9 @@ pub(crate) struct Payment {
     pub(crate) cash_receipt_issued: bool,
     pub(crate) customer_uid: Option<String>,
     pub(crate) customer_uid_usage: Option<String>,
+    /// Where PortOne notifies of this payment's events (`notice_url`); empty for the
+    /// account's URL.
+    pub(crate) notice_urls: Vec<String>,
 }
 
 /// What `POST /payments/cancel` asks for.
@@ -163,6 +166,7 @@ impl Payment {
             cash_receipt_issued: false,
             customer_uid: None,
             customer_uid_usage: None,
+            notice_urls: Vec::new(),
         }
     }
 

@@ -2,11 +2,12 @@
 
 use serde_json::{Value, json};
 
-use super::Store;
 use super::billing::{Charge, Funding, Refusal, charge};
 use super::payment::{Buyer, Status};
+use super::{Scope, Store};
 use crate::amount::Amount;
 use crate::ids::Ids;
+use crate::webhooks::{WebhookEvent, Webhooks};
 
 /// PortOne's reason when the billing key is gone.
 pub(crate) const NO_CUSTOMER: &str = "등록된 고객정보가 없습니다.";
@@ -59,6 +60,8 @@ pub(crate) struct Schedule {
     pub(crate) payment_status: Option<Status>,
     pub(crate) fail_reason: Option<String>,
     pub(crate) promotion_id: Option<String>,
+    /// Where PortOne notifies of the run (`notice_url`).
+    pub(crate) notice_urls: Vec<String>,
 }
 
 impl Schedule {
@@ -98,8 +101,14 @@ impl Schedule {
     }
 }
 
-/// Runs every due schedule of one store, oldest first, each at its own time.
-pub(crate) fn run_due(store: &mut Store, ids: &mut Ids, now: i64) {
+/// Runs every due schedule of one store (of `tier`), oldest first, each at its own time.
+pub(crate) fn run_due(
+    store: &mut Store,
+    ids: &mut Ids,
+    webhooks: &mut Webhooks,
+    tier: &Scope,
+    now: i64,
+) {
     let mut due: Vec<(i64, usize)> = store
         .schedules
         .iter()
@@ -109,17 +118,20 @@ pub(crate) fn run_due(store: &mut Store, ids: &mut Ids, now: i64) {
         .collect();
     due.sort_unstable();
     for (at, i) in due {
-        execute(store, ids, i, at);
+        execute(store, ids, webhooks, tier, i, at);
     }
 }
 
 /// Runs schedule `i` now: a payment with its billing key. Returns the payment's `imp_uid`
 /// (`None` when no payment could be made: no billing key, `merchant_uid` already paid) and,
 /// when it did not go through, how. Either way the schedule ends `executed` with
-/// `payment_status` `paid` or `failed`.
+/// `payment_status` `paid` or `failed`, and PortOne notifies of a payment it made, paid or
+/// failed.
 pub(crate) fn execute(
     store: &mut Store,
     ids: &mut Ids,
+    webhooks: &mut Webhooks,
+    tier: &Scope,
     i: usize,
     at: i64,
 ) -> (Option<String>, Option<Refusal>) {
@@ -147,6 +159,7 @@ pub(crate) fn execute(
         user_agent: Some("sorry_not_supported_channel".into()),
         customer_uid: Some(s.customer_uid.clone()),
         usage: Some("payment.scheduled"),
+        notice_urls: s.notice_urls.clone(),
     };
     let (imp_uid, failure) = if store.merchant_uid_settled(&s.merchant_uid) {
         (
@@ -178,5 +191,13 @@ pub(crate) fn execute(
         Status::Paid
     });
     sched.fail_reason = failure.map(|f| f.reason().to_owned());
+    let event = if failure.is_some() {
+        WebhookEvent::ScheduleFailed
+    } else {
+        WebhookEvent::SchedulePaid
+    };
+    if let Some(p) = imp_uid.as_deref().and_then(|id| store.payment(id)) {
+        webhooks.payment_event(event, p, tier, at);
+    }
     (imp_uid, failure)
 }

@@ -119,3 +119,4 @@ impl Api {
         self.call(reqwest::Method::PUT, path, body).await
     }
 }
+pub(crate) mod receiver;

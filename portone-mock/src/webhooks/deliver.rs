@@ -1,0 +1,196 @@
+//! Sending notifications, as PortOne does: a POST with PortOne's timeouts, then, with
+//! re-sending on, up to [`RESENDS`] more after a network error or a `5xx`, one minute
+//! apart on the mock clock, so that `MockServer::advance` drives them.
+//!
+//! One task per delivery, owned by the dispatcher: when the server stops, every delivery
+//! still waiting stops with it.
+
+use std::error::Error as _;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::CONTENT_TYPE;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinSet;
+
+use super::{DeliveryState, RESEND_AFTER_MS, RESENDS, WebhookAttempt};
+use crate::Shared;
+
+/// PortOne waits 10 s to connect...
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// ...and 30 s for the answer of the first attempt...
+const FIRST_TIMEOUT: Duration = Duration::from_secs(10 + 30);
+/// ...and 15 s in all for a re-send.
+const RESEND_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The HTTP client every delivery of one server shares.
+pub(crate) fn http_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        // A receiver's redirect is its answer, not a new destination.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!(
+            "portone-mock/",
+            env!("CARGO_PKG_VERSION"),
+            " webhook"
+        ))
+        .build()
+}
+
+/// Starts a delivery for each id the state queues, until `stop` fires or is dropped.
+pub(crate) async fn dispatch(
+    shared: Arc<Shared>,
+    http: reqwest::Client,
+    mut queue: mpsc::UnboundedReceiver<u64>,
+    mut stop: oneshot::Receiver<()>,
+) {
+    let mut deliveries = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            id = queue.recv() => match id {
+                Some(id) => {
+                    deliveries.spawn(deliver(shared.clone(), http.clone(), id));
+                }
+                None => break,
+            },
+            Some(_) = deliveries.join_next(), if !deliveries.is_empty() => {}
+        }
+    }
+    // Dropping `deliveries` aborts the ones still waiting for a re-send.
+}
+
+/// What one attempt sends.
+struct Send {
+    url: String,
+    content_type: String,
+    body: String,
+    first: bool,
+    at: i64,
+}
+
+async fn deliver(shared: Arc<Shared>, http: reqwest::Client, id: u64) {
+    let mut clock = shared.clock_moved.subscribe();
+    while let Some(send) = begin(&shared, id) {
+        let timeout = if send.first {
+            FIRST_TIMEOUT
+        } else {
+            RESEND_TIMEOUT
+        };
+        let answer = http
+            .post(&send.url)
+            .header(CONTENT_TYPE, &send.content_type)
+            .body(send.body)
+            .timeout(timeout)
+            .send()
+            .await;
+        let attempt = match answer {
+            Ok(response) => WebhookAttempt {
+                at: send.at,
+                status: Some(response.status().as_u16()),
+                error: None,
+            },
+            Err(e) => WebhookAttempt {
+                at: send.at,
+                status: None,
+                error: Some(describe(&e)),
+            },
+        };
+        let Some(due_ms) = finish(&shared, id, attempt) else {
+            return;
+        };
+        wait_until(&shared, &mut clock, due_ms).await;
+    }
+}
+
+fn begin(shared: &Shared, id: u64) -> Option<Send> {
+    let mut st = shared.lock();
+    let at = st.clock.now();
+    let d = st.webhooks.get_mut(id)?;
+    d.state = DeliveryState::Sending;
+    d.next_attempt_at = None;
+    d.due_ms = None;
+    Some(Send {
+        url: d.url.clone(),
+        content_type: d.content_type.clone(),
+        body: d.body.clone(),
+        first: d.attempts.is_empty(),
+        at,
+    })
+}
+
+/// Records `attempt`; returns when the next one is due (mock clock, ms), if there is one.
+fn finish(shared: &Shared, id: u64, attempt: WebhookAttempt) -> Option<i64> {
+    let due = {
+        let mut st = shared.lock();
+        let now_ms = st.clock.now_ms();
+        let resend = st.webhooks.config.resend;
+        let d = st.webhooks.get_mut(id)?;
+        // PortOne re-sends after a network error or a 5xx, never after another answer.
+        let retryable = attempt.status.is_none_or(|s| s >= 500);
+        let delivered = attempt.delivered();
+        d.attempts.push(attempt);
+        if delivered {
+            d.state = DeliveryState::Delivered;
+            None
+        } else if retryable && resend && d.attempts.len() <= RESENDS {
+            let due = now_ms.saturating_add(RESEND_AFTER_MS);
+            d.state = DeliveryState::Retrying;
+            d.due_ms = Some(due);
+            d.next_attempt_at = Some(due.div_euclid(1000));
+            Some(due)
+        } else {
+            d.state = DeliveryState::Failed;
+            None
+        }
+    };
+    shared.webhook_changed.notify_waiters();
+    due
+}
+
+/// Returns once the mock clock reaches `due_ms`: on `advance`, or as real time passes
+/// when the clock is not frozen.
+async fn wait_until(shared: &Shared, clock: &mut watch::Receiver<()>, due_ms: i64) {
+    loop {
+        // Marks the current clock as seen before reading it: an `advance` after this
+        // line wakes the `changed()` below.
+        clock.borrow_and_update();
+        let (now_ms, frozen) = {
+            let st = shared.lock();
+            (st.clock.now_ms(), st.clock.is_frozen())
+        };
+        if now_ms >= due_ms {
+            return;
+        }
+        let real_wait = Duration::from_millis(u64::try_from(due_ms - now_ms).unwrap_or(0));
+        tokio::select! {
+            changed = clock.changed() => {
+                // The sender lives as long as `shared`: this cannot fail while we hold it.
+                if changed.is_err() {
+                    return;
+                }
+            }
+            () = tokio::time::sleep(real_wait), if !frozen => {}
+        }
+    }
+}
+
+/// The error and its causes on one line: what a test reads to tell a refused connection
+/// from a reset or a timeout.
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else {
+        "request"
+    };
+    let mut text = format!("{kind}: {e}");
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
