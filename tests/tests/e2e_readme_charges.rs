@@ -1,13 +1,13 @@
 //! The README's "Charges: declines and unknown outcomes" example, verbatim from `use` to the
 //! end of `charge`, run against `portone-mock`. Change both together.
 
-use portone::model::{AgainPayment, Payment, PaymentStatus};
+use portone::model::{AgainPayment, PaymentStatus};
 use portone::prelude::*;
 
 /// What happened to a monthly charge.
 #[derive(Debug, PartialEq)]
 enum Charge {
-    Paid(Payment),
+    Paid { imp_uid: String },
     Declined { reason: String },
 }
 
@@ -20,7 +20,9 @@ async fn charge(
 ) -> portone::Result<Charge> {
     let request = AgainPayment::new(customer_uid, order_id, 9_900, "Monthly plan");
     match client.pay_again(&request).await {
-        Ok(payment) => Ok(Charge::Paid(payment)),
+        Ok(payment) => Ok(Charge::Paid {
+            imp_uid: payment.imp_uid,
+        }),
         Err(e) if e.is_declined() => {
             let reason = e.declined().and_then(|d| d.fail_reason.clone());
             Ok(Charge::Declined {
@@ -31,7 +33,9 @@ async fn charge(
         Err(e) if e.is_outcome_unknown() => {
             let payment = client.find_payment(order_id, None, None).await?;
             match payment.status {
-                PaymentStatus::Paid => Ok(Charge::Paid(payment)),
+                PaymentStatus::Paid => Ok(Charge::Paid {
+                    imp_uid: payment.imp_uid,
+                }),
                 _ => Ok(Charge::Declined {
                     reason: payment.fail_reason.unwrap_or_default(),
                 }),
@@ -60,10 +64,11 @@ async fn a_charge_is_paid_declined_or_looked_up_never_sent_twice() -> portone::R
         client.issue_billing_key(customer_uid, &key).await?;
     }
 
-    let Charge::Paid(paid) = charge(&client, "cust-ok", "order-1").await? else {
+    let Charge::Paid { imp_uid } = charge(&client, "cust-ok", "order-1").await? else {
         panic!("an approved card is paid")
     };
-    assert_eq!(paid.status, PaymentStatus::Paid);
+    let paid = client.find_payment("order-1", None, None).await?;
+    assert_eq!((paid.imp_uid, paid.status), (imp_uid, PaymentStatus::Paid));
 
     let declined = charge(&client, "cust-poor", "order-2").await?;
     assert_eq!(
@@ -79,10 +84,11 @@ async fn a_charge_is_paid_declined_or_looked_up_never_sent_twice() -> portone::R
             .on(Method::POST, "/subscribe/payments/again")
             .times(1),
     );
-    let Charge::Paid(found) = charge(&client, "cust-ok", "order-3").await? else {
+    let Charge::Paid { imp_uid } = charge(&client, "cust-ok", "order-3").await? else {
         panic!("the lost charge was paid")
     };
-    assert_eq!(found.merchant_uid, "order-3");
+    let found = client.find_payment("order-3", None, None).await?;
+    assert_eq!(found.imp_uid, imp_uid);
     let charges = server
         .requests()
         .iter()
