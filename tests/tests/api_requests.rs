@@ -71,7 +71,7 @@ fn schedule_json() -> Value {
 async fn payments() {
     let (server, client) = serve(payment_json()).await;
     let payment = client
-        .payment("imp_1", Some(true))
+        .payment_including_sandbox("imp_1")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(payment.amount, Decimal::from(1000));
@@ -89,10 +89,11 @@ async fn payments() {
 async fn payments_find_with_an_optional_status_segment() {
     let (server, client) = serve(payment_json()).await;
     client
-        .find_payment(
+        .find_payment_with(
             "order/1",
-            Some(PaymentStatus::Paid),
-            Some(Sorting::PaidDesc),
+            &FindPayment::new()
+                .payment_status(PaymentStatus::Paid)
+                .sorting(Sorting::PaidDesc),
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -102,7 +103,7 @@ async fn payments_find_with_an_optional_status_segment() {
     );
     let (server, client) = serve(payment_json()).await;
     client
-        .find_payment("order/1", None, None)
+        .find_payment("order/1")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(received(&server).await.1, "/payments/find/order%2F1");
@@ -112,7 +113,11 @@ async fn payments_find_with_an_optional_status_segment() {
 async fn payments_multi_lookup_repeats_bracket_keys() {
     let (server, client) = serve(json!([])).await;
     client
-        .payments(&["imp_1", "imp_2"], &["m1"])
+        .payments(
+            &PaymentsByIds::new()
+                .imp_uids(["imp_1", "imp_2"])
+                .merchant_uids(["m1"]),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -221,7 +226,12 @@ async fn billing_keys_delete_with_bracketed_query() {
         serve(json!({"customer_uid": "c 1", "inserted": 1_700_000_000, "updated": 1_700_000_000}))
             .await;
     client
-        .delete_billing_key("c 1", Some("closed"), Some(Requester::Customer))
+        .delete_billing_key(
+            "c 1",
+            &DeleteBillingKey::new()
+                .reason("closed")
+                .requester(Requester::Customer),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -238,7 +248,7 @@ async fn billing_keys_delete_with_bracketed_query() {
 async fn virtual_accounts() {
     let (server, client) = serve(payment_json()).await;
     client
-        .revoke_vbank("imp_1", None)
+        .revoke_vbank("imp_1", &VbankOptions::new())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(

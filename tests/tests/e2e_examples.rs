@@ -98,7 +98,7 @@ async fn quickstart_read_only_mode_never_writes() {
     let imp_uid = server.checkout(Checkout::paid("real-1", 2_500).sandbox(true));
     server.checkout(Checkout::paid("real-2", 7_000));
     let before = client_for(&server)
-        .payment(&imp_uid, Some(true))
+        .payment_including_sandbox(&imp_uid)
         .await
         .expect("the payment exists");
     server.reset_log();
@@ -128,7 +128,7 @@ async fn quickstart_read_only_mode_never_writes() {
         assert!(read || token, "{} {} is not read-only", r.method, r.path);
     }
     let after = client
-        .payment(&imp_uid, Some(true))
+        .payment_including_sandbox(&imp_uid)
         .await
         .expect("still there");
     assert_eq!(after, before);
@@ -144,7 +144,7 @@ async fn quickstart_verification_refuses_a_tampered_checkout() {
         .expect("prepared");
     // The browser sent 100 instead of 15 000: PortOne fails the payment.
     let imp_uid = server.checkout(Checkout::paid("tampered", 100));
-    let payment = client.payment(&imp_uid, None).await.expect("recorded");
+    let payment = client.payment(&imp_uid).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Failed);
     let refused = quickstart::verify(&payment, "tampered", Decimal::from(15_000))
         .expect_err("a failed payment is not shipped");
@@ -152,7 +152,7 @@ async fn quickstart_verification_refuses_a_tampered_checkout() {
 
     // Without a prepare, a tampered amount is paid: only the server's own check stops it.
     let imp_uid = server.checkout(Checkout::paid("unprepared", 100));
-    let payment = client.payment(&imp_uid, None).await.expect("recorded");
+    let payment = client.payment(&imp_uid).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Paid);
     let refused = quickstart::verify(&payment, "unprepared", Decimal::from(15_000))
         .expect_err("a wrong amount is not shipped");

@@ -29,7 +29,7 @@ async fn charge(
         }
         // The request may have reached PortOne: ask before deciding, never charge twice.
         Err(e) if e.is_outcome_unknown() => {
-            let payment = client.find_payment(order_id, None, None).await?;
+            let payment = client.find_payment(order_id).await?;
             match payment.status {
                 PaymentStatus::Paid => Ok(Charge::Paid(payment)),
                 _ => Ok(Charge::Declined {
