@@ -1,6 +1,7 @@
 //! The ready-made API on the wire: for a sample call of every area, the exact request a
 //! server on 127.0.0.1 receives.
 
+use futures_util::TryStreamExt;
 use portone::Client;
 use portone::model::*;
 use portone::prelude::*;
@@ -82,6 +83,58 @@ async fn payments() {
             "/payments/imp_1?include_sandbox=true".into(),
             None
         )
+    );
+}
+
+#[tokio::test]
+async fn the_one_argument_lookup_sends_no_option_and_a_set_one_is_sent_as_set() {
+    let (server, client) = serve(payment_json()).await;
+    client
+        .payment("imp_1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(received(&server).await.1, "/payments/imp_1");
+    let (server, client) = serve(payment_json()).await;
+    client
+        .payment_with("imp_1", &PaymentLookup::new().include_sandbox(false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        received(&server).await.1,
+        "/payments/imp_1?include_sandbox=false"
+    );
+}
+
+#[tokio::test]
+async fn a_page_stream_sends_the_options_on_every_page_but_its_own_page() {
+    // Every answer points at page 2: the walk asks for pages 1 and 2 and stops there.
+    let (server, client) = serve(json!({"total": 2, "previous": 0, "next": 2,
+                                        "list": [payment_json()]}))
+    .await;
+    let options = FindAllPayments::new()
+        .payment_status(PaymentStatus::Paid)
+        .page(9)
+        .limit(1)
+        .sorting(Sorting::PaidAsc);
+    let all: Vec<Payment> = client
+        .find_all_payments_stream("order/1", &options)
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.len(), 2);
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() != "/users/getToken")
+        .map(|r| format!("{}?{}", r.url.path(), r.url.query().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        sent,
+        [1, 2].map(|page| format!(
+            "/payments/findAll/order%2F1/paid?page={page}&limit=1&sorting=paid"
+        ))
     );
 }
 
@@ -254,6 +307,15 @@ async fn virtual_accounts() {
     assert_eq!(
         received(&server).await,
         ("DELETE".into(), "/vbanks/imp_1".into(), None)
+    );
+    let (server, client) = serve(payment_json()).await;
+    client
+        .revoke_vbank("imp_1", &VbankOptions::new().pg_api_key("mid key/2"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        received(&server).await.1,
+        "/vbanks/imp_1?pg_api_key=mid%20key%2F2"
     );
 }
 
