@@ -22,7 +22,7 @@
 use std::error::Error as StdError;
 use std::fmt;
 
-use portone::model::PaymentStatusFilter;
+use portone::model::{PaymentStatusFilter, PaymentsByStatus};
 use portone::prelude::*;
 use portone_mock::{Checkout, MockServer};
 
@@ -87,13 +87,13 @@ pub(crate) async fn run() -> Result<Summary, BoxError> {
 
     // A buyer pays at the A1B shop: the payment belongs to A1B.
     let imp_uid = server.try_checkout(Checkout::paid("a1b-order-1", 30_000).tier("A1B"))?;
-    let payment = seoul.payment(&imp_uid, None).await?;
+    let payment = seoul.payment(&imp_uid).await?;
     println!(
         "[2/5] A1B       sees {imp_uid}: {} {} {}",
         payment.status, payment.amount, payment.currency
     );
-    let from_busan = busan.payment(&imp_uid, None).await;
-    let from_agency = agency.payment(&imp_uid, None).await;
+    let from_busan = busan.payment(&imp_uid).await;
+    let from_agency = agency.payment(&imp_uid).await;
     let hidden_elsewhere = matches!(&from_busan, Err(e) if e.is_not_found())
         && matches!(&from_agency, Err(e) if e.is_not_found());
     ensure(hidden_elsewhere, || {
@@ -104,7 +104,7 @@ pub(crate) async fn run() -> Result<Summary, BoxError> {
     let mut visible = [0; 3];
     for (count, view) in visible.iter_mut().zip([&seoul, &busan, &agency]) {
         *count = view
-            .payments_by_status(PaymentStatusFilter::All, None, None, None, None, None)
+            .payments_by_status(PaymentStatusFilter::All, &PaymentsByStatus::new())
             .await?
             .total;
     }

@@ -29,7 +29,8 @@ use std::fmt;
 
 use futures_util::TryStreamExt;
 use portone::model::{
-    CancelPayment, GetToken, Payment, PaymentStatus, PaymentStatusFilter, PreparePayment,
+    CancelPayment, GetToken, Payment, PaymentStatus, PaymentStatusFilter, PaymentsByStatus,
+    PreparePayment,
 };
 use portone::prelude::*;
 use portone::verify::{Order, Verdict};
@@ -198,7 +199,7 @@ async fn walk(server: &MockServer, client: &Client) -> Result<Summary, BoxError>
 
     // 6. Listings are paged; the stream walks every page.
     let listed: Vec<Payment> = client
-        .payments_by_status_stream(PaymentStatusFilter::Cancelled, None, None, None)
+        .payments_by_status_stream(PaymentStatusFilter::Cancelled, &PaymentsByStatus::new())
         .try_collect()
         .await?;
     ensure(listed.iter().any(|p| p.imp_uid == imp_uid), || {
@@ -314,7 +315,7 @@ pub(crate) async fn run_read_only(client: &Client, real: &RealApi) -> Result<Rea
 
     let looked_up = match &real.imp_uid {
         Some(imp_uid) => {
-            let p = client.payment(imp_uid, Some(true)).await?;
+            let p = client.payment_including_sandbox(imp_uid).await?;
             println!(
                 "[2/4] lookup    {} ({}): {} {} {}, sandbox {}",
                 p.imp_uid, p.merchant_uid, p.status, p.amount, p.currency, p.sandbox
@@ -330,11 +331,7 @@ pub(crate) async fn run_read_only(client: &Client, real: &RealApi) -> Result<Rea
     let page = client
         .payments_by_status(
             PaymentStatusFilter::Paid,
-            Some(1),
-            Some(5),
-            None,
-            None,
-            None,
+            &PaymentsByStatus::new().page(1).limit(5),
         )
         .await?;
     println!(

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-use portone::model::{CancelPayment, PaymentStatus, Sorting};
+use portone::model::{CancelPayment, FindPayment, PaymentStatus, Sorting};
 use portone::prelude::*;
 use portone::{Method, Request};
 use portone_benches::{Handwritten, generated_client, start_server};
@@ -26,7 +26,7 @@ fn per_call(c: &mut Criterion) {
     let generated = generated_client(addr);
     let handwritten = rt.block_on(Handwritten::connect(addr)).expect("token");
     // Warm both: a token in the cache, connections in the pools.
-    rt.block_on(generated.payment("imp_1", None))
+    rt.block_on(generated.payment("imp_1"))
         .expect("generated call");
     rt.block_on(handwritten.payment("imp_1"))
         .expect("hand-written call");
@@ -35,7 +35,7 @@ fn per_call(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("generated", |b| {
         b.to_async(&rt)
-            .iter(|| async { black_box(generated.payment("imp_1", None).await.expect("call")) });
+            .iter(|| async { black_box(generated.payment("imp_1").await.expect("call")) });
     });
     group.bench_function("handwritten", |b| {
         b.to_async(&rt)
@@ -48,7 +48,7 @@ fn per_call(c: &mut Criterion) {
     group.bench_function("generated", |b| {
         b.to_async(&rt).iter(|| async {
             let tasks: Vec<_> = (0..64)
-                .map(|_| tokio::spawn(generated.payment("imp_1", None)))
+                .map(|_| tokio::spawn(generated.payment("imp_1")))
                 .collect();
             for task in tasks {
                 black_box(task.await.expect("join").expect("call"));
@@ -90,9 +90,13 @@ fn request_building(c: &mut Criterion) {
     let merchant_uid = "order/2026-11/0001";
     let status = PaymentStatus::Paid;
     let sorting = Sorting::PaidDesc;
+    let options = FindPayment::new()
+        .payment_status(status.clone())
+        .sorting(sorting.clone());
 
     let mut group = c.benchmark_group("request_building");
-    // What `#[portone::api]` generates for `find_payment` plus a cancel body.
+    // What `#[portone::api]` generates for `find_payment_with` (the status in the path,
+    // the options value as the query) plus a cancel body.
     group.bench_function("generated", |b| {
         b.iter(|| {
             let find = Request::builder(
@@ -102,7 +106,7 @@ fn request_building(c: &mut Criterion) {
             .path("/payments/find")
             .segment(black_box(merchant_uid))
             .optional_segment(&Some(black_box(&status)))
-            .query("sorting", &Some(black_box(&sorting)))
+            .query("options", black_box(&options))
             .build()
             .expect("find");
             let cancel = Request::builder(Method::POST, "/payments/cancel")
@@ -132,7 +136,7 @@ fn request_building(c: &mut Criterion) {
             .path("/payments/find")
             .segment(black_box(merchant_uid))
             .optional_segment(&Some(black_box(&status)))
-            .query("sorting", &Some(black_box(&sorting)))
+            .query("options", black_box(&options))
             .build()
             .expect("find");
             black_box(find.path_and_query());

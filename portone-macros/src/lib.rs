@@ -103,6 +103,27 @@ use proc_macro::TokenStream;
 /// Arguments are plain names (`imp_uid: &str`); a keyword works as a raw identifier
 /// (`r#type: &str` fills `<type>`). Query pairs keep the order of the arguments.
 ///
+/// For a route with many optional parameters, declare one `#[query(flatten)] options: &Options`
+/// argument rather than a row of `Option`s: a `Serialize` struct of `Option` fields with
+/// `skip_serializing_if = "Option::is_none"` and the wire names as serde names, which callers
+/// build with `Default` and setters. Keep what the route requires positional, so that the
+/// check against PortOne's spec sees it. The ready-made API does this throughout:
+///
+/// ```
+/// use portone::model::{PaymentStatusFilter, PaymentsByStatus, Sorting};
+/// use portone::prelude::*;
+///
+/// # async fn run(client: portone::Client) -> portone::Result<()> {
+/// // GET /payments/status/paid?limit=100&sorting=-paid
+/// let page = client
+///     .payments_by_status(
+///         PaymentStatusFilter::Paid,
+///         &PaymentsByStatus::new().limit(100).sorting(Sorting::PaidDesc),
+///     )
+///     .await?;
+/// # Ok(()) }
+/// ```
+///
 /// # Verb options
 ///
 /// After the path, separated by commas:

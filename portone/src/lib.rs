@@ -29,7 +29,7 @@
 //!
 //! # async fn run() -> portone::Result<()> {
 //! let client = portone::Client::from_env()?;
-//! let payment = client.payment("imp_123456789012", None).await?;   // ready-made
+//! let payment = client.payment("imp_123456789012").await?;         // ready-made
 //! let holder = client.vbank_holder("004", "1234567890").await?;   // declared above
 //! # Ok(()) }
 //! ```
@@ -53,8 +53,8 @@ pub mod prelude {
     pub use crate::api::{
         Authentication, Benepia, BillingKeys, CashReceipts, Certifications, Codes,
         ConvenienceStore, EscrowLogistics, KcpQuick, NaverPay, PartnerReceipts, Payco,
-        PaymentPages, PaymentValidation, Payments, Paymentwall, PgSettings, Subscriptions,
-        SubscriptionsExt, Tiers, VirtualAccounts,
+        PaymentPages, PaymentValidation, Payments, PaymentsExt, Paymentwall, PgSettings,
+        Subscriptions, SubscriptionsExt, Tiers, VirtualAccounts,
     };
     pub use crate::verify::Verification;
     pub use crate::{Client, Error, Execute, Result};

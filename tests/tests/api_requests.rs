@@ -1,6 +1,7 @@
 //! The ready-made API on the wire: for a sample call of every area, the exact request a
 //! server on 127.0.0.1 receives.
 
+use futures_util::TryStreamExt;
 use portone::Client;
 use portone::model::*;
 use portone::prelude::*;
@@ -71,7 +72,7 @@ fn schedule_json() -> Value {
 async fn payments() {
     let (server, client) = serve(payment_json()).await;
     let payment = client
-        .payment("imp_1", Some(true))
+        .payment_including_sandbox("imp_1")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(payment.amount, Decimal::from(1000));
@@ -86,13 +87,66 @@ async fn payments() {
 }
 
 #[tokio::test]
+async fn the_one_argument_lookup_sends_no_option_and_a_set_one_is_sent_as_set() {
+    let (server, client) = serve(payment_json()).await;
+    client
+        .payment("imp_1")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(received(&server).await.1, "/payments/imp_1");
+    let (server, client) = serve(payment_json()).await;
+    client
+        .payment_with("imp_1", &PaymentLookup::new().include_sandbox(false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        received(&server).await.1,
+        "/payments/imp_1?include_sandbox=false"
+    );
+}
+
+#[tokio::test]
+async fn a_page_stream_sends_the_options_on_every_page_but_its_own_page() {
+    // Every answer points at page 2: the walk asks for pages 1 and 2 and stops there.
+    let (server, client) = serve(json!({"total": 2, "previous": 0, "next": 2,
+                                        "list": [payment_json()]}))
+    .await;
+    let options = FindAllPayments::new()
+        .payment_status(PaymentStatus::Paid)
+        .page(9)
+        .limit(1)
+        .sorting(Sorting::PaidAsc);
+    let all: Vec<Payment> = client
+        .find_all_payments_stream("order/1", &options)
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.len(), 2);
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() != "/users/getToken")
+        .map(|r| format!("{}?{}", r.url.path(), r.url.query().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        sent,
+        [1, 2].map(|page| format!(
+            "/payments/findAll/order%2F1/paid?page={page}&limit=1&sorting=paid"
+        ))
+    );
+}
+
+#[tokio::test]
 async fn payments_find_with_an_optional_status_segment() {
     let (server, client) = serve(payment_json()).await;
     client
-        .find_payment(
+        .find_payment_with(
             "order/1",
-            Some(PaymentStatus::Paid),
-            Some(Sorting::PaidDesc),
+            &FindPayment::new()
+                .payment_status(PaymentStatus::Paid)
+                .sorting(Sorting::PaidDesc),
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -102,7 +156,7 @@ async fn payments_find_with_an_optional_status_segment() {
     );
     let (server, client) = serve(payment_json()).await;
     client
-        .find_payment("order/1", None, None)
+        .find_payment("order/1")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(received(&server).await.1, "/payments/find/order%2F1");
@@ -112,7 +166,11 @@ async fn payments_find_with_an_optional_status_segment() {
 async fn payments_multi_lookup_repeats_bracket_keys() {
     let (server, client) = serve(json!([])).await;
     client
-        .payments(&["imp_1", "imp_2"], &["m1"])
+        .payments(
+            &PaymentsByIds::new()
+                .imp_uids(["imp_1", "imp_2"])
+                .merchant_uids(["m1"]),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -221,7 +279,12 @@ async fn billing_keys_delete_with_bracketed_query() {
         serve(json!({"customer_uid": "c 1", "inserted": 1_700_000_000, "updated": 1_700_000_000}))
             .await;
     client
-        .delete_billing_key("c 1", Some("closed"), Some(Requester::Customer))
+        .delete_billing_key(
+            "c 1",
+            &DeleteBillingKey::new()
+                .reason("closed")
+                .requester(Requester::Customer),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -238,12 +301,21 @@ async fn billing_keys_delete_with_bracketed_query() {
 async fn virtual_accounts() {
     let (server, client) = serve(payment_json()).await;
     client
-        .revoke_vbank("imp_1", None)
+        .revoke_vbank("imp_1", &VbankOptions::new())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         received(&server).await,
         ("DELETE".into(), "/vbanks/imp_1".into(), None)
+    );
+    let (server, client) = serve(payment_json()).await;
+    client
+        .revoke_vbank("imp_1", &VbankOptions::new().pg_api_key("mid key/2"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        received(&server).await.1,
+        "/vbanks/imp_1?pg_api_key=mid%20key%2F2"
     );
 }
 

@@ -2,7 +2,9 @@
 //! streams, the schedule's own `sorting`, and unscheduling by order ids alone.
 
 use futures_util::TryStreamExt;
-use portone::model::{ScheduleSorting, ScheduleStatus, UnixTime};
+use portone::model::{
+    ScheduleSorting, ScheduleStatus, SchedulesByCustomer, SchedulesByRange, UnixTime,
+};
 use portone::prelude::*;
 use portone::{Client, Error};
 use serde_json::{Value, json};
@@ -76,8 +78,9 @@ async fn range_stream_walks_every_page_with_the_schedule_sorting() {
         .schedules_by_range_stream(
             UnixTime::from(FROM),
             UnixTime::from(TO),
-            Some(ScheduleStatus::Scheduled),
-            Some(ScheduleSorting::ScheduledAsc),
+            &SchedulesByRange::new()
+                .schedule_status(ScheduleStatus::Scheduled)
+                .sorting(ScheduleSorting::ScheduledAsc),
         )
         .try_collect()
         .await
@@ -104,7 +107,7 @@ async fn a_bare_array_is_the_only_page() {
         .mount(&server)
         .await;
     let page = client
-        .billing_key_schedules("c1", None, FROM.into(), TO.into(), None)
+        .billing_key_schedules("c1", FROM.into(), TO.into(), &SchedulesByCustomer::new())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -112,7 +115,7 @@ async fn a_bare_array_is_the_only_page() {
         (2, None, None)
     );
     let all: Vec<_> = client
-        .billing_key_schedules_stream("c1", FROM.into(), TO.into(), None)
+        .billing_key_schedules_stream("c1", FROM.into(), TO.into(), &SchedulesByCustomer::new())
         .try_collect()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -133,7 +136,12 @@ async fn a_page_that_does_not_advance_ends_the_stream() {
         .mount(&server)
         .await;
     let all: Vec<_> = client
-        .schedules_by_customer_stream("c 1", FROM.into(), TO.into(), Some(ScheduleStatus::Revoked))
+        .schedules_by_customer_stream(
+            "c 1",
+            FROM.into(),
+            TO.into(),
+            &SchedulesByCustomer::new().schedule_status(ScheduleStatus::Revoked),
+        )
         .try_collect()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -141,7 +149,7 @@ async fn a_page_that_does_not_advance_ends_the_stream() {
     assert_eq!(
         listings(&server).await,
         [format!(
-            "/subscribe/payments/schedule/customers/c%201?page=1&from={FROM}&to={TO}&schedule-status=revoked"
+            "/subscribe/payments/schedule/customers/c%201?from={FROM}&to={TO}&page=1&schedule-status=revoked"
         )]
     );
 }
@@ -167,7 +175,7 @@ async fn an_error_page_ends_the_stream_after_the_items_before_it() {
         .mount(&server)
         .await;
     let items: Vec<_> = futures_util::StreamExt::collect::<Vec<_>>(
-        client.schedules_by_range_stream(FROM.into(), TO.into(), None, None),
+        client.schedules_by_range_stream(FROM.into(), TO.into(), &SchedulesByRange::new()),
     )
     .await;
     assert_eq!(items.len(), 2, "{items:?}");
@@ -226,13 +234,13 @@ async fn every_schedule_listing_reads_both_shapes() {
         }
         let pages = [
             client
-                .schedules_by_range(FROM.into(), TO.into(), None, None, None, None)
+                .schedules_by_range(FROM.into(), TO.into(), &SchedulesByRange::new())
                 .await,
             client
-                .schedules_by_customer("c1", None, FROM.into(), TO.into(), None)
+                .schedules_by_customer("c1", FROM.into(), TO.into(), &SchedulesByCustomer::new())
                 .await,
             client
-                .billing_key_schedules("c1", None, FROM.into(), TO.into(), None)
+                .billing_key_schedules("c1", FROM.into(), TO.into(), &SchedulesByCustomer::new())
                 .await,
         ];
         for page in pages {

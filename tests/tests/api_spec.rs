@@ -1,11 +1,19 @@
 //! The ready-made traits against PortOne's own spec: every operation (verb + path) is
-//! declared exactly once, with the spec's path and query parameter names, and a body
-//! exactly where the spec has form fields. (That every body field exists in the request
-//! type is `models_request_bodies.rs`.)
+//! declared exactly once, with the spec's path parameters, every query parameter reachable
+//! under its wire name (a positional argument where the spec requires it, a field of the
+//! call's options value where it is optional), and a body exactly where the spec has form
+//! fields. (That every body field exists in the request type is `models_request_bodies.rs`.)
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
 
-use portone::{Endpoint, Location};
+use portone::model::{
+    BillingKeyPayments, DeleteBillingKey, FindAllPayments, FindPayment, PaymentLookup,
+    PaymentStatus, PaymentsByIds, PaymentsByStatus, Requester, ScheduleSorting, ScheduleStatus,
+    SchedulesByCustomer, SchedulesByRange, Sorting, UnixTime, VbankOptions,
+};
+use portone::{Endpoint, Location, Method, Param, Request};
+use serde::Serialize;
 use serde_json::Value;
 
 const SPEC: &str = include_str!(concat!(
@@ -27,6 +35,7 @@ struct Operation {
     id: String,
     path_params: Vec<String>,
     query: BTreeSet<String>,
+    required_query: BTreeSet<String>,
     form: BTreeSet<String>,
 }
 
@@ -50,6 +59,11 @@ fn spec_operations() -> BTreeMap<String, Operation> {
                     .filter_map(|p| p["name"].as_str().map(str::to_owned))
                     .collect::<Vec<_>>()
             };
+            let required_query = params
+                .iter()
+                .filter(|p| p["in"] == "query" && p["required"] == true)
+                .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                .collect();
             let mut form: BTreeSet<String> = named("formData").into_iter().collect();
             form.extend(named("body"));
             let key = format!("{} {}", verb.to_uppercase(), path);
@@ -59,6 +73,7 @@ fn spec_operations() -> BTreeMap<String, Operation> {
                     id: op["operationId"].as_str().unwrap_or_default().to_owned(),
                     path_params: named("path"),
                     query: named("query").into_iter().collect(),
+                    required_query,
                     form,
                 },
             );
@@ -78,6 +93,103 @@ fn spec_path(template: &str) -> String {
 
 fn endpoint_key(endpoint: &Endpoint) -> String {
     format!("{} {}", endpoint.method, spec_path(endpoint.template))
+}
+
+/// The query names a value sends, through the crate's own query encoding. The value must
+/// set every field (its `Debug` shows no unset one), so that no name goes unseen.
+fn sent_names<T: Serialize + Debug>(value: T) -> Vec<String> {
+    let shown = format!("{value:?}");
+    assert!(!shown.contains("None"), "not every option is set: {shown}");
+    Request::builder(Method::GET, "/options")
+        .path("/options")
+        .query("options", &value)
+        .build()
+        .unwrap_or_else(|e| panic!("{shown}: {e}"))
+        .query()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// The query names of the options value that the argument `param` of the ready-made
+/// method `method` takes, or `None` when the argument is a single query parameter.
+fn options_names(method: &str, param: &Param) -> Option<Vec<String>> {
+    let t = UnixTime::from(1_700_000_000);
+    let names = match (method, param.name) {
+        ("payment_with", "options") => sent_names(PaymentLookup::new().include_sandbox(true)),
+        ("payments", "ids") => {
+            sent_names(PaymentsByIds::new().imp_uids(["i"]).merchant_uids(["m"]))
+        }
+        ("find_payment_with", "options") => sent_names(
+            FindPayment::new()
+                .payment_status(PaymentStatus::Paid)
+                .sorting(Sorting::PaidAsc),
+        ),
+        ("find_all_payments", "options") => sent_names(
+            FindAllPayments::new()
+                .payment_status(PaymentStatus::Paid)
+                .page(2)
+                .limit(3)
+                .sorting(Sorting::PaidAsc),
+        ),
+        ("payments_by_status", "options") => sent_names(
+            PaymentsByStatus::new()
+                .page(2)
+                .limit(3)
+                .from(t)
+                .to(t)
+                .sorting(Sorting::UpdatedDesc),
+        ),
+        ("schedules_by_range", "options") => sent_names(
+            SchedulesByRange::new()
+                .schedule_status(ScheduleStatus::Scheduled)
+                .page(2)
+                .limit(3)
+                .sorting(ScheduleSorting::ScheduledAsc),
+        ),
+        ("schedules_by_customer" | "billing_key_schedules", "options") => sent_names(
+            SchedulesByCustomer::new()
+                .page(2)
+                .schedule_status(ScheduleStatus::Revoked),
+        ),
+        ("billing_key_payments", "options") => sent_names(BillingKeyPayments::new().page(2)),
+        ("delete_billing_key", "options") => sent_names(
+            DeleteBillingKey::new()
+                .reason("closed")
+                .requester(Requester::Customer),
+        ),
+        ("create_vbank" | "revoke_vbank", "options") => {
+            sent_names(VbankOptions::new().pg_api_key("key"))
+        }
+        _ => return None,
+    };
+    Some(names)
+}
+
+/// The query names an endpoint can send: its single query arguments' keys (positional)
+/// and the names its options values send.
+fn query_names(endpoint: &Endpoint) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut positional = BTreeSet::new();
+    let mut optional = BTreeSet::new();
+    for param in endpoint.params_at(Location::Query) {
+        assert!(
+            options_names(endpoint.name, param).is_none(),
+            "`{}({})` is an options value: declare it `#[query(flatten)]`",
+            endpoint.name,
+            param.name
+        );
+        positional.insert(param.key.to_owned());
+    }
+    for param in endpoint.params_at(Location::QueryFields) {
+        let names = options_names(endpoint.name, param).unwrap_or_else(|| {
+            panic!(
+                "`{}({})` sends a struct's fields: add it to `options_names`",
+                endpoint.name, param.name
+            )
+        });
+        optional.extend(names);
+    }
+    (positional, optional)
 }
 
 fn keys_at(endpoint: &Endpoint, locations: &[Location]) -> Vec<String> {
@@ -140,7 +252,8 @@ fn path_query_and_body_parameters_match_the_spec() {
             .filter(|(route, _)| *route == key)
             .map(|(_, field)| (*field).to_owned())
             .collect();
-        let query: BTreeSet<String> = keys_at(endpoint, &[Location::Query]).into_iter().collect();
+        let (positional, optional) = query_names(endpoint);
+        let query: BTreeSet<String> = positional.union(&optional).cloned().collect();
         let want_query: BTreeSet<String> = op.query.union(&moved).cloned().collect();
         if query != want_query {
             problems.push(format!("{key}: query {query:?}, spec {want_query:?}"));
@@ -155,6 +268,69 @@ fn path_query_and_body_parameters_match_the_spec() {
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn only_required_query_parameters_are_positional() {
+    let operations = spec_operations();
+    let mut problems = Vec::new();
+    for endpoint in portone::api::endpoints() {
+        let key = endpoint_key(endpoint);
+        let Some(op) = operations.get(&key) else {
+            continue;
+        };
+        let (positional, optional) = query_names(endpoint);
+        // A form field sent as a query parameter is required by the spec as a form field.
+        let required: BTreeSet<String> = FORM_FIELDS_AS_QUERY
+            .iter()
+            .filter(|(route, _)| *route == key)
+            .map(|(_, field)| (*field).to_owned())
+            .chain(op.required_query.iter().cloned())
+            .collect();
+        if positional != required {
+            problems.push(format!(
+                "{key}: positional {positional:?}, required by the spec {required:?}"
+            ));
+        }
+        if let Some(name) = optional.intersection(&required).next() {
+            problems.push(format!("{key}: the required `{name}` is an option"));
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_options_value_is_taken_by_a_declared_method() {
+    // `options_names` names methods and arguments: a renamed one must not leave an entry
+    // that checks nothing. (An options argument missing from it reads as one query
+    // parameter named after the argument, which the spec comparison refuses.)
+    let table = [
+        ("payment_with", "options"),
+        ("payments", "ids"),
+        ("find_payment_with", "options"),
+        ("find_all_payments", "options"),
+        ("payments_by_status", "options"),
+        ("schedules_by_range", "options"),
+        ("schedules_by_customer", "options"),
+        ("billing_key_schedules", "options"),
+        ("billing_key_payments", "options"),
+        ("delete_billing_key", "options"),
+        ("create_vbank", "options"),
+        ("revoke_vbank", "options"),
+    ];
+    for (method, argument) in table {
+        let endpoint = portone::api::endpoints()
+            .find(|e| e.name == method)
+            .unwrap_or_else(|| panic!("no ready-made `{method}`"));
+        let param = endpoint
+            .params_at(Location::QueryFields)
+            .find(|p| p.name == argument)
+            .unwrap_or_else(|| panic!("`{method}` has no options argument `{argument}`"));
+        assert!(
+            options_names(method, param).is_some(),
+            "{method}({argument})"
+        );
+    }
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Refunds end to end on `portone-mock`: partial refunds guarded by `checksum`, the
 //! refusals PortOne answers with HTTP 200 and `code` 1, full refunds and `cancel_history`.
 
-use portone::model::{CancelPayment, Payment, PaymentStatus, PaymentStatusFilter};
+use portone::model::{
+    CancelPayment, Payment, PaymentStatus, PaymentStatusFilter, PaymentsByStatus,
+};
 use portone::prelude::*;
 use portone::{Client, StatusCode};
 use portone_mock::{Checkout, Fault, Method, MockServer};
@@ -25,7 +27,7 @@ async fn paid(amount: i64) -> (MockServer, Client, Payment) {
     let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("cancel-order", amount));
-    let payment = client.payment(&imp_uid, None).await.expect("paid");
+    let payment = client.payment(&imp_uid).await.expect("paid");
     (server, client, payment)
 }
 
@@ -107,10 +109,10 @@ async fn a_partial_refund_with_checksum_then_a_full_refund() {
     );
 
     // What a later lookup and a listing say.
-    let looked_up = client.payment(&imp_uid, None).await.expect("found");
+    let looked_up = client.payment(&imp_uid).await.expect("found");
     assert_eq!(looked_up, cancelled);
     let listed = client
-        .payments_by_status(PaymentStatusFilter::Cancelled, None, None, None, None, None)
+        .payments_by_status(PaymentStatusFilter::Cancelled, &PaymentsByStatus::new())
         .await
         .expect("listed");
     assert_eq!(listed.total, 1);
@@ -136,7 +138,7 @@ async fn a_stale_checksum_is_refused_and_nothing_moves() {
     let message = refused_with_code_1(client.cancel_payment(&partial).await);
     assert!(message.contains("checksum(10000)"), "{message}");
     assert!(message.contains("6000"), "{message}");
-    let now = client.payment(&payment.imp_uid, None).await.expect("found");
+    let now = client.payment(&payment.imp_uid).await.expect("found");
     assert_eq!(now.cancel_amount, won(4_000));
     assert_eq!(now.cancel_history.len(), 1);
     assert_eq!(cancels_sent(&server), 2);
@@ -159,7 +161,7 @@ async fn a_refund_above_the_balance_is_refused() {
         .checksum(won(4_000));
     let message = refused_with_code_1(client.cancel_payment(&over).await);
     assert!(message.contains("초과"), "{message}");
-    let now = client.payment(&payment.imp_uid, None).await.expect("found");
+    let now = client.payment(&payment.imp_uid).await.expect("found");
     assert_eq!(now.cancellable_amount(), won(4_000));
 
     let exact = CancelPayment::partial_by_imp_uid(&payment.imp_uid, won(4_000))
@@ -206,7 +208,7 @@ async fn fractional_amounts_are_refunded_exactly() {
         balance -= tenth;
         assert_eq!(after.cancellable_amount(), balance);
     }
-    let done = client.payment(&imp_uid, None).await.expect("found");
+    let done = client.payment(&imp_uid).await.expect("found");
     assert_eq!(done.status, PaymentStatus::Cancelled);
     assert_eq!(done.cancel_amount, Decimal::new(3030, 2));
     assert_eq!(done.currency.as_str(), "USD");
@@ -240,10 +242,10 @@ async fn a_lost_answer_is_never_resent_and_the_checksum_stops_a_double_refund() 
     );
 
     // Look it up before deciding: the refund happened.
-    let now = client.payment(&payment.imp_uid, None).await.expect("found");
+    let now = client.payment(&payment.imp_uid).await.expect("found");
     assert_eq!(now.cancel_amount, won(2_500));
     let message = refused_with_code_1(client.cancel_payment(&partial).await);
     assert!(message.contains("checksum"), "{message}");
-    let still = client.payment(&payment.imp_uid, None).await.expect("found");
+    let still = client.payment(&payment.imp_uid).await.expect("found");
     assert_eq!(still.cancel_amount, won(2_500));
 }

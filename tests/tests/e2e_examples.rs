@@ -102,7 +102,7 @@ async fn quickstart_read_only_mode_never_writes() {
     let imp_uid = server.checkout(Checkout::paid("real-1", 2_500).sandbox(true));
     server.checkout(Checkout::paid("real-2", 7_000));
     let before = client_for(&server)
-        .payment(&imp_uid, Some(true))
+        .payment_including_sandbox(&imp_uid)
         .await
         .expect("the payment exists");
     server.reset_log();
@@ -132,7 +132,7 @@ async fn quickstart_read_only_mode_never_writes() {
         assert!(read || token, "{} {} is not read-only", r.method, r.path);
     }
     let after = client
-        .payment(&imp_uid, Some(true))
+        .payment_including_sandbox(&imp_uid)
         .await
         .expect("still there");
     assert_eq!(after, before);
@@ -150,7 +150,7 @@ async fn quickstart_verification_refuses_a_tampered_checkout() {
         .expect("prepared");
     // The browser sent 100 instead of 15 000: PortOne fails the payment.
     let imp_uid = server.checkout(Checkout::paid("tampered", 100));
-    let payment = client.payment(&imp_uid, None).await.expect("recorded");
+    let payment = client.payment(&imp_uid).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Failed);
     let order = Order::new("tampered", 15_000);
     let refused = quickstart::verify(&client, &imp_uid, &order)
@@ -165,7 +165,7 @@ async fn quickstart_verification_refuses_a_tampered_checkout() {
 
     // Without a prepare, a tampered amount is paid: only the server's own check stops it.
     let imp_uid = server.checkout(Checkout::paid("unprepared", 100));
-    let payment = client.payment(&imp_uid, None).await.expect("recorded");
+    let payment = client.payment(&imp_uid).await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Paid);
     let refused = quickstart::verify(&client, &imp_uid, &Order::new("unprepared", 15_000))
         .await

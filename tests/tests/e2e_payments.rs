@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use portone::model::{
-    CancelPayment, CreateVbank, PayMethod, Payment, PaymentStatus, PaymentStatusFilter,
-    PreparePayment, Sorting,
+    CancelPayment, CreateVbank, FindAllPayments, FindPayment, PayMethod, Payment, PaymentLookup,
+    PaymentStatus, PaymentStatusFilter, PaymentsByIds, PaymentsByStatus, PreparePayment, Sorting,
+    VbankOptions,
 };
 use portone::prelude::*;
 use portone::{Client, StatusCode};
@@ -35,7 +36,7 @@ async fn a_payment_is_looked_up_and_an_unknown_one_is_not_found() {
             .custom_data(r#"{"cart":[7,9]}"#),
     );
 
-    let p = client.payment(&imp_uid, None).await.expect("found");
+    let p = client.payment(&imp_uid).await.expect("found");
     assert_eq!(
         (p.imp_uid.as_str(), p.merchant_uid.as_str()),
         (imp_uid.as_str(), "order-1")
@@ -59,7 +60,7 @@ async fn a_payment_is_looked_up_and_an_unknown_one_is_not_found() {
     assert_eq!(cart, Cart { cart: vec![7, 9] });
 
     let missing = client
-        .payment("imp_000000000000", None)
+        .payment("imp_000000000000")
         .await
         .expect_err("unknown id");
     assert!(missing.is_not_found(), "{missing:?}");
@@ -73,15 +74,18 @@ async fn sandbox_payments_need_include_sandbox() {
     let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("test-1", 1_000).sandbox(true));
-    for hidden in [None, Some(false)] {
+    for hidden in [
+        PaymentLookup::new(),
+        PaymentLookup::new().include_sandbox(false),
+    ] {
         let e = client
-            .payment(&imp_uid, hidden)
+            .payment_with(&imp_uid, &hidden)
             .await
             .expect_err("hidden by default");
         assert!(e.is_not_found(), "{e:?}");
     }
     let p = client
-        .payment(&imp_uid, Some(true))
+        .payment_including_sandbox(&imp_uid)
         .await
         .expect("shown on request");
     assert!(p.sandbox);
@@ -97,7 +101,11 @@ async fn a_multi_lookup_returns_what_was_found() {
     let b = server.checkout(Checkout::paid("multi-b", 2_000));
 
     let both = client
-        .payments(&[a.as_str()], &["multi-b"])
+        .payments(
+            &PaymentsByIds::new()
+                .imp_uids([&a])
+                .merchant_uids(["multi-b"]),
+        )
         .await
         .expect("all found");
     let ids: Vec<&str> = both.iter().map(|p| p.imp_uid.as_str()).collect();
@@ -105,7 +113,11 @@ async fn a_multi_lookup_returns_what_was_found() {
 
     // Two of four exist: PortOne answers 207 with those two, which is not an error.
     let partial = client
-        .payments(&[a.as_str(), "imp_nope"], &["multi-b", "order-nope"])
+        .payments(
+            &PaymentsByIds::new()
+                .imp_uids([a.as_str(), "imp_nope"])
+                .merchant_uids(["multi-b", "order-nope"]),
+        )
         .await
         .expect("a 207 is a success");
     let ids: Vec<&str> = partial.iter().map(|p| p.imp_uid.as_str()).collect();
@@ -119,7 +131,7 @@ async fn a_multi_lookup_returns_what_was_found() {
     );
 
     let none = client
-        .payments(&["imp_nope"], &[])
+        .payments(&PaymentsByIds::new().imp_uids(["imp_nope"]))
         .await
         .expect_err("none found");
     assert!(none.is_not_found(), "{none:?}");
@@ -137,18 +149,21 @@ async fn find_and_find_all_filter_by_status() {
     server.advance(Duration::from_secs(10));
     let paid = server.checkout(Checkout::paid("retry-order", 9_900));
 
-    let latest = client
-        .find_payment("retry-order", None, None)
-        .await
-        .expect("found");
+    let latest = client.find_payment("retry-order").await.expect("found");
     assert_eq!(latest.imp_uid, paid);
     let oldest = client
-        .find_payment("retry-order", None, Some(Sorting::StartedAsc))
+        .find_payment_with(
+            "retry-order",
+            &FindPayment::new().sorting(Sorting::StartedAsc),
+        )
         .await
         .expect("found");
     assert_eq!(oldest.imp_uid, failed);
     let only_failed = client
-        .find_payment("retry-order", Some(PaymentStatus::Failed), None)
+        .find_payment_with(
+            "retry-order",
+            &FindPayment::new().payment_status(PaymentStatus::Failed),
+        )
         .await
         .expect("found");
     assert_eq!(
@@ -161,21 +176,27 @@ async fn find_and_find_all_filter_by_status() {
     );
 
     let all = client
-        .find_all_payments("retry-order", None, None, None, None)
+        .find_all_payments("retry-order", &FindAllPayments::new())
         .await
         .expect("listed");
     assert_eq!(all.total, 2);
     let ids: Vec<&str> = all.list.iter().map(|p| p.imp_uid.as_str()).collect();
     assert_eq!(ids, [paid.as_str(), failed.as_str()]);
     let paid_only = client
-        .find_all_payments("retry-order", Some(PaymentStatus::Paid), None, None, None)
+        .find_all_payments(
+            "retry-order",
+            &FindAllPayments::new().payment_status(PaymentStatus::Paid),
+        )
         .await
         .expect("listed");
     assert_eq!(paid_only.total, 1);
     assert_eq!(paid_only.list[0].imp_uid, paid);
 
     let cancelled = client
-        .find_payment("retry-order", Some(PaymentStatus::Cancelled), None)
+        .find_payment_with(
+            "retry-order",
+            &FindPayment::new().payment_status(PaymentStatus::Cancelled),
+        )
         .await
         .expect_err("none cancelled");
     assert!(cancelled.is_not_found(), "{cancelled:?}");
@@ -196,11 +217,7 @@ async fn listings_page_and_the_stream_walks_every_page() {
     let first = client
         .payments_by_status(
             PaymentStatusFilter::Paid,
-            Some(1),
-            Some(100),
-            None,
-            None,
-            None,
+            &PaymentsByStatus::new().page(1).limit(100),
         )
         .await
         .expect("page 1");
@@ -209,18 +226,14 @@ async fn listings_page_and_the_stream_walks_every_page() {
     let last = client
         .payments_by_status(
             PaymentStatusFilter::Paid,
-            Some(3),
-            Some(100),
-            None,
-            None,
-            None,
+            &PaymentsByStatus::new().page(3).limit(100),
         )
         .await
         .expect("page 3");
     assert_eq!(last.list.len(), 50);
     assert_eq!((last.previous_page(), last.next_page()), (Some(2), None));
     let failed = client
-        .payments_by_status(PaymentStatusFilter::Failed, None, None, None, None, None)
+        .payments_by_status(PaymentStatusFilter::Failed, &PaymentsByStatus::new())
         .await
         .expect("failed ones");
     assert_eq!(failed.total, 3);
@@ -233,7 +246,7 @@ async fn listings_page_and_the_stream_walks_every_page() {
 
     server.reset_log();
     let streamed: Vec<Payment> = client
-        .payments_by_status_stream(PaymentStatusFilter::Paid, None, None, None)
+        .payments_by_status_stream(PaymentStatusFilter::Paid, &PaymentsByStatus::new())
         .try_collect()
         .await
         .expect("every page");
@@ -285,7 +298,7 @@ async fn a_checkout_with_another_amount_than_prepared_fails() {
 
     // The browser pays 15 000 for an order registered at 12 000: PortOne fails it.
     let tampered = server.checkout(Checkout::paid("prep-1", 15_000));
-    let p = client.payment(&tampered, None).await.expect("recorded");
+    let p = client.payment(&tampered).await.expect("recorded");
     assert_eq!(p.status, PaymentStatus::Failed);
     assert!(p.paid_at.is_none() && p.failed_at.is_some());
     let reason = p.fail_reason.unwrap_or_default();
@@ -293,7 +306,10 @@ async fn a_checkout_with_another_amount_than_prepared_fails() {
 
     let honest = server.checkout(Checkout::paid("prep-1", 12_000));
     let found = client
-        .find_payment("prep-1", Some(PaymentStatus::Paid), None)
+        .find_payment_with(
+            "prep-1",
+            &FindPayment::new().payment_status(PaymentStatus::Paid),
+        )
         .await
         .expect("paid");
     assert_eq!(
@@ -308,7 +324,7 @@ async fn a_virtual_account_is_ready_until_the_deposit_pays_it() {
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::vbank_ready("vbank-1", 30_000).buyer_name("김입금"));
 
-    let ready = client.payment(&imp_uid, None).await.expect("issued");
+    let ready = client.payment(&imp_uid).await.expect("issued");
     assert_eq!(ready.status, PaymentStatus::Ready);
     assert_eq!(ready.pay_method, Some(PayMethod::Vbank));
     assert!(ready.vbank_num.is_some() && ready.vbank_date.is_some());
@@ -321,7 +337,7 @@ async fn a_virtual_account_is_ready_until_the_deposit_pays_it() {
     assert_eq!(early.code(), Some(1));
 
     server.try_deposit(&imp_uid).expect("the buyer deposits");
-    let paid = client.payment(&imp_uid, None).await.expect("paid");
+    let paid = client.payment(&imp_uid).await.expect("paid");
     assert_eq!(paid.status, PaymentStatus::Paid);
     assert!(paid.paid_at.is_some());
     assert_eq!(paid.deposit_history.len(), 1);
@@ -350,8 +366,8 @@ async fn a_virtual_account_issued_by_api_can_be_revoked() {
     let due = server.now() + 3 * 24 * 3600;
     let issued = client
         .create_vbank(
-            None,
             &CreateVbank::new(channel_key, "vbank-api-1", 45_000, "004", due),
+            &VbankOptions::new(),
         )
         .await
         .expect("issued");
@@ -360,7 +376,7 @@ async fn a_virtual_account_issued_by_api_can_be_revoked() {
     assert_eq!(issued.vbank_date.map(i64::from), Some(due));
 
     let revoked = client
-        .revoke_vbank(&issued.imp_uid, None)
+        .revoke_vbank(&issued.imp_uid, &VbankOptions::new())
         .await
         .expect("revoked");
     assert_eq!(revoked.status, PaymentStatus::Cancelled);

@@ -12,7 +12,7 @@ async fn refund(
     imp_uid: &str,
     amount: Decimal,
 ) -> portone::Result<Payment> {
-    let payment = client.payment(imp_uid, None).await?;
+    let payment = client.payment(imp_uid).await?;
     let cancel =
         CancelPayment::partial_by_imp_uid(imp_uid, amount)?.checksum(payment.cancellable_amount());
     client.cancel_payment(&cancel).await
@@ -50,7 +50,7 @@ async fn refunds_part_of_a_paid_order() -> portone::Result<()> {
         .count();
     assert_eq!(cancels, 2);
     assert_eq!(
-        client.payment(&imp_uid, None).await?.cancellable_amount(),
+        client.payment(&imp_uid).await?.cancellable_amount(),
         Decimal::from(6_000)
     );
     Ok(())

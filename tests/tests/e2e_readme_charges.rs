@@ -31,7 +31,7 @@ async fn charge(
         }
         // The request may have reached PortOne: ask before deciding, never charge twice.
         Err(e) if e.is_outcome_unknown() => {
-            let payment = client.find_payment(order_id, None, None).await?;
+            let payment = client.find_payment(order_id).await?;
             match payment.status {
                 PaymentStatus::Paid => Ok(Charge::Paid {
                     imp_uid: payment.imp_uid,
@@ -67,7 +67,7 @@ async fn a_charge_is_paid_declined_or_looked_up_never_sent_twice() -> portone::R
     let Charge::Paid { imp_uid } = charge(&client, "cust-ok", "order-1").await? else {
         panic!("an approved card is paid")
     };
-    let paid = client.find_payment("order-1", None, None).await?;
+    let paid = client.find_payment("order-1").await?;
     assert_eq!((paid.imp_uid, paid.status), (imp_uid, PaymentStatus::Paid));
 
     let declined = charge(&client, "cust-poor", "order-2").await?;
@@ -87,7 +87,7 @@ async fn a_charge_is_paid_declined_or_looked_up_never_sent_twice() -> portone::R
     let Charge::Paid { imp_uid } = charge(&client, "cust-ok", "order-3").await? else {
         panic!("the lost charge was paid")
     };
-    let found = client.find_payment("order-3", None, None).await?;
+    let found = client.find_payment("order-3").await?;
     assert_eq!(found.imp_uid, imp_uid);
     let charges = server
         .requests()

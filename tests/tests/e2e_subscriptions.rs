@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use portone::model::{
-    AgainPayment, AnyBillingKey, BillingKey, CustomerUidUsage, IssueBillingKey, Payment,
-    PaymentStatus, SchedulePayments, ScheduleStatus, ScheduledPayment,
+    AgainPayment, AnyBillingKey, BillingKey, BillingKeyPayments, CustomerUidUsage,
+    DeleteBillingKey, IssueBillingKey, Payment, PaymentStatus, SchedulePayments, ScheduleStatus,
+    ScheduledPayment, SchedulesByCustomer,
 };
 use portone::prelude::*;
 use portone::{Client, StatusCode};
@@ -84,20 +85,20 @@ async fn a_billing_key_is_issued_read_used_and_deleted() {
     assert_eq!(twice.code(), Some(1));
 
     let page = client
-        .billing_key_payments("cust-1", None)
+        .billing_key_payments("cust-1", &BillingKeyPayments::new())
         .await
         .expect("listed");
     assert_eq!(page.total, 1);
     assert_eq!(page.list[0].imp_uid, paid.imp_uid);
     let streamed: Vec<Payment> = client
-        .billing_key_payments_stream("cust-1")
+        .billing_key_payments_stream("cust-1", &BillingKeyPayments::new())
         .try_collect()
         .await
         .expect("listed");
     assert_eq!(streamed, page.list);
 
     let deleted = client
-        .delete_billing_key("cust-1", Some("the buyer left"), None)
+        .delete_billing_key("cust-1", &DeleteBillingKey::new().reason("the buyer left"))
         .await
         .expect("deleted");
     assert_eq!(deleted.customer_uid(), "cust-1");
@@ -191,10 +192,7 @@ async fn a_declined_card_gets_no_key_and_a_poor_one_pays_nothing() {
     let failed: portone::model::Payment = declined.payment().expect("the failed payment");
     assert_eq!(failed.status, PaymentStatus::Failed);
     assert_eq!(failed.merchant_uid, "poor-1");
-    let recorded = client
-        .find_payment("poor-1", None, None)
-        .await
-        .expect("recorded");
+    let recorded = client.find_payment("poor-1").await.expect("recorded");
     assert_eq!(recorded.status, PaymentStatus::Failed);
     assert_eq!(recorded.imp_uid, failed.imp_uid);
     assert!(recorded.fail_reason.is_some());
@@ -259,7 +257,7 @@ async fn schedules_run_on_the_mock_clock_and_can_be_unscheduled() {
     assert_eq!(first.payment_status, Some(PaymentStatus::Paid));
     assert_eq!(first.executed_at.map(i64::from), Some(now + hour));
     let imp_uid = first.imp_uid.expect("a payment was made");
-    let payment = client.payment(&imp_uid, None).await.expect("found");
+    let payment = client.payment(&imp_uid).await.expect("found");
     assert_eq!(
         (payment.merchant_uid.as_str(), payment.amount),
         ("sub-1-m1", Decimal::from(9_900))
@@ -304,12 +302,17 @@ async fn schedules_run_on_the_mock_clock_and_can_be_unscheduled() {
     assert_eq!(third.schedule_status, ScheduleStatus::Revoked);
     assert_eq!(third.payment_status, None);
     let made = client
-        .billing_key_payments("sub-1", None)
+        .billing_key_payments("sub-1", &BillingKeyPayments::new())
         .await
         .expect("listed");
     assert_eq!(made.total, 1);
     let schedules = client
-        .billing_key_schedules("sub-1", None, now.into(), (now + 4 * hour).into(), None)
+        .billing_key_schedules(
+            "sub-1",
+            now.into(),
+            (now + 4 * hour).into(),
+            &SchedulesByCustomer::new(),
+        )
         .await
         .expect("listed");
     let mut statuses: Vec<(String, ScheduleStatus)> = schedules
@@ -351,9 +354,6 @@ async fn a_schedule_on_a_poor_card_executes_as_failed() {
     assert_eq!(s.schedule_status, ScheduleStatus::Executed);
     assert_eq!(s.payment_status, Some(PaymentStatus::Failed));
     assert!(s.fail_reason.is_some());
-    let payment = client
-        .find_payment("poor-m1", None, None)
-        .await
-        .expect("recorded");
+    let payment = client.find_payment("poor-m1").await.expect("recorded");
     assert_eq!(payment.status, PaymentStatus::Failed);
 }

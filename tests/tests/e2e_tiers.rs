@@ -2,7 +2,8 @@
 //! `Tier` never on getToken, and tier codes refused before or by the server.
 
 use portone::model::{
-    AnyBillingKey, IssueBillingKey, OnetimePayment, PaymentStatusFilter, PreparePayment,
+    AnyBillingKey, IssueBillingKey, OnetimePayment, PaymentStatusFilter, PaymentsByStatus,
+    PreparePayment,
 };
 use portone::prelude::*;
 use portone::{Client, StatusCode};
@@ -71,11 +72,7 @@ async fn tier_views_share_one_token_and_see_only_their_data() {
     let busan_paid = server.checkout(Checkout::paid("busan-1", 3_000).tier("C2D"));
 
     assert_eq!(
-        seoul
-            .payment(&paid.imp_uid, None)
-            .await
-            .expect("own")
-            .amount,
+        seoul.payment(&paid.imp_uid).await.expect("own").amount,
         Decimal::from(8_800)
     );
     assert!(matches!(
@@ -87,24 +84,24 @@ async fn tier_views_share_one_token_and_see_only_their_data() {
         Decimal::from(5_000)
     );
     for view in [&busan, &client] {
-        let payment = view.payment(&paid.imp_uid, None).await.expect_err("hidden");
+        let payment = view.payment(&paid.imp_uid).await.expect_err("hidden");
         assert!(payment.is_not_found(), "{payment:?}");
         let key = view.billing_key("seoul-cust").await.expect_err("hidden");
         assert!(key.is_not_found(), "{key:?}");
         let prepared = view.prepared_payment("seoul-1").await.expect_err("hidden");
         assert!(prepared.is_not_found(), "{prepared:?}");
     }
-    let from_seoul = seoul.payment(&busan_paid, None).await.expect_err("hidden");
+    let from_seoul = seoul.payment(&busan_paid).await.expect_err("hidden");
     assert!(from_seoul.is_not_found(), "{from_seoul:?}");
     assert_eq!(
-        busan.payment(&busan_paid, None).await.expect("own").amount,
+        busan.payment(&busan_paid).await.expect("own").amount,
         Decimal::from(3_000)
     );
 
     let mut totals = Vec::new();
     for view in [&seoul, &busan, &client] {
         let list = view
-            .payments_by_status(PaymentStatusFilter::Paid, None, None, None, None, None)
+            .payments_by_status(PaymentStatusFilter::Paid, &PaymentsByStatus::new())
             .await
             .expect("listed");
         totals.push(list.total);
@@ -141,7 +138,7 @@ async fn a_default_tier_applies_to_every_call_until_a_view_drops_it() {
     let server = agency().await;
     let client = builder_for(&server).tier("C2D").build().expect("client");
     let imp_uid = server.checkout(Checkout::paid("busan-2", 4_000).tier("C2D"));
-    client.payment(&imp_uid, None).await.expect("in C2D");
+    client.payment(&imp_uid).await.expect("in C2D");
     let info = client.tier_info("C2D").await.expect("known");
     assert_eq!(
         (info.tier_code.as_str(), info.tier_name.as_str()),
@@ -149,7 +146,7 @@ async fn a_default_tier_applies_to_every_call_until_a_view_drops_it() {
     );
     let agency_itself = client.without_tier();
     let hidden = agency_itself
-        .payment(&imp_uid, None)
+        .payment(&imp_uid)
         .await
         .expect_err("not the agency's");
     assert!(hidden.is_not_found(), "{hidden:?}");

@@ -46,7 +46,7 @@ async fn one_get_token_serves_many_calls_even_concurrent_ones() {
 
     // Concurrent first calls share one getToken.
     let calls: Vec<_> = (0..16)
-        .map(|_| tokio::spawn(client.clone().payment(&imp_uid, None)))
+        .map(|_| tokio::spawn(client.clone().payment(&imp_uid)))
         .collect();
     for call in calls {
         let payment = call.await.expect("task").expect("found");
@@ -82,11 +82,11 @@ async fn after_expiry_the_client_recovers_through_401_and_a_refresh() {
     let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("tok-2", 1_000));
-    client.payment(&imp_uid, None).await.expect("first call");
+    client.payment(&imp_uid).await.expect("first call");
 
     // The client's own clock did not move, so it still trusts its token; PortOne's did.
     server.advance(Duration::from_secs(31 * 60));
-    let payment = client.payment(&imp_uid, None).await.expect("recovered");
+    let payment = client.payment(&imp_uid).await.expect("recovered");
     assert_eq!(payment.imp_uid, imp_uid);
     assert_eq!(server.get_token_calls(), 2);
 
@@ -163,7 +163,7 @@ async fn a_401_in_flight_is_retried_once_even_for_a_refund() {
     let server = MockServer::builder().live_quirks(true).start().await;
     let client = client_for(&server);
     let imp_uid = server.checkout(Checkout::paid("tok-3", 10_000));
-    client.payment(&imp_uid, None).await.expect("warm");
+    client.payment(&imp_uid).await.expect("warm");
 
     // The server refused the request, so sending it again cannot refund twice.
     server.inject(
@@ -212,7 +212,7 @@ async fn every_token_header_form_is_accepted() {
             .build()
             .expect("client");
         server.reset_log();
-        client.payment(&imp_uid, None).await.expect("accepted");
+        client.payment(&imp_uid).await.expect("accepted");
         let sent = server.requests().pop().expect("logged");
         let value = sent.header(header).expect("the token header");
         assert!(

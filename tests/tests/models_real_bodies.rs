@@ -11,9 +11,10 @@ use std::path::Path;
 use std::str::FromStr;
 
 use portone::model::{
-    AnyBillingKey, CancelPayment, CardType, Channel, Currency, GetToken, IssueBillingKey,
-    OnetimePayment, PayMethod, PaymentStatus, PaymentStatusFilter, PgProvider, ScheduleStatus,
-    UnixTime, Unschedule,
+    AnyBillingKey, CancelPayment, CardType, Channel, Currency, FindAllPayments, FindPayment,
+    GetToken, IssueBillingKey, OnetimePayment, PayMethod, PaymentStatus, PaymentStatusFilter,
+    PaymentsByStatus, PgProvider, ScheduleStatus, SchedulesByCustomer, SchedulesByRange, UnixTime,
+    Unschedule,
 };
 use portone::prelude::*;
 use portone::{Client, Error};
@@ -99,7 +100,7 @@ async fn check(name: &str) {
     match name {
         "payment-paid-card.json" => {
             let (_s, c) = serve("GET", "/payments/imp_088022300265", name).await;
-            let p = ok(name, c.payment("imp_088022300265", None).await);
+            let p = ok(name, c.payment("imp_088022300265").await);
             assert_eq!(
                 (p.imp_uid.as_str(), p.merchant_uid.as_str()),
                 ("imp_088022300265", "57008833-33010")
@@ -116,7 +117,7 @@ async fn check(name: &str) {
         }
         "payment-paid-point-kakaopay.json" => {
             let (_s, c) = serve("GET", "/payments/imp_1", name).await;
-            let p = ok(name, c.payment("imp_1", Some(true)).await);
+            let p = ok(name, c.payment_including_sandbox("imp_1").await);
             assert_eq!(
                 (p.pay_method, p.amount),
                 (Some(PayMethod::Point), dec("9000"))
@@ -172,10 +173,7 @@ async fn check(name: &str) {
         }
         "payment-failed.json" => {
             let (_s, c) = serve("GET", "/payments/find/order-20240312-0007", name).await;
-            let p = ok(
-                name,
-                c.find_payment("order-20240312-0007", None, None).await,
-            );
+            let p = ok(name, c.find_payment("order-20240312-0007").await);
             assert_eq!(
                 (p.status, p.failed_at, p.paid_at),
                 (PaymentStatus::Failed, at(1_710_228_811), None)
@@ -184,7 +182,7 @@ async fn check(name: &str) {
         }
         "payment-paid-usd-unknown-values.json" => {
             let (_s, c) = serve("GET", "/payments/imp_998877665544", name).await;
-            let p = ok(name, c.payment("imp_998877665544", None).await);
+            let p = ok(name, c.payment("imp_998877665544").await);
             assert_eq!(
                 (p.currency, p.amount, p.cancel_amount),
                 (Currency::Usd, dec("1000.5"), dec("0.1"))
@@ -194,7 +192,7 @@ async fn check(name: &str) {
         }
         "payment-ready-vbank.json" => {
             let (_s, c) = serve("GET", "/payments/imp_694067882726", name).await;
-            let p = ok(name, c.payment("imp_694067882726", None).await);
+            let p = ok(name, c.payment("imp_694067882726").await);
             assert_eq!(
                 (p.status, p.pay_method),
                 (PaymentStatus::Ready, Some(PayMethod::Vbank))
@@ -208,7 +206,7 @@ async fn check(name: &str) {
             let (_s, c) = serve("GET", "/payments/status/all", name).await;
             let page = ok(
                 name,
-                c.payments_by_status(PaymentStatusFilter::All, Some(2), None, None, None, None)
+                c.payments_by_status(PaymentStatusFilter::All, &PaymentsByStatus::new().page(2))
                     .await,
             );
             assert_eq!(
@@ -220,7 +218,7 @@ async fn check(name: &str) {
         }
         "payment-paid-nice-2015-sdk-spec.json" => {
             let (_s, c) = serve("GET", "/payments/IMP_UID", name).await;
-            let p = ok(name, c.payment("IMP_UID", None).await);
+            let p = ok(name, c.payment("IMP_UID").await);
             assert_eq!(
                 (p.imp_uid.as_str(), p.merchant_uid.as_str()),
                 ("IMP_UID", "M00001")
@@ -243,7 +241,7 @@ async fn check(name: &str) {
             let (_s, c) = serve("GET", "/payments/findAll/M00001", name).await;
             let page = ok(
                 name,
-                c.find_all_payments("M00001", None, None, None, None).await,
+                c.find_all_payments("M00001", &FindAllPayments::new()).await,
             );
             assert_eq!(
                 (page.total, page.previous_page(), page.next_page()),
@@ -271,7 +269,7 @@ async fn check(name: &str) {
         }
         "payment-paid-card-kcp-escrow-go-sdk.json" => {
             let (_s, c) = serve("GET", "/payments/imp_785510843101", name).await;
-            let p = ok(name, c.payment("imp_785510843101", None).await);
+            let p = ok(name, c.payment("imp_785510843101").await);
             assert_eq!(
                 (p.pg_provider, p.escrow, p.amount),
                 (Some(PgProvider::Kcp), true, dec("100"))
@@ -285,8 +283,11 @@ async fn check(name: &str) {
             let (_s, c) = serve("GET", "/payments/find/merchant_1601964102920/paid", name).await;
             let p = ok(
                 name,
-                c.find_payment("merchant_1601964102920", Some(PaymentStatus::Paid), None)
-                    .await,
+                c.find_payment_with(
+                    "merchant_1601964102920",
+                    &FindPayment::new().payment_status(PaymentStatus::Paid),
+                )
+                .await,
             );
             assert_eq!(
                 (p.status, p.pay_method),
@@ -373,10 +374,7 @@ async fn check(name: &str) {
                 c.schedules_by_range(
                     UnixTime::from(1_690_000_000),
                     UnixTime::from(1_700_000_000),
-                    None,
-                    None,
-                    None,
-                    None,
+                    &SchedulesByRange::new(),
                 )
                 .await,
             );
@@ -406,7 +404,8 @@ async fn check(name: &str) {
             let (_s, c) = serve("GET", "/subscribe/customers/4/schedules", name).await;
             let page = ok(
                 name,
-                c.billing_key_schedules("4", None, from, to, None).await,
+                c.billing_key_schedules("4", from, to, &SchedulesByCustomer::new())
+                    .await,
             );
             let statuses: Vec<ScheduleStatus> = page
                 .list
@@ -420,7 +419,8 @@ async fn check(name: &str) {
             let (_s, c) = serve("GET", "/subscribe/payments/schedule/customers/4", name).await;
             let page = ok(
                 name,
-                c.schedules_by_customer("4", Some(1), from, to, None).await,
+                c.schedules_by_customer("4", from, to, &SchedulesByCustomer::new().page(1))
+                    .await,
             );
             assert_eq!((page.total, page.list.len()), (2, 2));
         }

@@ -3,7 +3,7 @@
 
 #![allow(dead_code, unused_variables)]
 
-use portone::model::{CancelPayment, PaymentStatus};
+use portone::model::{CancelPayment, PaymentStatus, PaymentStatusFilter, PaymentsByStatus};
 use portone::prelude::*;
 use rust_decimal::Decimal;
 
@@ -23,8 +23,16 @@ async fn run() -> portone::Result<()> {
     let client = portone::Client::from_env()?; // build one, reuse it (cheap to clone)
 
     // Ready-made: GET /payments/{imp_uid}
-    let payment = client.payment("imp_123456789012", None).await?;
+    let payment = client.payment("imp_123456789012").await?;
     assert_eq!(payment.status, PaymentStatus::Paid);
+
+    // Optional parameters are named, on one value built for the call.
+    let page = client
+        .payments_by_status(
+            PaymentStatusFilter::Paid,
+            &PaymentsByStatus::new().limit(100),
+        )
+        .await?;
 
     // A partial refund that is safe to retry: PortOne refuses it if the balance moved.
     let refund = CancelPayment::partial_by_imp_uid(&payment.imp_uid, Decimal::from(3000))?
@@ -37,7 +45,7 @@ async fn run() -> portone::Result<()> {
 
     // An agency's sub-merchant: same token, same connections, `Tier: A1B` on each call.
     let shop = client.with_tier("A1B")?;
-    let _ = shop.payment("imp_987654321098", Some(true)).await?;
+    let _ = shop.payment_including_sandbox("imp_987654321098").await?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use Outcome::{Auth, AuthTimeout, Decode, Success, Timeout, Transport, Unauthorized, Unexpected};
-use portone::model::{AgainPayment, CancelPayment, IssueBillingKey};
+use portone::model::{AgainPayment, CancelPayment, FindAllPayments, IssueBillingKey};
 use portone::prelude::*;
 use portone::{RetryPolicy, StatusCode};
 use portone_mock::{Checkout, Fault, Method, MockServer, cards};
@@ -199,7 +199,7 @@ async fn send(call: Call, client: &Client, world: &World) -> Result<()> {
     let customer_uid = world.customer_uid.clone();
     let task = tokio::spawn(async move {
         match call {
-            Call::Lookup => client.payment(&imp_uid, None).await.map(drop),
+            Call::Lookup => client.payment(&imp_uid).await.map(drop),
             Call::Cancel => {
                 let cancel = CancelPayment::partial_by_imp_uid(&imp_uid, Decimal::from(REFUND))
                     .unwrap_or_else(|e| panic!("{e}"))
@@ -224,7 +224,7 @@ async fn money_moved(call: Call, world: &World) -> Option<bool> {
         Call::Cancel => {
             let payment = world
                 .client
-                .payment(&world.imp_uid, None)
+                .payment(&world.imp_uid)
                 .await
                 .unwrap_or_else(|e| panic!("re-query: {e}"));
             assert!(
@@ -238,7 +238,7 @@ async fn money_moved(call: Call, world: &World) -> Option<bool> {
         Call::Again => {
             let found = world
                 .client
-                .find_all_payments("again-fault", None, None, None, None)
+                .find_all_payments("again-fault", &FindAllPayments::new())
                 .await;
             let paid = match found {
                 Ok(list) => list.list.len(),
@@ -322,7 +322,7 @@ async fn check_call(row: &Row, call: Call) -> Vec<String> {
         wrong.push(format!("{context}: money moved {moved}, want {want}"));
     }
     // Nothing is poisoned: the same client works once the fault is gone.
-    if let Err(e) = client.payment(&world.imp_uid, None).await {
+    if let Err(e) = client.payment(&world.imp_uid).await {
         wrong.push(format!("{context}: the client still fails afterwards: {e}"));
     }
     wrong
@@ -476,7 +476,7 @@ async fn a_declined_again_is_declined_known_and_sent_once() {
     assert_eq!(sent, 1);
     let recorded = world
         .client
-        .find_payment("again-broke", None, None)
+        .find_payment("again-broke")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(recorded.status, portone::model::PaymentStatus::Failed);

@@ -66,7 +66,7 @@ async fn ten_thousand_calls_from_256_tasks_across_two_token_expiries() {
         tasks.spawn(async move {
             let mut errors = Vec::new();
             while next.fetch_add(1, Ordering::AcqRel) < CALLS {
-                match client.payment(&imp_uid, None).await {
+                match client.payment(&imp_uid).await {
                     Ok(payment) if payment.imp_uid == imp_uid => {}
                     Ok(other) => errors.push(format!("wrong payment {}", other.imp_uid)),
                     Err(e) => errors.push(format!("{e}: {e:?}")),

@@ -179,7 +179,7 @@ async fn a_quickstart_flow_writes_no_secret_anywhere() {
     let prepared = client.prepare_payment(&prepare).await.or_fail("prepare");
     seen.push(format!("{prepared:?}"));
     let imp_uid = server.checkout(Checkout::paid("order-secrets-1", 5000));
-    let payment = client.payment(&imp_uid, None).await.or_fail("lookup");
+    let payment = client.payment(&imp_uid).await.or_fail("lookup");
     seen.push(format!("{payment:?}"));
     let cancel = CancelPayment::partial_by_imp_uid(&imp_uid, Decimal::from(1500))
         .unwrap_or_else(|e| panic!("{e}"))
@@ -276,7 +276,7 @@ async fn a_quickstart_flow_writes_no_secret_anywhere() {
         .cvc(CVC);
     errors.push(client.pay_onetime(&declined).await.err());
     server.inject(Fault::unauthorized().on(Method::GET, "/payments/{imp_uid}"));
-    errors.push(client.payment(&imp_uid, None).await.map(drop).err());
+    errors.push(client.payment(&imp_uid).await.map(drop).err());
     server.clear_faults();
     let retry = OnetimePayment::new("order-cut", 1000, CARD_ONETIME, EXPIRY)
         .birth(BIRTH)
@@ -408,7 +408,7 @@ async fn redirected_calls(client: &Client) -> Vec<Option<u16>> {
     let results = [
         client.cancel_payment(&cancel).await.map(drop),
         client.pay_onetime(&onetime).await.map(drop),
-        client.payment("imp_redirected", None).await.map(drop),
+        client.payment("imp_redirected").await.map(drop),
     ];
     results
         .iter()
@@ -513,7 +513,7 @@ async fn dropping_the_caller_that_leads_a_token_refresh_leaves_the_others_workin
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let lookup = |client: &Client| {
-        let future = client.payment(&imp_uid, None);
+        let future = client.payment(&imp_uid);
         tokio::spawn(future)
     };
 

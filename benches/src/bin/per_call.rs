@@ -40,7 +40,7 @@ fn main() {
                 tokio::spawn(async move {
                     for _ in 0..n {
                         if generated {
-                            client.payment("imp_1", None).await.expect("generated call");
+                            client.payment("imp_1").await.expect("generated call");
                         } else {
                             hand.payment("imp_1").await.expect("hand-written call");
                         }

@@ -29,10 +29,7 @@ fn main() {
     let handwritten = rt.block_on(Handwritten::connect(addr)).expect("token");
     rt.block_on(async {
         for _ in 0..100 {
-            generated
-                .payment("imp_1", None)
-                .await
-                .expect("warm generated");
+            generated.payment("imp_1").await.expect("warm generated");
             handwritten
                 .payment("imp_1")
                 .await
@@ -47,7 +44,7 @@ fn main() {
     let gen_allocs = count_allocs(|| {
         rt.block_on(async {
             for _ in 0..CALLS {
-                generated.payment("imp_1", None).await.expect("call");
+                generated.payment("imp_1").await.expect("call");
             }
         })
     });
@@ -77,12 +74,8 @@ fn main() {
             let hand = handwritten.clone();
             let mut run_generated = || {
                 let client = client.clone();
-                out.0.push(time(
-                    &rt,
-                    CALLS,
-                    move |_| client.payment("imp_1", None),
-                    width,
-                ));
+                out.0
+                    .push(time(&rt, CALLS, move |_| client.payment("imp_1"), width));
             };
             let mut run_hand = || {
                 let hand = hand.clone();
@@ -120,7 +113,7 @@ fn main() {
     let started = Instant::now();
     rt.block_on(async {
         let tasks: Vec<_> = (0..1000)
-            .map(|_| tokio::spawn(cold.payment("imp_1", None)))
+            .map(|_| tokio::spawn(cold.payment("imp_1")))
             .collect();
         for task in tasks {
             task.await.expect("join").expect("cold call");

@@ -2,7 +2,28 @@
 //!
 //! Every trait is declared with `#[portone::api]`, so it is implemented for
 //! [`Client`], its tier views and any [`Execute`](crate::Execute) type;
-//! `use portone::prelude::*;` brings them all into scope.
+//! `use portone::prelude::*;` brings them all into scope, with their extensions:
+//! [`PaymentsExt`] (the one-argument lookups), [`PaymentPages`] (streams over every page)
+//! and [`SubscriptionsExt`] (unscheduling, said explicitly).
+//!
+//! A call takes positionally only what PortOne requires; its optional query parameters are
+//! one options value from [`model`](crate::model) named after the call, built with `new()`
+//! and setters, so a call never reads `None, None, None`:
+//!
+//! ```no_run
+//! use portone::model::{PaymentStatusFilter, PaymentsByStatus, Sorting};
+//! use portone::prelude::*;
+//!
+//! # async fn run(client: portone::Client) -> portone::Result<()> {
+//! let payment = client.payment("imp_123456789012").await?;
+//! let page = client
+//!     .payments_by_status(
+//!         PaymentStatusFilter::All,
+//!         &PaymentsByStatus::new().limit(100).sorting(Sorting::PaidDesc),
+//!     )
+//!     .await?;
+//! # Ok(()) }
+//! ```
 //!
 //! [`ENDPOINTS`] lists every declared endpoint, for introspection.
 
@@ -19,7 +40,7 @@ pub use other::{
     VirtualAccounts,
 };
 pub use paging::{PaymentPages, SubscriptionsExt};
-pub use payments::{PaymentValidation, Payments};
+pub use payments::{PaymentValidation, Payments, PaymentsExt};
 pub use providers::{Benepia, ConvenienceStore, KcpQuick, NaverPay, Payco, Paymentwall};
 pub use subscribe::{BillingKeys, Subscriptions};
 
@@ -29,6 +50,7 @@ use crate::{Client, Endpoint};
 pub const ENDPOINTS: &[&[Endpoint]] = &[
     <Client as Authentication>::ENDPOINTS,
     <Client as Payments>::ENDPOINTS,
+    <Client as payments::ByMerchantUid>::ENDPOINTS,
     <Client as PaymentValidation>::ENDPOINTS,
     <Client as Subscriptions>::ENDPOINTS,
     <Client as BillingKeys>::ENDPOINTS,

@@ -5,7 +5,7 @@ use crate::model::{
     Certification, CertificationOtp, ConfirmCertificationOtp, CreateVbank, EscrowLogis,
     ExternalReceipt, IssueExternalReceipt, IssuePartnerReceipts, IssueReceipt, ModifyVbank,
     PartnerReceiptResult, Payment, PgSetting, Receipt, RegisterEscrowLogis,
-    RequestCertificationOtp, StandardCode, TierInfo, UpdateEscrowLogis,
+    RequestCertificationOtp, StandardCode, TierInfo, UpdateEscrowLogis, VbankOptions,
 };
 
 /// Virtual accounts issued by API, without the checkout window (spec tag `vbanks`).
@@ -16,13 +16,13 @@ pub trait VirtualAccounts {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have issued it: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/vbanks", charge)]
     async fn create_vbank(
         &self,
-        #[query] pg_api_key: Option<&str>,
         #[body] request: &CreateVbank,
+        #[query(flatten)] options: &VbankOptions,
     ) -> crate::Result<Payment>;
 
     /// Changes the amount or due date of an issued virtual account. Operation `modifyVbank`.
@@ -40,7 +40,7 @@ pub trait VirtualAccounts {
     async fn revoke_vbank(
         &self,
         imp_uid: &str,
-        #[query] pg_api_key: Option<&str>,
+        #[query(flatten)] options: &VbankOptions,
     ) -> crate::Result<Payment>;
 }
 

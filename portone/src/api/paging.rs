@@ -7,11 +7,11 @@ use std::future::Future;
 use futures_util::Stream;
 use futures_util::stream;
 
-use super::{BillingKeys, Payments, Subscriptions};
+use super::{BillingKeys, Payments, PaymentsExt, Subscriptions};
 use crate::Result;
 use crate::model::{
-    Page, Payment, PaymentStatus, PaymentStatusFilter, Schedule, ScheduleSorting, ScheduleStatus,
-    Sorting, UnixTime, Unschedule,
+    BillingKeyPayments, FindAllPayments, Page, Payment, PaymentStatusFilter, PaymentsByStatus,
+    Schedule, SchedulesByCustomer, SchedulesByRange, UnixTime, Unschedule,
 };
 
 /// Walks pages from `first` on, yielding every item in order; an error ends the stream
@@ -55,14 +55,18 @@ where
 /// Implemented for every [`Payments`] + [`BillingKeys`] + [`Subscriptions`] type that can be
 /// cloned into the stream, such as [`Client`](crate::Client).
 ///
+/// Each stream takes the listing's own options value and walks every page from the first:
+/// the options' `page` is ignored, and the streams whose listing has a `limit` ask for 100
+/// items a page unless the options set another.
+///
 /// ```no_run
 /// use futures_util::TryStreamExt;
-/// use portone::model::PaymentStatusFilter;
+/// use portone::model::{PaymentStatusFilter, PaymentsByStatus};
 /// use portone::prelude::*;
 ///
 /// # async fn run(client: portone::Client) -> portone::Result<()> {
 /// let paid: Vec<_> = client
-///     .payments_by_status_stream(PaymentStatusFilter::Paid, None, None, None)
+///     .payments_by_status_stream(PaymentStatusFilter::Paid, &PaymentsByStatus::new())
 ///     .try_collect()
 ///     .await?;
 /// # Ok(()) }
@@ -70,46 +74,31 @@ where
 pub trait PaymentPages:
     Payments + BillingKeys + Subscriptions + Clone + Send + Sync + 'static
 {
-    /// Every payment in a status (or `all`) within an optional time range, page by page
-    /// (100 a page). Operation `getPaymentsByStatus`.
+    /// Every payment in a status (or `all`), page by page. Operation `getPaymentsByStatus`.
     fn payments_by_status_stream(
         &self,
         payment_status: PaymentStatusFilter,
-        from: Option<UnixTime>,
-        to: Option<UnixTime>,
-        sorting: Option<Sorting>,
+        options: &PaymentsByStatus,
     ) -> impl Stream<Item = Result<Payment>> + Send + 'static {
         let client = self.clone();
+        let options = options.clone();
         walk(1, move |page| {
-            client.payments_by_status(
-                payment_status.clone(),
-                Some(page),
-                Some(100),
-                from,
-                to,
-                sorting.clone(),
-            )
+            client.payments_by_status(payment_status.clone(), &options.for_page(page))
         })
     }
 
-    /// Every payment of a merchant order id, page by page (100 a page).
-    /// Operation `getAllPaymentsByMerchantUid`.
+    /// Every payment of a merchant order id, page by page, optionally in the options'
+    /// status. Operation `getAllPaymentsByMerchantUid`.
     fn find_all_payments_stream(
         &self,
         merchant_uid: &str,
-        payment_status: Option<PaymentStatus>,
-        sorting: Option<Sorting>,
+        options: &FindAllPayments,
     ) -> impl Stream<Item = Result<Payment>> + Send + 'static {
         let client = self.clone();
         let merchant_uid = merchant_uid.to_owned();
+        let options = options.clone();
         walk(1, move |page| {
-            client.find_all_payments(
-                &merchant_uid,
-                payment_status.clone(),
-                Some(page),
-                Some(100),
-                sorting.clone(),
-            )
+            PaymentsExt::find_all_payments(&client, &merchant_uid, &options.for_page(page))
         })
     }
 
@@ -117,34 +106,28 @@ pub trait PaymentPages:
     fn billing_key_payments_stream(
         &self,
         customer_uid: &str,
+        options: &BillingKeyPayments,
     ) -> impl Stream<Item = Result<Payment>> + Send + 'static {
         let client = self.clone();
         let customer_uid = customer_uid.to_owned();
+        let options = options.clone();
         walk(1, move |page| {
-            client.billing_key_payments(&customer_uid, Some(page))
+            client.billing_key_payments(&customer_uid, &options.for_page(page))
         })
     }
 
-    /// Every scheduled payment due in a time range (at most 3 months), page by page (100 a
-    /// page); `sorting` `None` is the latest schedule time first.
+    /// Every scheduled payment due in a time range (at most 3 months), page by page.
     /// Operation `findSchedulesByRange`.
     fn schedules_by_range_stream(
         &self,
         schedule_from: UnixTime,
         schedule_to: UnixTime,
-        schedule_status: Option<ScheduleStatus>,
-        sorting: Option<ScheduleSorting>,
+        options: &SchedulesByRange,
     ) -> impl Stream<Item = Result<Schedule>> + Send + 'static {
         let client = self.clone();
+        let options = options.clone();
         walk(1, move |page| {
-            client.schedules_by_range(
-                schedule_from,
-                schedule_to,
-                schedule_status.clone(),
-                Some(page),
-                Some(100),
-                sorting.clone(),
-            )
+            client.schedules_by_range(schedule_from, schedule_to, &options.for_page(page))
         })
     }
 
@@ -155,18 +138,13 @@ pub trait PaymentPages:
         customer_uid: &str,
         from: UnixTime,
         to: UnixTime,
-        schedule_status: Option<ScheduleStatus>,
+        options: &SchedulesByCustomer,
     ) -> impl Stream<Item = Result<Schedule>> + Send + 'static {
         let client = self.clone();
         let customer_uid = customer_uid.to_owned();
+        let options = options.clone();
         walk(1, move |page| {
-            client.schedules_by_customer(
-                &customer_uid,
-                Some(page),
-                from,
-                to,
-                schedule_status.clone(),
-            )
+            client.schedules_by_customer(&customer_uid, from, to, &options.for_page(page))
         })
     }
 
@@ -177,18 +155,13 @@ pub trait PaymentPages:
         customer_uid: &str,
         from: UnixTime,
         to: UnixTime,
-        schedule_status: Option<ScheduleStatus>,
+        options: &SchedulesByCustomer,
     ) -> impl Stream<Item = Result<Schedule>> + Send + 'static {
         let client = self.clone();
         let customer_uid = customer_uid.to_owned();
+        let options = options.clone();
         walk(1, move |page| {
-            client.billing_key_schedules(
-                &customer_uid,
-                Some(page),
-                from,
-                to,
-                schedule_status.clone(),
-            )
+            client.billing_key_schedules(&customer_uid, from, to, &options.for_page(page))
         })
     }
 }

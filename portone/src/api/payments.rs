@@ -1,69 +1,47 @@
 //! Payments: lookups, listings and cancellation (spec tag `payments`), and payment
 //! validation by prepared amounts (spec tag `payments.validation`).
 
-use crate::model::{
-    CancelPayment, Payment, PaymentBalance, PaymentList, PaymentPrepare, PaymentStatus,
-    PaymentStatusFilter, PreparePayment, Sorting, UnixTime,
-};
+use std::future::Future;
 
-/// Looking up, listing and cancelling payments.
+use crate::model::{
+    CancelPayment, FindAllPayments, FindPayment, Payment, PaymentBalance, PaymentList,
+    PaymentLookup, PaymentPrepare, PaymentStatus, PaymentStatusFilter, PaymentsByIds,
+    PaymentsByStatus, PreparePayment,
+};
+use crate::{Execute, Result};
+
+/// Looking up, listing and cancelling payments. The one-argument lookups and the lookups by
+/// merchant order id are in [`PaymentsExt`].
 #[portone::api]
 pub trait Payments {
-    /// Looks up one payment by PortOne's id. Test-channel payments are hidden unless
-    /// `include_sandbox` is `true`. Operation `getPaymentByImpUid`.
+    /// Looks up one payment by PortOne's id, with options. Operation `getPaymentByImpUid`.
+    /// The common forms are [`payment`](PaymentsExt::payment) and
+    /// [`payment_including_sandbox`](PaymentsExt::payment_including_sandbox).
     #[get("/payments/<imp_uid>")]
-    async fn payment(
+    async fn payment_with(
         &self,
         imp_uid: &str,
-        #[query] include_sandbox: Option<bool>,
+        #[query(flatten)] options: &PaymentLookup,
     ) -> crate::Result<Payment>;
 
     /// Looks up several payments by PortOne's ids and/or merchant order ids; answers with the
     /// ones found (HTTP 207 when only some are). Operation `getPaymentListByImpUid`.
     #[get("/payments")]
-    async fn payments(
-        &self,
-        #[query("imp_uid[]")] imp_uids: &[&str],
-        #[query("merchant_uid[]")] merchant_uids: &[&str],
-    ) -> crate::Result<Vec<Payment>>;
+    async fn payments(&self, #[query(flatten)] ids: &PaymentsByIds) -> crate::Result<Vec<Payment>>;
 
     /// The detailed balance of a payment by means of payment. Operation `balanceByImpUid`.
     #[get("/payments/<imp_uid>/balance")]
     async fn payment_balance(&self, imp_uid: &str) -> crate::Result<PaymentBalance>;
 
-    /// Finds the latest payment of a merchant order id, optionally in one status.
-    /// Operation `getPaymentByMerchantUid`.
-    #[get("/payments/find/<merchant_uid>/<payment_status?>")]
-    async fn find_payment(
-        &self,
-        merchant_uid: &str,
-        payment_status: Option<PaymentStatus>,
-        #[query] sorting: Option<Sorting>,
-    ) -> crate::Result<Payment>;
-
-    /// Lists every payment of a merchant order id (retries included), optionally in one
-    /// status. Operation `getAllPaymentsByMerchantUid`.
-    #[get("/payments/findAll/<merchant_uid>/<payment_status?>")]
-    async fn find_all_payments(
-        &self,
-        merchant_uid: &str,
-        payment_status: Option<PaymentStatus>,
-        #[query] page: Option<u32>,
-        #[query] limit: Option<u32>,
-        #[query] sorting: Option<Sorting>,
-    ) -> crate::Result<PaymentList>;
-
-    /// Lists payments in a status (or `all`), at most 90 days at a time.
+    /// Lists payments in a status (or `all`), one page at a time, at most 90 days at a
+    /// time. Every page:
+    /// [`payments_by_status_stream`](crate::api::PaymentPages::payments_by_status_stream).
     /// Operation `getPaymentsByStatus`.
     #[get("/payments/status/<payment_status>")]
     async fn payments_by_status(
         &self,
         payment_status: PaymentStatusFilter,
-        #[query] page: Option<u32>,
-        #[query] limit: Option<u32>,
-        #[query] from: Option<UnixTime>,
-        #[query] to: Option<UnixTime>,
-        #[query] sorting: Option<Sorting>,
+        #[query(flatten)] options: &PaymentsByStatus,
     ) -> crate::Result<PaymentList>;
 
     /// Cancels (refunds) a payment fully or partially. Moves money: never retried after it
@@ -71,7 +49,7 @@ pub trait Payments {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have refunded it: look the payment up
-    /// ([`payment`](crate::api::Payments::payment)) before deciding, and never
+    /// ([`payment`](PaymentsExt::payment)) before deciding, and never
     /// send the call again blindly.
     /// A partial refund with a [`checksum`](crate::model::CancelPayment::checksum) is safe
     /// to send again: PortOne refuses it if the balance moved.
@@ -102,3 +80,99 @@ pub trait PaymentValidation {
     #[get("/payments/prepare/<merchant_uid>")]
     async fn prepared_payment(&self, merchant_uid: &str) -> crate::Result<PaymentPrepare>;
 }
+
+/// The lookups by merchant order id as PortOne's routes have them: the optional status is
+/// a path segment, which [`PaymentsExt`] takes from the options value so that no caller
+/// writes a positional `None`. Private, so the only way to these routes is through there.
+#[portone::api]
+pub(crate) trait ByMerchantUid {
+    /// Operation `getPaymentByMerchantUid`.
+    #[get("/payments/find/<merchant_uid>/<payment_status?>")]
+    async fn find_payment_with(
+        &self,
+        merchant_uid: &str,
+        payment_status: Option<PaymentStatus>,
+        #[query(flatten)] options: &FindPayment,
+    ) -> crate::Result<Payment>;
+
+    /// Operation `getAllPaymentsByMerchantUid`.
+    #[get("/payments/findAll/<merchant_uid>/<payment_status?>")]
+    async fn find_all_payments(
+        &self,
+        merchant_uid: &str,
+        payment_status: Option<PaymentStatus>,
+        #[query(flatten)] options: &FindAllPayments,
+    ) -> crate::Result<PaymentList>;
+}
+
+/// The payment lookups in their common forms: by PortOne's id in one argument, and by
+/// merchant order id with the status among the options. Implemented for every
+/// [`Execute`] type, such as [`Client`](crate::Client) and its tier views; in the prelude.
+///
+/// ```no_run
+/// use portone::model::{FindPayment, PaymentStatus};
+/// use portone::prelude::*;
+///
+/// # async fn run(client: portone::Client) -> portone::Result<()> {
+/// let payment = client.payment("imp_123456789012").await?;
+/// let test_one = client.payment_including_sandbox("imp_123456789013").await?;
+/// let latest = client.find_payment("order-1").await?;
+/// let paid = client
+///     .find_payment_with("order-1", &FindPayment::new().payment_status(PaymentStatus::Paid))
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub trait PaymentsExt: Execute {
+    /// Looks up one payment by PortOne's id. Payments of test channels are hidden (PortOne
+    /// answers "not found"); see
+    /// [`payment_including_sandbox`](Self::payment_including_sandbox).
+    /// Operation `getPaymentByImpUid`.
+    fn payment(
+        &self,
+        imp_uid: &str,
+    ) -> impl Future<Output = Result<Payment>> + Send + 'static + use<Self> {
+        self.payment_with(imp_uid, &PaymentLookup::new())
+    }
+
+    /// Looks up one payment by PortOne's id, payments of test channels included
+    /// (`include_sandbox=true`). Operation `getPaymentByImpUid`.
+    fn payment_including_sandbox(
+        &self,
+        imp_uid: &str,
+    ) -> impl Future<Output = Result<Payment>> + Send + 'static + use<Self> {
+        self.payment_with(imp_uid, &PaymentLookup::new().include_sandbox(true))
+    }
+
+    /// Finds the latest payment of a merchant order id, in any status.
+    /// Operation `getPaymentByMerchantUid`.
+    fn find_payment(
+        &self,
+        merchant_uid: &str,
+    ) -> impl Future<Output = Result<Payment>> + Send + 'static + use<Self> {
+        ByMerchantUid::find_payment_with(self, merchant_uid, None, &FindPayment::new())
+    }
+
+    /// Finds the latest payment of a merchant order id, optionally in one status and by
+    /// another order. Operation `getPaymentByMerchantUid`.
+    fn find_payment_with(
+        &self,
+        merchant_uid: &str,
+        options: &FindPayment,
+    ) -> impl Future<Output = Result<Payment>> + Send + 'static + use<Self> {
+        ByMerchantUid::find_payment_with(self, merchant_uid, options.status(), options)
+    }
+
+    /// Lists the payments of a merchant order id (retries included), one page at a time,
+    /// optionally in one status. Every page:
+    /// [`find_all_payments_stream`](crate::api::PaymentPages::find_all_payments_stream).
+    /// Operation `getAllPaymentsByMerchantUid`.
+    fn find_all_payments(
+        &self,
+        merchant_uid: &str,
+        options: &FindAllPayments,
+    ) -> impl Future<Output = Result<PaymentList>> + Send + 'static + use<Self> {
+        ByMerchantUid::find_all_payments(self, merchant_uid, options.status(), options)
+    }
+}
+
+impl<C: Execute + ?Sized> PaymentsExt for C {}

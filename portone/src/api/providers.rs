@@ -186,7 +186,7 @@ pub trait Benepia {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have taken the points: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/benepia/payment", charge)]
     async fn pay_with_benepia_points(
@@ -203,7 +203,7 @@ pub trait ConvenienceStore {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have issued it: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/cvs", charge)]
     async fn issue_cvs_payment(&self, #[body] request: &IssueCvsPayment) -> crate::Result<Payment>;
@@ -235,7 +235,7 @@ pub trait KcpQuick {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have taken the money: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/kcpquick/payment/money", charge)]
     async fn pay_with_kcp_money(
@@ -267,7 +267,7 @@ pub trait KcpQuick {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have charged the key: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/kcpquick/payment/autopay", charge)]
     async fn pay_with_kcp_autopay(

@@ -2,9 +2,9 @@
 //! payments (spec tag `subscribe`); billing keys (spec tag `subscribe.customer`).
 
 use crate::model::{
-    AgainPayment, AnyBillingKey, IssueBillingKey, OnetimePayment, Payment, PaymentList, Reschedule,
-    Schedule, ScheduleList, SchedulePayments, ScheduleSorting, ScheduleStatus, UnixTime,
-    Unschedule,
+    AgainPayment, AnyBillingKey, BillingKeyPayments, DeleteBillingKey, IssueBillingKey,
+    OnetimePayment, Payment, PaymentList, Reschedule, Schedule, ScheduleList, SchedulePayments,
+    SchedulesByCustomer, SchedulesByRange, UnixTime, Unschedule,
 };
 
 /// One-time and billing-key payments, and scheduled payments.
@@ -18,7 +18,7 @@ pub trait Subscriptions {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/subscribe/payments/onetime", charge)]
     async fn pay_onetime(&self, #[body] request: &OnetimePayment) -> crate::Result<Payment>;
@@ -30,7 +30,7 @@ pub trait Subscriptions {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/subscribe/payments/again", charge)]
     async fn pay_again(&self, #[body] request: &AgainPayment) -> crate::Result<Payment>;
@@ -51,9 +51,9 @@ pub trait Subscriptions {
         #[body] request: &Unschedule,
     ) -> crate::Result<Vec<Schedule>>;
 
-    /// Lists scheduled payments due in a time range (at most 3 months), one page at a time;
-    /// `sorting` `None` lists the latest schedule time first. Reads the paged answer PortOne
-    /// sends and the bare array the spec describes. Every page:
+    /// Lists scheduled payments due in a time range (at most 3 months), one page at a time,
+    /// the latest schedule time first unless the options sort otherwise. Reads the paged
+    /// answer PortOne sends and the bare array the spec describes. Every page:
     /// [`schedules_by_range_stream`](crate::api::PaymentPages::schedules_by_range_stream).
     /// Operation `findSchedulesByRange`.
     #[get("/subscribe/payments/schedule")]
@@ -61,10 +61,7 @@ pub trait Subscriptions {
         &self,
         #[query] schedule_from: UnixTime,
         #[query] schedule_to: UnixTime,
-        #[query] schedule_status: Option<ScheduleStatus>,
-        #[query] page: Option<u32>,
-        #[query] limit: Option<u32>,
-        #[query] sorting: Option<ScheduleSorting>,
+        #[query(flatten)] options: &SchedulesByRange,
     ) -> crate::Result<ScheduleList>;
 
     /// Looks up a scheduled payment by its merchant order id. Operation `getScheduleByMid`.
@@ -94,7 +91,7 @@ pub trait Subscriptions {
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::Payments::find_payment)) before deciding, and never
+    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
     #[post("/subscribe/payments/schedule/<merchant_uid>/retry", charge)]
     async fn retry_schedule(&self, merchant_uid: &str) -> crate::Result<Payment>;
@@ -108,10 +105,9 @@ pub trait Subscriptions {
     async fn schedules_by_customer(
         &self,
         customer_uid: &str,
-        #[query] page: Option<u32>,
         #[query] from: UnixTime,
         #[query] to: UnixTime,
-        #[query("schedule-status")] schedule_status: Option<ScheduleStatus>,
+        #[query(flatten)] options: &SchedulesByCustomer,
     ) -> crate::Result<ScheduleList>;
 }
 
@@ -138,21 +134,23 @@ pub trait BillingKeys {
         #[body] request: &IssueBillingKey,
     ) -> crate::Result<AnyBillingKey>;
 
-    /// Deletes a billing key. Operation `customer_delete`.
+    /// Deletes a billing key; [`DeleteBillingKey::new()`] sends no reason and lets PortOne
+    /// record the merchant as the requester. Operation `customer_delete`.
     #[delete("/subscribe/customers/<customer_uid>")]
     async fn delete_billing_key(
         &self,
         customer_uid: &str,
-        #[query] reason: Option<&str>,
-        #[query("extra[requester]")] requester: Option<crate::model::Requester>,
+        #[query(flatten)] options: &DeleteBillingKey,
     ) -> crate::Result<AnyBillingKey>;
 
-    /// Lists the payments made with a billing key. Operation `customer_payments`.
+    /// Lists the payments made with a billing key, one page at a time. Every page:
+    /// [`billing_key_payments_stream`](crate::api::PaymentPages::billing_key_payments_stream).
+    /// Operation `customer_payments`.
     #[get("/subscribe/customers/<customer_uid>/payments")]
     async fn billing_key_payments(
         &self,
         customer_uid: &str,
-        #[query] page: Option<u32>,
+        #[query(flatten)] options: &BillingKeyPayments,
     ) -> crate::Result<PaymentList>;
 
     /// Lists the scheduled payments of a billing key in a time range, one page at a time,
@@ -164,9 +162,8 @@ pub trait BillingKeys {
     async fn billing_key_schedules(
         &self,
         customer_uid: &str,
-        #[query] page: Option<u32>,
         #[query] from: UnixTime,
         #[query] to: UnixTime,
-        #[query("schedule-status")] schedule_status: Option<ScheduleStatus>,
+        #[query(flatten)] options: &SchedulesByCustomer,
     ) -> crate::Result<ScheduleList>;
 }

@@ -15,7 +15,9 @@
 //! not build them. Each names the spec definition it comes from.
 //!
 //! Request types have a constructor taking the required fields and by-value setters for
-//! the rest; absent options are not sent, and card data is redacted in `Debug`.
+//! the rest; absent options are not sent, and card data is redacted in `Debug`. The
+//! optional query parameters of a call are one options value named after it
+//! ([`PaymentsByStatus`], [`FindPayment`], ...), built the same way.
 //!
 //! ```
 //! use portone::model::{Payment, PaymentStatus};
@@ -55,6 +57,7 @@ mod escrow;
 mod kcpquick;
 mod naver;
 mod naver_codes;
+mod options;
 mod page;
 mod partner;
 mod payco;
@@ -102,6 +105,10 @@ pub use naver::{
     NaverProductOrderIds, NaverReturnDeliveryMethod, NaverReturnReason, NaverReview,
     NaverReviewType, NaverReviewsChannel, NaverWithholdReason, RejectNaverReturn,
     RequestNaverReturn, ShipNaverExchange, ShipNaverOrders, WithholdNaverReturn,
+};
+pub use options::{
+    BillingKeyPayments, DeleteBillingKey, FindAllPayments, FindPayment, PaymentLookup,
+    PaymentsByIds, PaymentsByStatus, SchedulesByCustomer, SchedulesByRange, VbankOptions,
 };
 pub use page::{Page, PaymentList, ScheduleList};
 pub use partner::{IssuePartnerReceipts, PartnerReceipt, PartnerReceiptResult};
