@@ -47,6 +47,11 @@ pub use portone_macros::api;
 #[doc(hidden)]
 pub use portone_core::__private;
 
+/// The README's examples, compiled as doctests so that they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Everything needed to call PortOne: the client, the ready-made traits and their
 /// extensions, payment verification, and the request trait.
 pub mod prelude {
