@@ -10,7 +10,7 @@ use reqwest::{StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::{Instrument, field};
+use tracing::field;
 
 use crate::builder::ClientBuilder;
 use crate::clock::Clock;
@@ -154,7 +154,12 @@ impl Execute for Client {
 }
 
 impl Inner {
-    /// One call: a span, the send loop, then `finish` (decoding) inside the span.
+    /// One call: a span, the send loop, then `finish` (decoding).
+    ///
+    /// The span is never entered: events name it as their parent instead. While a span is
+    /// entered, whatever the HTTP stack spawns can capture it as `Span::current()` (hyper-util
+    /// does with its `rt-tracing-exec-force` feature), and a pooled connection task holding
+    /// it would keep it open long after the call returned.
     async fn run<R>(
         self: Arc<Self>,
         tier: Option<Tier>,
@@ -177,7 +182,6 @@ impl Inner {
         let body = request.take_body();
         let result = self
             .send(tier.as_ref(), &request, body, &span)
-            .instrument(span.clone())
             .await
             .and_then(|raw| {
                 span.record("status", raw.status.as_u16());
@@ -195,8 +199,7 @@ impl Inner {
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         );
         if let Err(e) = &result {
-            let _entered = span.enter();
-            tracing::debug!(error = %e, "portone call failed");
+            tracing::debug!(parent: &span, error = %e, "portone call failed");
         }
         result
     }
@@ -214,7 +217,7 @@ impl Inner {
             .map_err(|e| Error::InvalidRequest(RequestError::Url(e)))?;
         let timeout = request.timeout().unwrap_or(self.timeout);
         let mut attempts = 0;
-        let mut token = self.token().await?;
+        let mut token = self.token(span).await?;
         for refreshed in [false, true] {
             let raw = self
                 .transmit(&url, request.is_idempotent(), span, &mut attempts, || {
@@ -245,7 +248,7 @@ impl Inner {
             }
             tracing::debug!(parent: span, "token refused; refreshing once");
             self.tokens.invalidate(&token);
-            token = self.token().await?;
+            token = self.token(span).await?;
         }
         unreachable!("the loop returns on its second pass")
     }
@@ -303,18 +306,22 @@ impl Inner {
         }
     }
 
-    async fn token(&self) -> Result<Arc<Token>> {
+    async fn token(&self, call: &tracing::Span) -> Result<Arc<Token>> {
         if let Some(token) = self.tokens.fresh(self.clock.now()) {
             return Ok(token);
         }
         // The refresh holds a whole getToken request in its state: boxed, so that every
         // call's future does not carry that weight for the rare call that refreshes.
-        Box::pin(self.tokens.get(|| self.clock.now(), || self.fetch_token())).await
+        Box::pin(
+            self.tokens
+                .get(|| self.clock.now(), || self.fetch_token(call)),
+        )
+        .await
     }
 
     /// `POST /users/getToken`. It returns the same token while one is valid, so it is
     /// retried like an idempotent call. It never carries `Tier`.
-    async fn fetch_token(&self) -> Result<Token> {
+    async fn fetch_token(&self, call: &tracing::Span) -> Result<Token> {
         #[derive(Serialize)]
         struct Credentials<'a> {
             imp_key: &'a str,
@@ -327,6 +334,7 @@ impl Inner {
         .map_err(|e| Error::InvalidRequest(RequestError::Body(e)))?;
         let body = Bytes::from(body);
         let span = tracing::info_span!(
+            parent: call,
             "portone.get_token",
             status = field::Empty,
             attempt = field::Empty
@@ -343,7 +351,6 @@ impl Inner {
                     .timeout(self.timeout)
                     .body(body.clone())
             })
-            .instrument(span.clone())
             .await?;
         span.record("status", raw.status.as_u16());
         let grant: Grant = raw.decode()?;
