@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::client::{Client, DEFAULT_BASE_URL, Inner};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{ConfigError, Result};
-use crate::retry::RetryPolicy;
+use crate::retry::{Bucket, RetryPolicy};
 use crate::tier::Tier;
 use crate::token::{TokenCache, TokenHeader};
 
@@ -234,6 +234,7 @@ impl ClientBuilder {
                 token_header: self.token_header,
                 tokens: TokenCache::default(),
                 clock: self.clock,
+                budget: self.retry.retry_budget().copied().map(Bucket::new),
                 retry: self.retry,
                 timeout: self.timeout,
                 user_agent,

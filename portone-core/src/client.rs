@@ -17,7 +17,7 @@ use crate::clock::Clock;
 use crate::envelope;
 use crate::error::{Error, RequestError, Result};
 use crate::request::{Execute, RawResponse, Request};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, Bucket, RetryPolicy};
 use crate::tier::Tier;
 use crate::token::{Grant, Token, TokenCache, TokenHeader};
 
@@ -59,6 +59,8 @@ pub(crate) struct Inner {
     pub(crate) tokens: TokenCache,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) retry: RetryPolicy,
+    /// The retry budget's tokens, shared by every view of the client.
+    pub(crate) budget: Option<Bucket>,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: HeaderValue,
 }
@@ -253,8 +255,8 @@ impl Inner {
         unreachable!("the loop returns on its second pass")
     }
 
-    /// Sends, retrying within the policy: idempotent calls on 502/503/504, timeouts and
-    /// resets; every call when the connection could not be made.
+    /// Sends, retrying within the policy and its budget: idempotent calls on 502/503/504,
+    /// timeouts and resets; every call when the connection could not be made.
     async fn transmit(
         &self,
         url: &Url,
@@ -264,6 +266,8 @@ impl Inner {
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<RawResponse> {
         let mut retries = 0;
+        // What the last retry cost, given back if it obtains an answer.
+        let mut paid = None;
         loop {
             *attempts += 1;
             span.record("attempt", *attempts);
@@ -283,11 +287,20 @@ impl Inner {
                 }
                 Err(e) => (Err(e), None),
             };
-            let retry = retries < self.retry.max_retries()
-                && match &outcome {
-                    Ok(raw) => idempotent && retry::retryable_status(raw.status),
-                    Err(e) => retry::retryable_error(e, idempotent),
-                };
+            let retryable = match &outcome {
+                Ok(raw) => {
+                    if let Some(bucket) = &self.budget
+                        && !raw.status.is_server_error()
+                    {
+                        bucket.deposit(paid);
+                    }
+                    idempotent && retry::retryable_status(raw.status)
+                }
+                Err(e) => retry::retryable_error(e, idempotent),
+            };
+            let retry = retryable
+                && retries < self.retry.max_retries()
+                && self.pay_for_retry(&outcome, span, *attempts, &mut paid);
             if !retry {
                 return outcome.map_err(|source| Error::Transport {
                     outcome_unknown: !idempotent && retry::may_have_left(&source),
@@ -303,6 +316,36 @@ impl Inner {
                 Err(e) => tracing::debug!(parent: span, error = %e, ?delay, "retrying"),
             }
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Takes a retry's price from the budget, or says why the retry is not made.
+    fn pay_for_retry(
+        &self,
+        outcome: &Result<RawResponse, reqwest::Error>,
+        span: &tracing::Span,
+        attempts: u32,
+        paid: &mut Option<u32>,
+    ) -> bool {
+        let Some(bucket) = &self.budget else {
+            return true;
+        };
+        let timeout = matches!(outcome, Err(e) if e.is_timeout());
+        match bucket.withdraw(timeout) {
+            Ok(cost) => {
+                *paid = Some(cost);
+                true
+            }
+            Err(available) => {
+                tracing::info!(
+                    parent: span,
+                    attempt = attempts,
+                    available,
+                    timeout,
+                    "retry refused: the retry budget is spent"
+                );
+                false
+            }
         }
     }
 

@@ -26,7 +26,7 @@ pub use endpoint::{Endpoint, Location, Param};
 pub use error::{ApiError, ConfigError, Declined, Error, RecordIds, RequestError, Result};
 pub use request::{Execute, RawResponse, Request, RequestBuilder};
 pub use reqwest::{Method, StatusCode};
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use tier::Tier;
 pub use token::TokenHeader;
 

@@ -1,31 +1,20 @@
-//! The runtime's spans, recorded by a process-wide subscriber: one `portone.request` per
-//! call, with its fields, closed by the time the call returns (or is dropped), never
-//! entered, and no secret in anything traced.
-//!
-//! The subscriber is the global default, set once for this test binary, and not a
-//! thread-local one (`set_default`): tracing caches each callsite's interest process-wide,
-//! computed by the first thread that reaches it against that thread's default. With a
-//! thread-local subscriber, another test reaching `portone.request` first on its own thread
-//! caches "never" and the span is silently disabled for everyone (tokio-rs/tracing#3611,
-//! #2874). That was the cause of "no span closed" under load.
+//! The runtime's spans, recorded by a process-wide subscriber (see `recorder`, and why it
+//! is not a thread-local one): one `portone.request` per call, with its fields, closed by
+//! the time the call returns (or is dropped), never entered, and no secret in anything
+//! traced.
 
 mod common;
+mod recorder;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use common::*;
 use portone_core::{Client, Execute, Method, Request};
+use recorder::{case, named, recorder, with_message};
 use serde::Deserialize;
 use serde_json::json;
 use tokio::sync::mpsc;
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Instrument, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::util::SubscriberInitExt;
+use tracing::Instrument;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
@@ -34,176 +23,6 @@ use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 struct Payment {
     imp_uid: String,
     amount: u64,
-}
-
-/// A span as recorded. Registry ids are reused once a span closes, so spans are known by
-/// their position in [`Store::spans`].
-#[derive(Debug, Clone, Default)]
-struct SpanRecord {
-    name: &'static str,
-    case: Option<String>,
-    parent: Option<usize>,
-    fields: HashMap<String, String>,
-    entered: usize,
-    closed: bool,
-}
-
-#[derive(Debug, Clone)]
-struct EventRecord {
-    case: Option<String>,
-    parent: Option<usize>,
-    fields: HashMap<String, String>,
-}
-
-#[derive(Debug, Default)]
-struct Store {
-    spans: Vec<SpanRecord>,
-    events: Vec<EventRecord>,
-    /// Everything recorded, for the secret check.
-    text: String,
-}
-
-/// Where a span's record is, kept in the registry's extensions of the span.
-struct Index(usize);
-
-#[derive(Default)]
-struct Fields(HashMap<String, String>);
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-}
-
-struct Recorder(Arc<Mutex<Store>>);
-
-impl Recorder {
-    fn store(&self) -> MutexGuard<'_, Store> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-fn index_of<S: Subscriber + for<'a> LookupSpan<'a>>(
-    ctx: &Context<'_, S>,
-    id: &Id,
-) -> Option<usize> {
-    ctx.span(id)?.extensions().get::<Index>().map(|i| i.0)
-}
-
-fn append(text: &mut String, name: &str, fields: &HashMap<String, String>) {
-    text.push_str(name);
-    for (key, value) in fields {
-        text.push_str(&format!(" {key}={value}"));
-    }
-    text.push('\n');
-}
-
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Recorder {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        attrs.record(&mut fields);
-        let Some(span) = ctx.span(id) else { return };
-        let parent = span
-            .parent()
-            .and_then(|p| p.extensions().get::<Index>().map(|i| i.0));
-        let mut store = self.store();
-        let case = fields
-            .0
-            .get("case")
-            .cloned()
-            .or_else(|| parent.and_then(|p| store.spans[p].case.clone()));
-        let name = attrs.metadata().name();
-        append(&mut store.text, name, &fields.0);
-        store.spans.push(SpanRecord {
-            name,
-            case,
-            parent,
-            fields: fields.0,
-            ..SpanRecord::default()
-        });
-        let index = store.spans.len() - 1;
-        drop(store);
-        span.extensions_mut().insert(Index(index));
-    }
-
-    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
-        let Some(index) = index_of(&ctx, id) else {
-            return;
-        };
-        let mut fields = Fields::default();
-        values.record(&mut fields);
-        let mut store = self.store();
-        append(&mut store.text, "record", &fields.0);
-        store.spans[index].fields.extend(fields.0);
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        let parent = ctx
-            .event_span(event)
-            .and_then(|s| s.extensions().get::<Index>().map(|i| i.0));
-        let mut store = self.store();
-        let case = parent.and_then(|p| store.spans[p].case.clone());
-        append(&mut store.text, event.metadata().target(), &fields.0);
-        store.events.push(EventRecord {
-            case,
-            parent,
-            fields: fields.0,
-        });
-    }
-
-    fn on_enter(&self, id: &Id, ctx: Context<'_, S>) {
-        if let Some(index) = index_of(&ctx, id) {
-            self.store().spans[index].entered += 1;
-        }
-    }
-
-    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-        if let Some(index) = index_of(&ctx, &id) {
-            self.store().spans[index].closed = true;
-        }
-    }
-}
-
-/// The process-wide recorder, installed once (with the `log` bridge, so that reqwest's own
-/// logs are recorded too).
-fn recorder() -> &'static Arc<Mutex<Store>> {
-    static STORE: OnceLock<Arc<Mutex<Store>>> = OnceLock::new();
-    STORE.get_or_init(|| {
-        let store = Arc::new(Mutex::new(Store::default()));
-        tracing_subscriber::registry()
-            .with(Recorder(Arc::clone(&store)))
-            .try_init()
-            .unwrap_or_else(|e| panic!("a subscriber was installed already: {e}"));
-        store
-    })
-}
-
-/// A snapshot of the spans and events of one test case.
-fn case(name: &str) -> (Vec<(usize, SpanRecord)>, Vec<EventRecord>) {
-    let store = recorder().lock().unwrap_or_else(|p| p.into_inner());
-    let spans = store
-        .spans
-        .iter()
-        .cloned()
-        .enumerate()
-        .filter(|(_, s)| s.case.as_deref() == Some(name) && s.name != "case")
-        .collect();
-    let events = store
-        .events
-        .iter()
-        .filter(|e| e.case.as_deref() == Some(name))
-        .cloned()
-        .collect();
-    (spans, events)
-}
-
-fn named<'a>(spans: &'a [(usize, SpanRecord)], name: &str) -> Vec<&'a (usize, SpanRecord)> {
-    spans.iter().filter(|(_, s)| s.name == name).collect()
 }
 
 fn payment_request() -> Request {
@@ -273,10 +92,7 @@ async fn one_span_per_call_with_its_fields_and_no_secret_at_trace_level() {
     assert!(token.closed && token.entered == 0, "{token:?}");
     assert_eq!(token.fields.get("status").map(String::as_str), Some("200"));
 
-    let retrying: Vec<_> = events
-        .iter()
-        .filter(|e| e.fields.get("message").map(String::as_str) == Some("retrying"))
-        .collect();
+    let retrying = with_message(&events, "retrying");
     assert_eq!(retrying.len(), 1, "{events:#?}");
     assert_eq!(retrying[0].parent, Some(*request_index));
     assert_eq!(
@@ -284,11 +100,7 @@ async fn one_span_per_call_with_its_fields_and_no_secret_at_trace_level() {
         Some("503")
     );
 
-    let text = recorder()
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .text
-        .clone();
+    let text = recorder::all_text();
     assert!(!text.contains(SECRET), "secret in trace output");
     assert!(!text.contains("tok-1"), "token in trace output:\n{text}");
 }
@@ -405,10 +217,10 @@ async fn a_failed_call_says_why_inside_its_span() {
     };
     assert!(request.closed);
     assert_eq!(request.fields.get("code").map(String::as_str), Some("1"));
-    let failed = events
-        .iter()
-        .find(|e| e.fields.get("message").map(String::as_str) == Some("portone call failed"))
-        .unwrap_or_else(|| panic!("no failure event: {events:#?}"));
+    let failed = with_message(&events, "portone call failed");
+    let [failed] = failed.as_slice() else {
+        panic!("not one failure event: {events:#?}")
+    };
     assert_eq!(failed.parent, Some(*index));
     assert_eq!(failed.fields.get("error"), Some(&err.to_string()));
 }
