@@ -197,6 +197,8 @@ impl ClientBuilder {
             return Err(ConfigError::MissingApiSecret.into());
         }
         let base = parse_base(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = Url::parse(&base).map_err(ConfigError::BaseUrl)?;
+        let base_is_root = base_url.path() == "/";
         let token_url =
             Url::parse(&format!("{base}/users/getToken")).map_err(ConfigError::BaseUrl)?;
         let tier = self
@@ -228,6 +230,8 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base,
+                base_url,
+                base_is_root,
                 token_url,
                 api_key,
                 api_secret,

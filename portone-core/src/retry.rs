@@ -13,6 +13,8 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+use crate::error::Error;
+
 /// How often and how patiently failed calls are retried.
 ///
 /// The default retries twice, waiting a random time up to 100 ms, then up to 200 ms
@@ -239,6 +241,61 @@ impl Bucket {
     #[cfg(test)]
     fn available(&self) -> u32 {
         self.available.load(Ordering::Acquire)
+    }
+}
+
+/// Why an attempt brought no answer.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// reqwest could not send the request or read the answer.
+    Http(reqwest::Error),
+    /// The whole answer did not arrive within this timeout.
+    Timeout(Duration),
+    /// The answer, with this status, came from another URL than the one asked.
+    Redirected(StatusCode),
+}
+
+impl Failure {
+    pub(crate) fn is_timeout(&self) -> bool {
+        match self {
+            Failure::Timeout(_) => true,
+            Failure::Http(e) => e.is_timeout(),
+            Failure::Redirected(_) => false,
+        }
+    }
+
+    /// Whether the attempt may be made again: see [`retryable_error`].
+    pub(crate) fn is_retryable(&self, idempotent: bool) -> bool {
+        match self {
+            Failure::Http(e) => retryable_error(e, idempotent),
+            Failure::Timeout(_) => idempotent,
+            Failure::Redirected(_) => false,
+        }
+    }
+
+    /// The caller's error, after the last attempt of a call that is `idempotent` or not.
+    pub(crate) fn into_error(self, idempotent: bool) -> Error {
+        match self {
+            Failure::Http(source) => Error::Transport {
+                outcome_unknown: !idempotent && may_have_left(&source),
+                source,
+            },
+            Failure::Timeout(after) => Error::Timeout {
+                after,
+                outcome_unknown: !idempotent,
+            },
+            Failure::Redirected(status) => crate::envelope::unexpected(status, b"redirected"),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Http(e) => e.fmt(f),
+            Failure::Timeout(after) => write!(f, "no answer within {after:?}"),
+            Failure::Redirected(status) => write!(f, "redirected with {status}"),
+        }
     }
 }
 

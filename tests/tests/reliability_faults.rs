@@ -58,7 +58,7 @@ enum Outcome {
     Success,
     /// `Error::Transport`, not a timeout (reset, closed, cut body).
     Transport,
-    /// `Error::Transport` with `is_timeout()`.
+    /// `Error::Timeout` (`is_timeout()`): the whole answer did not arrive in time.
     Timeout,
     /// `Error::UnexpectedResponse` with this status (a proxy's HTML page).
     Unexpected(u16),
@@ -79,8 +79,8 @@ fn classify(result: &Result<()>) -> Outcome {
         return Outcome::Success;
     };
     match error {
-        Error::Transport { .. } if error.is_timeout() => Outcome::Timeout,
-        Error::Transport { .. } => Outcome::Transport,
+        Error::Timeout { .. } if error.is_timeout() => Outcome::Timeout,
+        Error::Transport { .. } if !error.is_timeout() => Outcome::Transport,
         Error::UnexpectedResponse { status, .. } => Outcome::Unexpected(status.as_u16()),
         Error::Decode { .. } => Outcome::Decode,
         Error::Api(_) if error.is_unauthorized() && !error.is_auth() => Outcome::Unauthorized,
