@@ -1,5 +1,5 @@
-//! Criterion benches: the generated client against hand-written reqwest, side by side in one
-//! run. `cargo bench -p portone-benches`.
+//! Criterion benches: the generated client against hand-written reqwest (careful, and naive),
+//! side by side in one run, on the full and the small answer. `cargo bench -p portone-benches`.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -9,7 +9,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use portone::model::{CancelPayment, FindPayment, PaymentStatus, Sorting};
 use portone::prelude::*;
 use portone::{Method, Request};
-use portone_benches::{Handwritten, generated_client, start_server};
+use portone_benches::{Handwritten, Size, Summaries, generated_client, start_server_with};
 use rust_decimal::Decimal;
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -21,53 +21,91 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn per_call(c: &mut Criterion) {
-    let (addr, _) = start_server(Duration::ZERO);
+    for size in Size::ALL {
+        per_call_of(c, size);
+    }
+}
+
+fn per_call_of(c: &mut Criterion, size: Size) {
+    let (addr, _) = start_server_with(size, Duration::ZERO);
     let rt = runtime();
     let generated = generated_client(addr);
     let handwritten = rt.block_on(Handwritten::connect(addr)).expect("token");
-    // Warm both: a token in the cache, connections in the pools.
-    rt.block_on(generated.payment("imp_1"))
-        .expect("generated call");
-    rt.block_on(handwritten.payment("imp_1"))
-        .expect("hand-written call");
+    let naive = rt
+        .block_on(Handwritten::connect_naive(addr))
+        .expect("token");
 
-    let mut group = c.benchmark_group("get_payment/sequential");
+    // Each side's future is awaited or spawned as its own type, as in an application.
+    macro_rules! call {
+        ($client:expr, generated) => {
+            match size {
+                Size::Full => drop(black_box($client.payment("imp_1").await.expect("call"))),
+                Size::Small => drop(black_box(
+                    $client.payment_summary("imp_1").await.expect("call"),
+                )),
+            }
+        };
+        ($client:expr, by_hand) => {
+            match size {
+                Size::Full => drop(black_box($client.payment("imp_1").await.expect("call"))),
+                Size::Small => drop(black_box(
+                    $client.payment_summary("imp_1").await.expect("call"),
+                )),
+            }
+        };
+    }
+    // Warm every side: a token in the cache, connections in the pools.
+    rt.block_on(async {
+        call!(generated, generated);
+        call!(handwritten, by_hand);
+        call!(naive, by_hand);
+    });
+
+    let mut group = c.benchmark_group(format!("get_payment_{}/sequential", size.name()));
     group.throughput(Throughput::Elements(1));
     group.bench_function("generated", |b| {
         b.to_async(&rt)
-            .iter(|| async { black_box(generated.payment("imp_1").await.expect("call")) });
+            .iter(|| async { call!(generated, generated) });
     });
     group.bench_function("handwritten", |b| {
         b.to_async(&rt)
-            .iter(|| async { black_box(handwritten.payment("imp_1").await.expect("call")) });
+            .iter(|| async { call!(handwritten, by_hand) });
+    });
+    group.bench_function("naive", |b| {
+        b.to_async(&rt).iter(|| async { call!(naive, by_hand) });
     });
     group.finish();
 
-    let mut group = c.benchmark_group("get_payment/64_concurrent");
+    let mut group = c.benchmark_group(format!("get_payment_{}/64_concurrent", size.name()));
     group.throughput(Throughput::Elements(64));
     group.bench_function("generated", |b| {
         b.to_async(&rt).iter(|| async {
             let tasks: Vec<_> = (0..64)
-                .map(|_| tokio::spawn(generated.payment("imp_1")))
-                .collect();
-            for task in tasks {
-                black_box(task.await.expect("join").expect("call"));
-            }
-        });
-    });
-    group.bench_function("handwritten", |b| {
-        b.to_async(&rt).iter(|| async {
-            let tasks: Vec<_> = (0..64)
                 .map(|_| {
-                    let client = handwritten.clone();
-                    tokio::spawn(async move { client.payment("imp_1").await })
+                    let client = generated.clone();
+                    tokio::spawn(async move { call!(client, generated) })
                 })
                 .collect();
             for task in tasks {
-                black_box(task.await.expect("join").expect("call"));
+                task.await.expect("join");
             }
         });
     });
+    for (name, client) in [("handwritten", &handwritten), ("naive", &naive)] {
+        group.bench_function(name, |b| {
+            b.to_async(&rt).iter(|| async {
+                let tasks: Vec<_> = (0..64)
+                    .map(|_| {
+                        let client = client.clone();
+                        tokio::spawn(async move { call!(client, by_hand) })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.expect("join");
+                }
+            });
+        });
+    }
     group.finish();
 }
 

@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::client::{Client, DEFAULT_BASE_URL, Inner};
 use crate::clock::{Clock, SystemClock};
 use crate::error::{ConfigError, Result};
-use crate::retry::RetryPolicy;
+use crate::retry::{Bucket, RetryPolicy};
 use crate::tier::Tier;
 use crate::token::{TokenCache, TokenHeader};
 
@@ -197,6 +197,8 @@ impl ClientBuilder {
             return Err(ConfigError::MissingApiSecret.into());
         }
         let base = parse_base(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let base_url = Url::parse(&base).map_err(ConfigError::BaseUrl)?;
+        let base_is_root = base_url.path() == "/";
         let token_url =
             Url::parse(&format!("{base}/users/getToken")).map_err(ConfigError::BaseUrl)?;
         let tier = self
@@ -228,12 +230,15 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base,
+                base_url,
+                base_is_root,
                 token_url,
                 api_key,
                 api_secret,
                 token_header: self.token_header,
                 tokens: TokenCache::default(),
                 clock: self.clock,
+                budget: self.retry.retry_budget().copied().map(Bucket::new),
                 retry: self.retry,
                 timeout: self.timeout,
                 user_agent,

@@ -10,14 +10,14 @@ use reqwest::{StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tracing::{Instrument, field};
+use tracing::field;
 
 use crate::builder::ClientBuilder;
 use crate::clock::Clock;
 use crate::envelope;
 use crate::error::{Error, RequestError, Result};
 use crate::request::{Execute, RawResponse, Request};
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, Bucket, Failure, RetryPolicy};
 use crate::tier::Tier;
 use crate::token::{Grant, Token, TokenCache, TokenHeader};
 
@@ -52,6 +52,10 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base: String,
+    /// `base`, parsed.
+    pub(crate) base_url: Url,
+    /// Whether `base` has no path, so that API URLs can be parsed relative to `base_url`.
+    pub(crate) base_is_root: bool,
     pub(crate) token_url: Url,
     pub(crate) api_key: String,
     pub(crate) api_secret: SecretString,
@@ -59,6 +63,8 @@ pub(crate) struct Inner {
     pub(crate) tokens: TokenCache,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) retry: RetryPolicy,
+    /// The retry budget's tokens, shared by every view of the client.
+    pub(crate) budget: Option<Bucket>,
     pub(crate) timeout: Duration,
     pub(crate) user_agent: HeaderValue,
 }
@@ -154,7 +160,12 @@ impl Execute for Client {
 }
 
 impl Inner {
-    /// One call: a span, the send loop, then `finish` (decoding) inside the span.
+    /// One call: a span, the send loop, then `finish` (decoding).
+    ///
+    /// The span is never entered: events name it as their parent instead. While a span is
+    /// entered, whatever the HTTP stack spawns can capture it as `Span::current()` (hyper-util
+    /// does with its `rt-tracing-exec-force` feature), and a pooled connection task holding
+    /// it would keep it open long after the call returned.
     async fn run<R>(
         self: Arc<Self>,
         tier: Option<Tier>,
@@ -172,12 +183,12 @@ impl Inner {
             attempt = field::Empty,
             duration_ms = field::Empty,
         );
-        let started = Instant::now();
+        // Without a subscriber that wants the span, the clock is not read.
+        let started = (!span.is_disabled()).then(Instant::now);
         let mut request = request;
         let body = request.take_body();
         let result = self
             .send(tier.as_ref(), &request, body, &span)
-            .instrument(span.clone())
             .await
             .and_then(|raw| {
                 span.record("status", raw.status.as_u16());
@@ -190,13 +201,14 @@ impl Inner {
                 Err(_) => &span,
             };
         }
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
+        if let Some(started) = started {
+            span.record(
+                "duration_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+        }
         if let Err(e) = &result {
-            let _entered = span.enter();
-            tracing::debug!(error = %e, "portone call failed");
+            tracing::debug!(parent: &span, error = %e, "portone call failed");
         }
         result
     }
@@ -210,86 +222,146 @@ impl Inner {
         body: Option<Bytes>,
         span: &tracing::Span,
     ) -> Result<RawResponse> {
-        let url = Url::parse(&request.url_after(&self.base))
-            .map_err(|e| Error::InvalidRequest(RequestError::Url(e)))?;
+        let to = To::Api(request.path_and_query());
         let timeout = request.timeout().unwrap_or(self.timeout);
-        let mut attempts = 0;
-        let mut token = self.token().await?;
-        for refreshed in [false, true] {
-            let raw = self
-                .transmit(&url, request.is_idempotent(), span, &mut attempts, || {
-                    let mut builder = self.http.request(request.method().clone(), url.clone());
-                    if !request.headers().is_empty() {
-                        // First, so that the client's own headers are added after them.
-                        builder = builder.headers(request.headers().clone());
-                    }
-                    builder = builder
-                        .header(header::ACCEPT, JSON)
-                        .header(header::USER_AGENT, self.user_agent.clone())
-                        .header(self.token_header.name(), token.header_value().clone())
-                        .timeout(timeout);
-                    if let Some(tier) = tier {
-                        builder = builder.header(TIER, tier.header_value().clone());
-                    }
-
-                    if let Some(body) = &body {
-                        builder = builder
-                            .header(header::CONTENT_TYPE, JSON_UTF8)
-                            .body(body.clone());
-                    }
-                    builder
-                })
-                .await?;
-            if raw.status != StatusCode::UNAUTHORIZED || refreshed {
-                return Ok(raw);
+        let idempotent = request.is_idempotent();
+        let build = |token: &Token, url: Url| {
+            let mut builder = self.http.request(request.method().clone(), url);
+            if !request.headers().is_empty() {
+                // First, so that the client's own headers are added after them.
+                builder = builder.headers(request.headers().clone());
             }
-            tracing::debug!(parent: span, "token refused; refreshing once");
-            self.tokens.invalidate(&token);
-            token = self.token().await?;
+            builder = builder
+                .header(header::ACCEPT, JSON)
+                .header(header::USER_AGENT, self.user_agent.clone())
+                .header(self.token_header.name(), token.header_value().clone());
+            if let Some(tier) = tier {
+                builder = builder.header(TIER, tier.header_value().clone());
+            }
+            if let Some(body) = &body {
+                builder = builder
+                    .header(header::CONTENT_TYPE, JSON_UTF8)
+                    .body(body.clone());
+            }
+            builder
+        };
+        let mut attempts = 0;
+        let token = self.token(span).await?;
+        let raw = self
+            .transmit(to, idempotent, timeout, span, &mut attempts, |url| {
+                build(&token, url)
+            })
+            .await?;
+        if raw.status != StatusCode::UNAUTHORIZED {
+            return Ok(raw);
         }
-        unreachable!("the loop returns on its second pass")
+        tracing::debug!(parent: span, "token refused; refreshing once");
+        self.tokens.invalidate(&token);
+        let token = self.token(span).await?;
+        self.transmit(to, idempotent, timeout, span, &mut attempts, |url| {
+            build(&token, url)
+        })
+        .await
     }
 
-    /// Sends, retrying within the policy: idempotent calls on 502/503/504, timeouts and
-    /// resets; every call when the connection could not be made.
+    /// The URL of an attempt. Each attempt gets its own, built anew rather than cloned: the
+    /// first one costs one allocation, and only retries cost another.
+    fn url(&self, to: To<'_>) -> Result<Url> {
+        let target = match to {
+            To::Token => return Ok(self.token_url.clone()),
+            To::Api(target) => target,
+        };
+        // Relative to the parsed base, the host is not parsed again for every call. Only a
+        // target that is a plain absolute path qualifies: `//host` or `/\host` would name
+        // another host, and a base with a path of its own must keep it.
+        let plain =
+            target.starts_with('/') && !matches!(target.as_bytes().get(1), Some(b'/' | b'\\'));
+        let url = if self.base_is_root && plain {
+            Url::options().base_url(Some(&self.base_url)).parse(target)
+        } else {
+            Url::parse(&format!("{}{target}", self.base))
+        };
+        url.map_err(|e| Error::InvalidRequest(RequestError::Url(e)))
+    }
+
+    /// Whether an answer came from where the request was sent: only a handed-in reqwest
+    /// client can follow redirects, and what another server said is refused.
+    fn answered_from(&self, to: To<'_>, url: &Url) -> bool {
+        let target = match to {
+            To::Token => return *url == self.token_url,
+            To::Api(target) => target,
+        };
+        let text = url.as_str();
+        if text.len() == self.base.len() + target.len()
+            && text.starts_with(&self.base)
+            && text.ends_with(target)
+        {
+            return true;
+        }
+        // The URL parser may have normalized the target: compare as URLs.
+        self.url(to).is_ok_and(|sent| sent == *url)
+    }
+
+    /// Sends, retrying within the policy and its budget: idempotent calls on 502/503/504,
+    /// timeouts and resets; every call when the connection could not be made.
+    ///
+    /// What is kept across an await is kept small: the call's future is moved whole into
+    /// every task that runs it, and each layer of it is copied when it starts.
     async fn transmit(
         &self,
-        url: &Url,
+        to: To<'_>,
         idempotent: bool,
+        timeout: Duration,
         span: &tracing::Span,
         attempts: &mut u32,
-        build: impl Fn() -> reqwest::RequestBuilder,
+        build: impl Fn(Url) -> reqwest::RequestBuilder,
     ) -> Result<RawResponse> {
         let mut retries = 0;
+        // What the last retry cost, given back if it obtains an answer.
+        let mut paid = None;
         loop {
             *attempts += 1;
             span.record("attempt", *attempts);
-            let (outcome, retry_after) = match build().send().await {
-                Ok(response) => {
+            // The timeout is the runtime's own rather than reqwest's: reqwest boxes a timer
+            // and wraps the body for it on every request (4 allocations), and
+            // `tokio::time::timeout` needs neither.
+            let pending = build(self.url(to)?).send();
+            let exchange = async {
+                let (status, retry_after, body) = {
+                    let response = pending.await.map_err(Failure::Http)?;
                     let status = response.status();
-                    if response.url() != url {
-                        // Only a handed-in reqwest client can follow redirects; refuse
-                        // whatever the other server said.
-                        return Err(envelope::unexpected(status, b"redirected"));
+                    if !self.answered_from(to, response.url()) {
+                        return Err(Failure::Redirected(status));
                     }
-                    let retry_after = retry_after(response.headers());
-                    match response.bytes().await {
-                        Ok(body) => (Ok(RawResponse { status, body }), retry_after),
-                        Err(e) => (Err(e), None),
-                    }
-                }
-                Err(e) => (Err(e), None),
-            };
-            let retry = retries < self.retry.max_retries()
-                && match &outcome {
-                    Ok(raw) => idempotent && retry::retryable_status(raw.status),
-                    Err(e) => retry::retryable_error(e, idempotent),
+                    (status, retry_after(response.headers()), response.bytes())
                 };
+                let body = body.await.map_err(Failure::Http)?;
+                Ok((RawResponse { status, body }, retry_after))
+            };
+            let (outcome, retry_after) = match tokio::time::timeout(timeout, exchange).await {
+                Ok(Ok((raw, retry_after))) => (Ok(raw), retry_after),
+                Ok(Err(Failure::Redirected(status))) => {
+                    return Err(envelope::unexpected(status, b"redirected"));
+                }
+                Ok(Err(failure)) => (Err(failure), None),
+                Err(_) => (Err(Failure::Timeout(timeout)), None),
+            };
+            let retryable = match &outcome {
+                Ok(raw) => {
+                    if let Some(bucket) = &self.budget
+                        && !raw.status.is_server_error()
+                    {
+                        bucket.deposit(paid);
+                    }
+                    idempotent && retry::retryable_status(raw.status)
+                }
+                Err(failure) => failure.is_retryable(idempotent),
+            };
+            let retry = retryable
+                && retries < self.retry.max_retries()
+                && self.pay_for_retry(&outcome, span, *attempts, &mut paid);
             if !retry {
-                return outcome.map_err(|source| Error::Transport {
-                    outcome_unknown: !idempotent && retry::may_have_left(&source),
-                    source,
-                });
+                return outcome.map_err(|failure| failure.into_error(idempotent));
             }
             retries += 1;
             let delay = self.retry.delay(retries, retry_after);
@@ -303,18 +375,52 @@ impl Inner {
         }
     }
 
-    async fn token(&self) -> Result<Arc<Token>> {
+    /// Takes a retry's price from the budget, or says why the retry is not made.
+    fn pay_for_retry(
+        &self,
+        outcome: &Result<RawResponse, Failure>,
+        span: &tracing::Span,
+        attempts: u32,
+        paid: &mut Option<u32>,
+    ) -> bool {
+        let Some(bucket) = &self.budget else {
+            return true;
+        };
+        let timeout = matches!(outcome, Err(failure) if failure.is_timeout());
+        match bucket.withdraw(timeout) {
+            Ok(cost) => {
+                *paid = Some(cost);
+                true
+            }
+            Err(available) => {
+                tracing::info!(
+                    parent: span,
+                    attempt = attempts,
+                    available,
+                    timeout,
+                    "retry refused: the retry budget is spent"
+                );
+                false
+            }
+        }
+    }
+
+    async fn token(&self, call: &tracing::Span) -> Result<Arc<Token>> {
         if let Some(token) = self.tokens.fresh(self.clock.now()) {
             return Ok(token);
         }
         // The refresh holds a whole getToken request in its state: boxed, so that every
         // call's future does not carry that weight for the rare call that refreshes.
-        Box::pin(self.tokens.get(|| self.clock.now(), || self.fetch_token())).await
+        Box::pin(
+            self.tokens
+                .get(|| self.clock.now(), || self.fetch_token(call)),
+        )
+        .await
     }
 
     /// `POST /users/getToken`. It returns the same token while one is valid, so it is
     /// retried like an idempotent call. It never carries `Tier`.
-    async fn fetch_token(&self) -> Result<Token> {
+    async fn fetch_token(&self, call: &tracing::Span) -> Result<Token> {
         #[derive(Serialize)]
         struct Credentials<'a> {
             imp_key: &'a str,
@@ -327,6 +433,7 @@ impl Inner {
         .map_err(|e| Error::InvalidRequest(RequestError::Body(e)))?;
         let body = Bytes::from(body);
         let span = tracing::info_span!(
+            parent: call,
             "portone.get_token",
             status = field::Empty,
             attempt = field::Empty
@@ -334,16 +441,14 @@ impl Inner {
         let sent_at = self.clock.now();
         let mut attempts = 0;
         let raw = self
-            .transmit(&self.token_url, true, &span, &mut attempts, || {
+            .transmit(To::Token, true, self.timeout, &span, &mut attempts, |url| {
                 self.http
-                    .post(self.token_url.clone())
+                    .post(url)
                     .header(header::ACCEPT, JSON)
                     .header(header::CONTENT_TYPE, JSON_UTF8)
                     .header(header::USER_AGENT, self.user_agent.clone())
-                    .timeout(self.timeout)
                     .body(body.clone())
             })
-            .instrument(span.clone())
             .await?;
         span.record("status", raw.status.as_u16());
         let grant: Grant = raw.decode()?;
@@ -351,6 +456,15 @@ impl Inner {
             envelope::unexpected(raw.status, b"access_token is not a valid header value")
         })
     }
+}
+
+/// Where a request goes.
+#[derive(Debug, Clone, Copy)]
+enum To<'a> {
+    /// An API call: its path and query, after the base URL.
+    Api(&'a str),
+    /// `POST /users/getToken`.
+    Token,
 }
 
 fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
@@ -367,6 +481,65 @@ fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn client(base: &str) -> Client {
+        Client::builder()
+            .api_key("key")
+            .api_secret("secret")
+            .base_url(base)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const BASES: [&str; 4] = [
+        "http://127.0.0.1:8080",
+        "https://api.iamport.kr",
+        "http://localhost:1/v1",
+        "https://api.iamport.kr/a/b/",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+
+        /// The URL built relative to the parsed base is the one parsing the whole text
+        /// gives, whatever the target holds, and its answer is recognized as its own.
+        #[test]
+        fn an_api_url_is_the_base_and_the_target_parsed_together(
+            target in "/[a-zA-Z0-9/\\\\?#%.:@ \\[\\]가|^`{}~'=&+-]{0,24}",
+            base in 0..BASES.len(),
+        ) {
+            // Built once: a client loads the system's certificates.
+            static CLIENTS: std::sync::LazyLock<Vec<Client>> =
+                std::sync::LazyLock::new(|| BASES.iter().map(|base| client(base)).collect());
+            let inner = &CLIENTS[base].inner;
+            let whole = Url::parse(&format!("{}{target}", inner.base));
+            let built = inner.url(To::Api(&target));
+            match (&whole, &built) {
+                (Ok(whole), Ok(built)) => {
+                    prop_assert_eq!(whole, built);
+                    prop_assert_eq!(whole.host_str(), inner.base_url.host_str());
+                    prop_assert!(inner.answered_from(To::Api(&target), built));
+                }
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "{:?} against {:?}", whole, built),
+            }
+        }
+    }
+
+    #[test]
+    fn a_target_that_names_another_host_stays_on_the_base() {
+        let client = client("https://api.iamport.kr");
+        for target in ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example"] {
+            let url = client
+                .inner
+                .url(To::Api(target))
+                .unwrap_or_else(|e| panic!("{target}: {e}"));
+            assert_eq!(url.host_str(), Some("api.iamport.kr"), "{target}");
+        }
+        let other = Url::parse("https://evil.example/payments/x").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!client.inner.answered_from(To::Api("/payments/x"), &other));
+    }
 
     #[test]
     fn debug_never_shows_the_secret() {

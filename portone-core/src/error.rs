@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -30,7 +31,7 @@ pub enum Error {
     Auth(#[source] Arc<Error>),
 
     /// The request could not be sent, or its answer not received (connection refused or
-    /// reset, timeout, TLS).
+    /// reset, connect timeout, TLS).
     #[error("transport error")]
     Transport {
         /// What reqwest said.
@@ -39,6 +40,17 @@ pub enum Error {
         /// Whether the request may have reached PortOne and been processed: it was not
         /// retried, and the failure came after it may have left (a timeout, a reset). See
         /// [`Error::is_outcome_unknown`].
+        outcome_unknown: bool,
+    },
+
+    /// The whole answer did not arrive within the call's timeout (the client's, or the
+    /// request's own), counted from when the attempt started.
+    #[error("no answer within {after:?}")]
+    Timeout {
+        /// The timeout that ran out.
+        after: Duration,
+        /// Whether the request may have reached PortOne and been processed: it was not
+        /// retried. See [`Error::is_outcome_unknown`].
         outcome_unknown: bool,
     },
 
@@ -102,7 +114,10 @@ impl Error {
             }
             Error::Transport { source, .. } => source.status(),
             Error::Auth(e) => e.status(),
-            Error::Config(_) | Error::InvalidRequest(_) | Error::Webhook(_) => None,
+            Error::Config(_)
+            | Error::InvalidRequest(_)
+            | Error::Webhook(_)
+            | Error::Timeout { .. } => None,
         }
     }
 
@@ -152,10 +167,12 @@ impl Error {
         self.status() == Some(StatusCode::UNAUTHORIZED)
     }
 
-    /// Whether the call timed out (connect or total), including while getting a token.
+    /// Whether the call timed out ([`Error::Timeout`], or a connect timeout), including while
+    /// getting a token.
     #[must_use]
     pub fn is_timeout(&self) -> bool {
         match self {
+            Error::Timeout { .. } => true,
             Error::Transport { source, .. } => source.is_timeout(),
             Error::Auth(e) => e.is_timeout(),
             _ => false,
@@ -204,6 +221,9 @@ impl Error {
     pub fn is_outcome_unknown(&self) -> bool {
         match self {
             Error::Transport {
+                outcome_unknown, ..
+            }
+            | Error::Timeout {
                 outcome_unknown, ..
             }
             | Error::UnexpectedResponse {

@@ -28,7 +28,7 @@ pub use error::{
 };
 pub use request::{Execute, RawResponse, Request, RequestBuilder};
 pub use reqwest::{Method, StatusCode};
-pub use retry::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use tier::Tier;
 pub use token::TokenHeader;
 

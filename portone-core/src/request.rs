@@ -165,14 +165,6 @@ impl Request {
         }
     }
 
-    /// Writes `path?query` after `base`.
-    pub(crate) fn url_after(&self, base: &str) -> String {
-        let mut url = String::with_capacity(base.len() + self.target.len());
-        url.push_str(base);
-        url.push_str(&self.target);
-        url
-    }
-
     /// Takes the body out, as the cheaply clonable bytes every attempt sends.
     pub(crate) fn take_body(&mut self) -> Option<Bytes> {
         self.body.take().map(Bytes::from)

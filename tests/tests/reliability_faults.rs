@@ -19,10 +19,11 @@ use portone::{RetryPolicy, StatusCode};
 use portone_mock::{Checkout, Fault, Method, MockServer, cards};
 use rust_decimal::Decimal;
 
-/// The client's per-attempt timeout: short, so the timeout rows stay fast.
-const TIMEOUT: Duration = Duration::from_millis(300);
-/// An injected delay well past [`TIMEOUT`].
-const SLOW: Duration = Duration::from_millis(1200);
+/// The client's per-attempt timeout: short, so the timeout rows stay fast, yet 400 ms past
+/// the delayed 504, so that a loaded machine does not turn that answer into a timeout.
+const TIMEOUT: Duration = Duration::from_millis(500);
+/// An injected delay well past [`TIMEOUT`] (by a second, for the same reason).
+const SLOW: Duration = Duration::from_millis(1500);
 /// The amount every cancel row refunds, out of a payment of 1000.
 const REFUND: i64 = 100;
 const GET_TOKEN: &str = "/users/getToken";
@@ -58,7 +59,7 @@ enum Outcome {
     Success,
     /// `Error::Transport`, not a timeout (reset, closed, cut body).
     Transport,
-    /// `Error::Transport` with `is_timeout()`.
+    /// `Error::Timeout` (`is_timeout()`): the whole answer did not arrive in time.
     Timeout,
     /// `Error::UnexpectedResponse` with this status (a proxy's HTML page).
     Unexpected(u16),
@@ -79,8 +80,8 @@ fn classify(result: &Result<()>) -> Outcome {
         return Outcome::Success;
     };
     match error {
-        Error::Transport { .. } if error.is_timeout() => Outcome::Timeout,
-        Error::Transport { .. } => Outcome::Transport,
+        Error::Timeout { .. } if error.is_timeout() => Outcome::Timeout,
+        Error::Transport { .. } if !error.is_timeout() => Outcome::Transport,
         Error::UnexpectedResponse { status, .. } => Outcome::Unexpected(status.as_u16()),
         Error::Decode { .. } => Outcome::Decode,
         Error::Api(_) if error.is_unauthorized() && !error.is_auth() => Outcome::Unauthorized,

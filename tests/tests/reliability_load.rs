@@ -5,8 +5,8 @@
 //! which is the harder path (every call in flight is refused at once and must refresh and
 //! re-send exactly once). Single flight must turn each wave of 401s into one getToken.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use portone::prelude::*;
@@ -33,6 +33,45 @@ fn peak_memory() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The calls that started before the second token was issued, and so may carry the first.
+#[derive(Default)]
+struct Early(Mutex<EarlyState>);
+
+#[derive(Default)]
+struct EarlyState {
+    closed: bool,
+    in_flight: usize,
+}
+
+impl Early {
+    fn lock(&self) -> std::sync::MutexGuard<'_, EarlyState> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Counts a call that starts now; whether it is early.
+    fn start(&self) -> bool {
+        let mut state = self.lock();
+        if !state.closed {
+            state.in_flight += 1;
+        }
+        !state.closed
+    }
+
+    fn finish(&self) {
+        self.lock().in_flight -= 1;
+    }
+
+    /// No call started from now on is early.
+    fn close(&self) {
+        self.lock().closed = true;
+    }
+
+    fn all_finished(&self) -> bool {
+        let state = self.lock();
+        state.closed && state.in_flight == 0
+    }
+}
+
 async fn wait_for(done: &AtomicUsize, count: usize) {
     while done.load(Ordering::Acquire) < count {
         tokio::time::sleep(Duration::from_millis(1)).await;
@@ -55,21 +94,27 @@ async fn ten_thousand_calls_from_256_tasks_across_two_token_expiries() {
     let started = Instant::now();
     let next = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicUsize::new(0));
+    let early = Arc::new(Early::default());
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..TASKS {
-        let (client, imp_uid, next, done) = (
+        let (client, imp_uid, next, done, early) = (
             client.clone(),
             imp_uid.clone(),
             Arc::clone(&next),
             Arc::clone(&done),
+            Arc::clone(&early),
         );
         tasks.spawn(async move {
             let mut errors = Vec::new();
             while next.fetch_add(1, Ordering::AcqRel) < CALLS {
+                let was_early = early.start();
                 match client.payment(&imp_uid).await {
                     Ok(payment) if payment.imp_uid == imp_uid => {}
                     Ok(other) => errors.push(format!("wrong payment {}", other.imp_uid)),
                     Err(e) => errors.push(format!("{e}: {e:?}")),
+                }
+                if was_early {
+                    early.finish();
                 }
                 done.fetch_add(1, Ordering::AcqRel);
             }
@@ -77,12 +122,22 @@ async fn ten_thousand_calls_from_256_tasks_across_two_token_expiries() {
         });
     }
 
-    // Expire the token twice while all 256 tasks are busy, well apart so that no call
-    // can be caught by both expiries.
+    // Expire the token twice while all 256 tasks are busy, so that no call can be caught
+    // by both expiries: a call refused at the first is re-sent with the second token, which
+    // the second expiry would refuse in turn. Calls that may still carry the first token are
+    // those that started before the server issued the second one; the second expiry waits
+    // for all of them, whatever the load does to the order the tasks run in.
     let expiries = async {
         wait_for(&done, CALLS / 3).await;
         server.advance(EXPIRE);
+        while server.get_token_calls() < 2 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        early.close();
         wait_for(&done, 2 * CALLS / 3).await;
+        while !early.all_finished() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
         server.advance(EXPIRE);
     };
     let all = async {
@@ -129,7 +184,7 @@ async fn ten_thousand_calls_from_256_tasks_across_two_token_expiries() {
     tokens.dedup();
     assert_eq!(tokens.len(), 3, "distinct tokens sent");
     // Every call arrived once, plus one re-send for each call the server refused with an
-    // expired token (at most one per call, since no call spans both expiries).
+    // expired token (at most one per call and task at each expiry, since no call spans both).
     let refused = lookups - CALLS;
     assert!(refused >= 2, "no call saw an expired token: {refused}");
     assert!(refused <= 2 * TASKS, "{refused} re-sends for 2 expiries");

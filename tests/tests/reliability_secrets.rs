@@ -8,7 +8,11 @@
 //! a CVC. The card password and CVC are markers rather than digits, since two or three
 //! digits would be found anywhere; the mock does not check them.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use portone::model::{
@@ -521,9 +525,22 @@ async fn dropping_the_caller_that_leads_a_token_refresh_leaves_the_others_workin
     while server.get_token_calls() == 0 {
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    // These queue behind the leader's refresh...
-    let queued: Vec<_> = (0..16).map(|_| lookup(&client)).collect();
-    tokio::time::sleep(Duration::from_millis(50)).await;
+    // These queue behind the leader's refresh: a call's first poll returns `Pending` only
+    // once it waits for the refresh (the leader holds it until its getToken answers)...
+    let waiting = Arc::new(AtomicUsize::new(0));
+    let queued: Vec<_> = (0..16)
+        .map(|_| {
+            let call = client.payment(&imp_uid);
+            tokio::spawn(CountFirstPending {
+                inner: Box::pin(call),
+                counted: false,
+                count: Arc::clone(&waiting),
+            })
+        })
+        .collect();
+    while waiting.load(Ordering::Acquire) < 16 {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
     // ...which is dropped mid-fetch.
     leader.abort();
     let aborted = leader.await;
@@ -548,4 +565,23 @@ async fn dropping_the_caller_that_leads_a_token_refresh_leaves_the_others_workin
     }
     // The abandoned request and one more by the next caller in line, shared by all.
     assert_eq!(server.get_token_calls(), 2);
+}
+
+/// Counts, once, that the future it wraps returned `Pending`: that it got as far as waiting.
+struct CountFirstPending<F> {
+    inner: Pin<Box<F>>,
+    counted: bool,
+    count: Arc<AtomicUsize>,
+}
+
+impl<F: Future> Future for CountFirstPending<F> {
+    type Output = F::Output;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let poll = self.inner.as_mut().poll(cx);
+        if poll.is_pending() && !self.counted {
+            self.counted = true;
+            self.count.fetch_add(1, Ordering::Release);
+        }
+        poll
+    }
 }
