@@ -321,6 +321,13 @@ impl Shared {
         self.clock_moved.send_replace(());
     }
 
+    /// [`MockServer::reset`].
+    pub(crate) fn reset(&self) {
+        self.lock().reset();
+        // Re-sends waiting on the clock look again, and find their delivery gone.
+        self.clock_moved.send_replace(());
+    }
+
     pub(crate) fn record(&self, req: RecordedRequest) {
         let mut st = self.lock();
         if req.method == Method::POST && req.path == "/users/getToken" {
@@ -513,9 +520,7 @@ impl MockServer {
     /// the same address and settings. Ids keep counting, so an `imp_uid` from before is
     /// never handed out again.
     pub fn reset(&self) {
-        self.inner.shared.lock().reset();
-        // Re-sends waiting on the clock look again, and find their delivery gone.
-        self.inner.shared.clock_moved.send_replace(());
+        self.inner.shared.reset();
     }
 
     /// Stops the server gracefully: it accepts no more connections, lets the requests in

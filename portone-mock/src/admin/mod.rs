@@ -166,8 +166,17 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
     } else {
         body
     };
-    serde_json::from_slice(body)
-        .map_err(|e| Reply::bad_request(format!("the body is not what this route takes: {e}")))
+    let mut json = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| {
+        let at = e.path().to_string();
+        let why = e.into_inner();
+        // `.` is the whole body: a syntax error, a missing or an unknown field.
+        if at == "." {
+            Reply::bad_request(format!("the body is not what this route takes: {why}"))
+        } else {
+            Reply::bad_request(format!("`{at}`: {why}"))
+        }
+    })
 }
 
 /// A [`MockError`] as an answer: what the caller sent is wrong (`400`), names nothing
@@ -448,8 +457,7 @@ async fn duplicate_webhook(State(app): State<App>, Path(id): Path<u64>) -> Answe
 }
 
 async fn reset(State(app): State<App>) -> Answer {
-    app.lock().reset();
-    app.clock_moved.send_replace(());
+    app.reset();
     Ok(Reply::ok(Value::Null))
 }
 
