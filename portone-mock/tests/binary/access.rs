@@ -17,21 +17,34 @@ async fn on_every_interface_the_admin_api_is_refused_without_a_token() {
     let mock = Mock::start(&["--host", "0.0.0.0"]).await;
     assert!(mock.url.starts_with("http://127.0.0.1:"), "{}", mock.url);
     crate::process::eventually("the warning about the admin API", || async {
-        mock.stderr().contains("the admin API (/__mock/) is refused").then_some(())
+        mock.stderr()
+            .contains("the admin API (/__mock/) is refused")
+            .then_some(())
     })
     .await;
     for (method, path) in [
         (Method::POST, "/checkout"),
         (Method::GET, "/requests"),
         (Method::POST, "/reset"),
-        (Method::GET, "/pay?merchant_uid=m&amount=1&redirect_url=https%3A%2F%2Fx.example%2F"),
+        (
+            Method::GET,
+            "/pay?merchant_uid=m&amount=1&redirect_url=https%3A%2F%2Fx.example%2F",
+        ),
         (Method::GET, "/no-such-route"),
     ] {
         let answer = mock
-            .admin(method.clone(), path, &json!({ "merchant_uid": "m", "amount": 1 }))
+            .admin(
+                method.clone(),
+                path,
+                &json!({ "merchant_uid": "m", "amount": 1 }),
+            )
             .await;
         assert_eq!((answer.status, answer.code()), (403, -1), "{method} {path}");
-        assert!(answer.message().contains("--admin-token"), "{}", answer.message());
+        assert!(
+            answer.message().contains("--admin-token"),
+            "{}",
+            answer.message()
+        );
     }
     // PortOne's API itself is served.
     mock.token().await;
@@ -71,13 +84,21 @@ async fn with_a_token_every_admin_request_must_carry_it() {
         .expect("the page");
     assert_eq!(page.status(), 200);
     assert_eq!(
-        page.headers().get("referrer-policy").and_then(|v| v.to_str().ok()),
+        page.headers()
+            .get("referrer-policy")
+            .and_then(|v| v.to_str().ok()),
         Some("no-referrer")
     );
     let html = page.text().await.expect("html");
-    assert!(html.contains("action=\"pay?admin_token=qa-admin-9f2c\""), "{html}");
+    assert!(
+        html.contains("action=\"pay?admin_token=qa-admin-9f2c\""),
+        "{html}"
+    );
     let ended = mock.stop().await;
-    assert!(!ended.stderr.contains("qa-admin-9f2c"), "the token is never logged");
+    assert!(
+        !ended.stderr.contains("qa-admin-9f2c"),
+        "the token is never logged"
+    );
 }
 
 #[tokio::test]

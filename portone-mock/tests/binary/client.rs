@@ -33,6 +33,10 @@ async fn the_rust_client_looks_up_what_the_admin_api_paid() {
     let missing = client.payment("imp_000000000000", None).await;
     assert!(missing.is_err_and(|e| e.is_not_found()));
     let log = mock.admin_get("/requests").await;
-    assert_eq!(log.ok()["get_token_calls"], 1, "one token serves every call");
+    assert_eq!(
+        log.ok()["get_token_calls"],
+        1,
+        "one token serves every call"
+    );
     mock.stop().await;
 }

@@ -39,7 +39,10 @@ async fn prints_its_url_first_and_takes_the_given_credentials() {
     let granted = mock.token_for("qa_key", "qa_secret").await;
     let token = granted.ok();
     assert_eq!(token["access_token"].as_str().map(str::len), Some(40));
-    assert_eq!(token["expired_at"].as_i64(), token["now"].as_i64().map(|n| n + 1800));
+    assert_eq!(
+        token["expired_at"].as_i64(),
+        token["now"].as_i64().map(|n| n + 1800)
+    );
     let refused = mock
         .token_for(
             portone_mock::MockServer::API_KEY,
@@ -121,20 +124,19 @@ async fn agency_flag_makes_tiers_that_see_only_their_own() {
             &json!({ "merchant_uid": "tier-2", "amount": 1000, "tier": "ZZZ" }),
         )
         .await;
-    assert_eq!((refused.status, refused.code()), (400, -1), "{:?}", refused.body);
+    assert_eq!(
+        (refused.status, refused.code()),
+        (400, -1),
+        "{:?}",
+        refused.body
+    );
     mock.stop().await;
 }
 
 #[tokio::test]
 async fn webhook_flags_send_forms_to_the_given_url() {
     let receiver = Receiver::start(vec![]).await;
-    let mock = Mock::start(&[
-        "--webhook-url",
-        &receiver.url,
-        "--webhook-format",
-        "form",
-    ])
-    .await;
+    let mock = Mock::start(&["--webhook-url", &receiver.url, "--webhook-format", "form"]).await;
     let paid = mock
         .checkout(&json!({ "merchant_uid": "hook-1", "amount": 1000 }))
         .await;
@@ -169,12 +171,26 @@ async fn frozen_clock_moves_only_when_advanced() {
     let first = first.await.ok().clone();
     let token = first["access_token"].as_str().expect("token").to_owned();
     let now = first["now"].as_i64().expect("now");
-    let moved = mock.admin_post("/advance", &json!({ "seconds": 1799 })).await;
+    let moved = mock
+        .admin_post("/advance", &json!({ "seconds": 1799 }))
+        .await;
     assert_eq!(moved.ok()["now"].as_i64(), Some(now + 1799));
     // One second left: the token still works (404 for an unknown payment, not 401).
-    assert_eq!(mock.api_get("/payments/imp_000000000000", &token).await.status, 404);
-    mock.admin_post("/advance", &json!({ "seconds": 1 })).await.ok();
-    assert_eq!(mock.api_get("/payments/imp_000000000000", &token).await.status, 401);
+    assert_eq!(
+        mock.api_get("/payments/imp_000000000000", &token)
+            .await
+            .status,
+        404
+    );
+    mock.admin_post("/advance", &json!({ "seconds": 1 }))
+        .await
+        .ok();
+    assert_eq!(
+        mock.api_get("/payments/imp_000000000000", &token)
+            .await
+            .status,
+        401
+    );
     let again = mock.token_for(
         portone_mock::MockServer::API_KEY,
         portone_mock::MockServer::API_SECRET,

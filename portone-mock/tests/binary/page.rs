@@ -102,7 +102,9 @@ async fn press(page_url: &str, button: &str) -> Url {
 }
 
 fn query(url: &Url) -> BTreeMap<String, String> {
-    url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    url.query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
 }
 
 fn page_url(mock: &Mock, pairs: &[(&str, &str)]) -> String {
@@ -128,23 +130,36 @@ async fn approve_pays_and_the_browser_lands_back_at_the_shop() {
     );
     let location = press(&url, "approve").await;
     let q = query(&location);
-    assert_eq!(q.get("order").map(String::as_str), Some("42"), "the shop's own query stays");
+    assert_eq!(
+        q.get("order").map(String::as_str),
+        Some("42"),
+        "the shop's own query stays"
+    );
     assert_eq!(q.get("merchant_uid").map(String::as_str), Some("page-1"));
     assert_eq!(q.get("imp_success").map(String::as_str), Some("true"));
     assert!(!q.contains_key("error_msg"));
     let imp_uid = q.get("imp_uid").cloned().expect("imp_uid");
 
     // Following the redirect, as the browser does, reaches the shop with the same query.
-    let followed = reqwest::get(location.as_str()).await.expect("the shop answers");
+    let followed = reqwest::get(location.as_str())
+        .await
+        .expect("the shop answers");
     assert_eq!(followed.status(), 200);
     let landed = shop.received();
     assert_eq!(landed.len(), 1);
-    assert!(landed[0].path.contains(&format!("imp_uid={imp_uid}")), "{}", landed[0].path);
+    assert!(
+        landed[0].path.contains(&format!("imp_uid={imp_uid}")),
+        "{}",
+        landed[0].path
+    );
 
     let token = mock.token().await;
     let paid = mock.api_get(&format!("/payments/{imp_uid}"), &token).await;
     let paid = paid.ok();
-    assert_eq!((paid["status"].as_str(), paid["amount"].as_i64()), (Some("paid"), Some(15000)));
+    assert_eq!(
+        (paid["status"].as_str(), paid["amount"].as_i64()),
+        (Some("paid"), Some(15000))
+    );
     assert_eq!(paid["name"], "원두 1kg");
     mock.stop().await;
 }
@@ -169,8 +184,16 @@ async fn decline_and_cancel_fail_the_payment_and_say_why() {
         let location = press(&url, button).await;
         let q = query(&location);
         assert_eq!(location.host_str(), Some("shop.example"));
-        assert_eq!(q.get("imp_success").map(String::as_str), Some("false"), "{button}");
-        assert_eq!(q.get("error_msg").map(String::as_str), Some(reason), "{button}");
+        assert_eq!(
+            q.get("imp_success").map(String::as_str),
+            Some("false"),
+            "{button}"
+        );
+        assert_eq!(
+            q.get("error_msg").map(String::as_str),
+            Some(reason),
+            "{button}"
+        );
         let imp_uid = q.get("imp_uid").expect("imp_uid");
         let failed = mock.api_get(&format!("/payments/{imp_uid}"), &token).await;
         assert_eq!(failed.ok()["status"], "failed", "{button}");
@@ -195,7 +218,10 @@ async fn a_virtual_account_approved_is_a_success_waiting_for_the_deposit() {
     assert_eq!(q.get("imp_success").map(String::as_str), Some("true"));
     let token = mock.token().await;
     let ready = mock
-        .api_get(&format!("/payments/{}", q.get("imp_uid").expect("imp_uid")), &token)
+        .api_get(
+            &format!("/payments/{}", q.get("imp_uid").expect("imp_uid")),
+            &token,
+        )
         .await;
     assert_eq!(ready.ok()["status"], "ready");
     mock.stop().await;
@@ -224,7 +250,10 @@ async fn a_prepared_amount_the_page_does_not_match_fails() {
     let location = press(&url, "approve").await;
     let q = query(&location);
     assert_eq!(q.get("imp_success").map(String::as_str), Some("false"));
-    assert!(q.get("error_msg").is_some_and(|m| m.contains("사전")), "{q:?}");
+    assert!(
+        q.get("error_msg").is_some_and(|m| m.contains("사전")),
+        "{q:?}"
+    );
     mock.stop().await;
 }
 
@@ -241,11 +270,22 @@ async fn what_the_page_echoes_is_escaped_and_comes_back_intact() {
             ("redirect_url", "https://shop.example/done"),
         ],
     );
-    let html = reqwest::get(&url).await.expect("page").text().await.expect("html");
-    assert!(!html.contains("<script>") && !html.contains("<img"), "{html}");
+    let html = reqwest::get(&url)
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    assert!(
+        !html.contains("<script>") && !html.contains("<img"),
+        "{html}"
+    );
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;"));
     let location = press(&url, "approve").await;
-    assert_eq!(query(&location).get("merchant_uid").map(String::as_str), Some(hostile));
+    assert_eq!(
+        query(&location).get("merchant_uid").map(String::as_str),
+        Some(hostile)
+    );
     mock.stop().await;
 }
 
@@ -253,24 +293,46 @@ async fn what_the_page_echoes_is_escaped_and_comes_back_intact() {
 async fn the_page_refuses_what_it_cannot_complete() {
     let mock = Mock::start(&[]).await;
     for (pairs, says) in [
-        (vec![("merchant_uid", "m"), ("amount", "1000")], "redirect_url"),
         (
-            vec![("merchant_uid", "m"), ("amount", "1000"), ("redirect_url", "javascript:alert(1)")],
+            vec![("merchant_uid", "m"), ("amount", "1000")],
+            "redirect_url",
+        ),
+        (
+            vec![
+                ("merchant_uid", "m"),
+                ("amount", "1000"),
+                ("redirect_url", "javascript:alert(1)"),
+            ],
             "http(s)",
         ),
         (
-            vec![("merchant_uid", "m"), ("amount", "1000"), ("redirect_url", "/relative")],
+            vec![
+                ("merchant_uid", "m"),
+                ("amount", "1000"),
+                ("redirect_url", "/relative"),
+            ],
             "http(s)",
         ),
         (
-            vec![("merchant_uid", "m"), ("amount", "a lot"), ("redirect_url", "https://x.example/")],
+            vec![
+                ("merchant_uid", "m"),
+                ("amount", "a lot"),
+                ("redirect_url", "https://x.example/"),
+            ],
             "amount",
         ),
-        (vec![("amount", "1"), ("redirect_url", "https://x.example/")], "merchant_uid"),
+        (
+            vec![("amount", "1"), ("redirect_url", "https://x.example/")],
+            "merchant_uid",
+        ),
     ] {
         let answer = crate::common::send(mock.http.get(page_url(&mock, &pairs))).await;
         assert_eq!((answer.status, answer.code()), (400, -1), "{pairs:?}");
-        assert!(answer.message().contains(says), "{pairs:?}: {}", answer.message());
+        assert!(
+            answer.message().contains(says),
+            "{pairs:?}: {}",
+            answer.message()
+        );
     }
     let no_action = crate::common::send(
         mock.http

@@ -221,10 +221,7 @@ impl Mock {
 
 /// A fresh directory for one test's files.
 pub(crate) fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "portone-mock-bin-{name}-{}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("portone-mock-bin-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temp dir");
     dir
