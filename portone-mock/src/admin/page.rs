@@ -187,18 +187,18 @@ pub(super) async fn show(parts: Parts) -> Result<Response, Reply> {
 <head>
 <meta charset=\"utf-8\">
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">
-<title>portone-mock 결제창</title>
+<title>portone-mock 결제창 (payment window)</title>
 <style>{STYLE}</style>
 </head>
 <body>
 <main>
-<h1>portone-mock 결제창</h1>
+<h1>portone-mock 결제창 (payment window)</h1>
 <p class=\"note\">A test payment window of portone-mock: no money moves.</p>
 <dl>
-<dt>주문명</dt><dd id=\"name\">{name}</dd>
+<dt>주문명 (name)</dt><dd id=\"name\">{name}</dd>
 <dt>merchant_uid</dt><dd id=\"merchant_uid\">{merchant_uid}</dd>
-<dt>금액</dt><dd id=\"amount\">{amount} {currency}</dd>
-<dt>결제수단</dt><dd id=\"pay_method\">{pay_method}</dd>
+<dt>금액 (amount)</dt><dd id=\"amount\">{amount} {currency}</dd>
+<dt>결제수단 (pay method)</dt><dd id=\"pay_method\">{pay_method}</dd>
 </dl>
 <form method=\"post\" action=\"{action}\">
 {hidden}<button type=\"submit\" name=\"action\" value=\"approve\" id=\"approve\">승인 (approve)</button>
