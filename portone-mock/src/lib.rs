@@ -1,4 +1,5 @@
-//! An in-process PortOne V1 server for tests and examples.
+//! A PortOne V1 test server: in process for Rust tests, or as the `portone-mock` binary
+//! for tests in any language (see [Over HTTP](#over-http-the-binary-and-the-admin-api)).
 //!
 //! [`MockServer`] runs on `127.0.0.1` inside the caller's tokio runtime and answers the
 //! PortOne V1 REST API (`api.iamport.kr`) with PortOne's rules: access tokens that live 30
@@ -203,6 +204,21 @@
 //! assert_eq!(second[0].attempts.len(), 2);
 //! # }
 //! ```
+
+//!
+//! # Over HTTP: the binary and the admin API
+//!
+//! `cargo install portone-mock` gives a `portone-mock` binary that serves the same server
+//! on a port (`portone-mock --port 8080`), with a flag for each builder option, and prints
+//! its base URL on the first line of standard output. Everything the helpers above do is
+//! also an admin route under `/__mock/` (`POST /__mock/checkout`, `/__mock/advance`,
+//! `/__mock/faults`, `GET /__mock/requests`, `/__mock/webhooks`, `POST /__mock/reset`,
+//! ...), answered in PortOne's envelope, never recorded in [`MockServer::requests`] and
+//! never faulted; `GET /__mock/pay` serves a page to pay on that redirects back as
+//! PortOne's payment window does. The admin API is open on a loopback address and refused
+//! on any other unless [`MockServerBuilder::admin_token`] is set. `--state FILE` keeps the
+//! records across restarts ([`MockServer::save_state`], [`MockServerBuilder::load_state`]).
+//! The crate's README documents every flag and route, with `curl` lines.
 
 // `json!` for a whole Payment nests deeper than the default limit.
 #![recursion_limit = "256"]

@@ -474,6 +474,47 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_shows_every_route_with_curl() {
+        let readme = include_str!("../../README.md");
+        for route in [
+            "POST /__mock/checkout",
+            "POST /__mock/deposit/{imp_uid}",
+            "POST /__mock/cancel/{imp_uid}",
+            "POST /__mock/advance",
+            "POST /__mock/faults",
+            "GET /__mock/faults",
+            "DELETE /__mock/faults",
+            "GET /__mock/requests",
+            "DELETE /__mock/requests",
+            "GET /__mock/webhooks",
+            "POST /__mock/webhooks",
+            "POST /__mock/webhooks/{id}/duplicate",
+            "POST /__mock/reset",
+            "GET /__mock/pay",
+            "POST /__mock/pay",
+        ] {
+            assert!(readme.contains(&format!("`{route}`")), "{route}");
+            let (method, path) = route.split_once(' ').unwrap_or_default();
+            let stem = path.split('{').next().unwrap_or_default();
+            let curl = readme.lines().any(|l| {
+                l.starts_with("curl")
+                    && l.contains(stem)
+                    && (method == "GET" && !l.contains("-X ") && !l.contains(" -d ")
+                        || method == "POST" && (l.contains(" -d ") || l.contains("-X POST"))
+                        || method == "DELETE" && l.contains("-X DELETE"))
+            });
+            // The pay page's POST is the form's, not a curl line.
+            assert!(
+                curl || route == "POST /__mock/pay",
+                "no curl line for {route}"
+            );
+        }
+        for kind in fault_spec::KINDS {
+            assert!(readme.contains(&format!("`{kind}`")), "{kind}");
+        }
+    }
+
+    #[test]
     fn token_comparison() {
         assert!(same(b"s3cret", b"s3cret"));
         assert!(!same(b"s3cret", b"s3creT"));
