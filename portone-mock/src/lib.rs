@@ -779,11 +779,17 @@ impl MockServerBuilder {
     /// # Errors
     ///
     /// When called outside a tokio runtime, when a tier code is not 3 upper-case letters
-    /// or digits, or when the address cannot be bound.
+    /// or digits, when the admin token is empty, or when the address cannot be bound.
     pub async fn try_start(self) -> io::Result<MockServer> {
         tokio::runtime::Handle::try_current().map_err(|e| {
             io::Error::other(format!("MockServer must start inside a tokio runtime: {e}"))
         })?;
+        if self.admin_token.as_deref().is_some_and(str::is_empty) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the admin token is empty: it would let anyone in",
+            ));
+        }
         let saved_tiers = self.saved.as_deref().and_then(persist::Loaded::tiers);
         let tiers = match merge_tiers(self.tiers, saved_tiers) {
             None => None,

@@ -77,12 +77,21 @@ async fn bad_flags_stop_it_before_it_listens() {
         (vec!["--agency", "A1B,bad"], "tier code `bad`"),
         (vec!["--webhook-url", "ftp://x/y"], "--webhook-url"),
         (vec!["--no-such-flag"], "--no-such-flag"),
+        (vec!["--admin-token", ""], "admin token is empty"),
     ] {
         let ended = run(&args).await;
         assert!(!ended.status.success(), "{args:?} started");
         assert!(ended.stdout.is_empty(), "{args:?} printed {}", ended.stdout);
         assert!(ended.stderr.contains(says), "{args:?}: {}", ended.stderr);
     }
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let ended = run(&["--port", &port]).await;
+    assert!(
+        !ended.status.success() && ended.stdout.is_empty(),
+        "{ended:?}"
+    );
+    assert!(ended.stderr.contains("cannot start"), "{}", ended.stderr);
 }
 
 #[tokio::test]
