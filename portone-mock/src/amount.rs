@@ -28,7 +28,7 @@ impl Amount {
         Self::parse(&n.to_string())
     }
 
-    fn parse(s: &str) -> Option<Amount> {
+    pub(crate) fn parse(s: &str) -> Option<Amount> {
         Decimal::from_str(s)
             .or_else(|_| Decimal::from_scientific(s))
             .ok()
@@ -83,6 +83,21 @@ impl Amount {
     }
 }
 
+// Written as a decimal string in state files, so that nothing is lost to a float.
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let text = String::deserialize(d)?;
+        Amount::parse(&text)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not an amount")))
+    }
+}
+
 impl std::fmt::Display for Amount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.normalize().fmt(f)
@@ -118,6 +133,16 @@ mod tests {
             Amount::from_json(&json!("1e3")),
             Some(Amount::from_i64(1000))
         );
+    }
+
+    #[test]
+    fn saved_as_exact_decimal_strings() {
+        let a = Amount::from_json(&json!(30.3)).unwrap_or_default();
+        let text = serde_json::to_string(&a).unwrap_or_default();
+        assert_eq!(text, r#""30.3""#);
+        let back: Option<Amount> = serde_json::from_str(&text).ok();
+        assert_eq!(back, Some(a));
+        assert!(serde_json::from_str::<Amount>(r#""lots""#).is_err());
     }
 
     #[test]

@@ -5,7 +5,10 @@ use serde_json::Number;
 
 use crate::MockError;
 use crate::amount::Amount;
-use crate::state::{Buyer, NaverOrder, Payment, State, Status, Vbank, card_info, checkout_channel};
+use crate::state::{
+    Buyer, CardInfo, CardOutcome, NaverOrder, PG_UNREACHABLE_REASON, Payment, State, Status, Vbank,
+    card_info, checkout_channel,
+};
 use crate::webhooks::WebhookEvent;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +47,8 @@ pub struct Checkout {
     custom_data: Option<String>,
     fail_reason: Option<String>,
     notice_urls: Vec<String>,
+    /// What [`Checkout::card`] read of the number (never the number), or why it is unusable.
+    card: Option<Result<(CardInfo, CardOutcome), &'static str>>,
 }
 
 impl Checkout {
@@ -63,6 +68,7 @@ impl Checkout {
             custom_data: None,
             fail_reason: None,
             notice_urls: Vec::new(),
+            card: None,
         }
     }
 
@@ -166,6 +172,16 @@ impl Checkout {
         self
     }
 
+    /// The card the buyer pays with (a card payment): its number picks the card company
+    /// and the masked `card_number`, and a test card of [`cards`](crate::cards) that the
+    /// issuer declines (or whose PG does not answer) makes a checkout meant to be paid
+    /// fail, with the card's `fail_reason`. The number is read here and not kept. Without
+    /// it, a card payment is made with an approved KB국민카드.
+    pub fn card(mut self, number: &str) -> Self {
+        self.card = Some(card_info(number));
+        self
+    }
+
     /// Records the payment and notifies of it (not of a failed one); returns its `imp_uid`.
     pub(crate) fn apply(&self, state: &mut State) -> Result<String, MockError> {
         if let Some(tier) = &self.tier
@@ -176,6 +192,11 @@ impl Checkout {
         let amount = Amount::from_number(&self.amount)
             .filter(|a| !a.is_negative())
             .ok_or_else(|| MockError::InvalidAmount(self.amount.to_string()))?;
+        let card = match &self.card {
+            Some(Err(why)) => return Err(MockError::InvalidCard((*why).to_owned())),
+            Some(Ok(card)) => Some(card.clone()),
+            None => None,
+        };
         let mut s = state.scoped(&self.tier);
         let (store, ids, now) = (&mut *s.store, &mut *s.ids, s.now);
         let channel = checkout_channel(self.pg.as_deref());
@@ -205,8 +226,23 @@ impl Checkout {
         if self.outcome == Outcome::VbankReady {
             p.pay_method = "vbank".into();
         }
+        let mut declined = None;
         match p.pay_method.as_str() {
-            "card" => p.card = card_info("5365-1019-0000-3392").ok().map(|(c, _)| c),
+            "card" => {
+                let (info, outcome) = match card {
+                    Some(card) => (Some(card.0), card.1),
+                    None => (
+                        card_info("5365-1019-0000-3392").ok().map(|(c, _)| c),
+                        CardOutcome::Approve,
+                    ),
+                };
+                p.card = info;
+                declined = match outcome {
+                    CardOutcome::Approve => None,
+                    CardOutcome::Decline(reason) => Some(reason.to_owned()),
+                    CardOutcome::PgUnreachable => Some(PG_UNREACHABLE_REASON.to_owned()),
+                };
+            }
             "trans" => p.bank = Some(("004".into(), "KB국민은행".into())),
             "vbank" => {
                 p.vbank = Some(Vbank {
@@ -227,7 +263,7 @@ impl Checkout {
                 format!("사전 등록된 결제정보와 일치하지 않습니다. (사전등록금액: {want}, 결제요청금액: {amount})")
             })
         });
-        match (self.outcome, mismatch) {
+        match (self.outcome, mismatch.or(declined)) {
             (_, Some(reason)) => p.mark_failed(&reason, now),
             (Outcome::Failed, None) => {
                 let reason = self
@@ -248,7 +284,7 @@ impl Checkout {
         if p.pg_provider == "naverpay" && p.status == Status::Paid {
             let order = NaverOrder {
                 product_order_id: format!("2{}", ids.digits(15)),
-                status: "PAYED",
+                status: "PAYED".into(),
                 claim_type: None,
                 claim_status: None,
                 product_name: p.name.clone().unwrap_or_else(|| "상품".into()),

@@ -25,6 +25,27 @@ impl Clock {
         }
     }
 
+    /// A clock that goes on from a saved one (`now_ms` and `offset_ms` when it was saved) and
+    /// never backwards: frozen at the saved time, or following real time with the saved
+    /// offset, larger if real time is now behind the saved time.
+    pub(crate) fn resumed(frozen: bool, saved_now_ms: i64, saved_offset_ms: i64) -> Clock {
+        if frozen {
+            return Clock {
+                offset_ms: 0,
+                frozen_at_ms: Some(saved_now_ms),
+            };
+        }
+        Clock {
+            offset_ms: saved_offset_ms.max(saved_now_ms.saturating_sub(real_ms())),
+            frozen_at_ms: None,
+        }
+    }
+
+    /// What `advance` added.
+    pub(crate) fn offset_ms(&self) -> i64 {
+        self.offset_ms
+    }
+
     pub(crate) fn now_ms(&self) -> i64 {
         self.frozen_at_ms
             .unwrap_or_else(real_ms)
@@ -58,6 +79,22 @@ mod tests {
         assert_eq!(c.now(), t);
         c.advance(Duration::from_secs(90));
         assert_eq!(c.now(), t + 90);
+    }
+
+    #[test]
+    fn a_resumed_clock_never_goes_back() {
+        let saved = real_ms() + 3_600_000;
+        let frozen = Clock::resumed(true, saved, 3_600_000);
+        assert_eq!(frozen.now_ms(), saved);
+        assert!(frozen.is_frozen());
+        // Saved an hour ahead of real time: still at least there, and ticking.
+        let ticking = Clock::resumed(false, saved, 0);
+        assert!(ticking.now_ms() >= saved);
+        assert!(!ticking.is_frozen());
+        // Saved in the past with a day's offset: the offset is kept.
+        let day = 86_400_000;
+        let kept = Clock::resumed(false, 0, day);
+        assert_eq!(kept.offset_ms(), day);
     }
 
     #[test]

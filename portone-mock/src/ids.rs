@@ -3,7 +3,10 @@
 
 use std::hash::{BuildHasher, RandomState};
 
-#[derive(Debug)]
+use serde::{Deserialize, Serialize};
+
+/// Saved with the state, so that a restarted server never hands out an id twice.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Ids {
     seed: u64,
     counter: u64,

@@ -1,4 +1,5 @@
-//! An in-process PortOne V1 server for tests and examples.
+//! A PortOne V1 test server: in process for Rust tests, or as the `portone-mock` binary
+//! for tests in any language (see [Over HTTP](#over-http-the-binary-and-the-admin-api)).
 //!
 //! [`MockServer`] runs on `127.0.0.1` inside the caller's tokio runtime and answers the
 //! PortOne V1 REST API (`api.iamport.kr`) with PortOne's rules: access tokens that live 30
@@ -204,9 +205,25 @@
 //! # }
 //! ```
 
+//!
+//! # Over HTTP: the binary and the admin API
+//!
+//! `cargo install portone-mock` gives a `portone-mock` binary that serves the same server
+//! on a port (`portone-mock --port 8080`), with a flag for each builder option, and prints
+//! its base URL on the first line of standard output. Everything the helpers above do is
+//! also an admin route under `/__mock/` (`POST /__mock/checkout`, `/__mock/advance`,
+//! `/__mock/faults`, `GET /__mock/requests`, `/__mock/webhooks`, `POST /__mock/reset`,
+//! ...), answered in PortOne's envelope, never recorded in [`MockServer::requests`] and
+//! never faulted; `GET /__mock/pay` serves a page to pay on that redirects back as
+//! PortOne's payment window does. The admin API is open on a loopback address and refused
+//! on any other unless [`MockServerBuilder::admin_token`] is set. `--state FILE` keeps the
+//! records across restarts ([`MockServer::save_state`], [`MockServerBuilder::load_state`]).
+//! The crate's README documents every flag and route, with `curl` lines.
+
 // `json!` for a whole Payment nests deeper than the default limit.
 #![recursion_limit = "256"]
 
+mod admin;
 mod amount;
 pub mod cards;
 mod checkout;
@@ -215,6 +232,7 @@ mod codes;
 mod faults;
 mod ids;
 mod params;
+mod persist;
 mod quirks;
 mod record;
 mod reply;
@@ -226,7 +244,8 @@ mod webhooks;
 
 use std::fmt;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -236,6 +255,7 @@ use tokio::sync::{Notify, mpsc, oneshot, watch};
 pub use axum::http::Method;
 pub use checkout::Checkout;
 pub use faults::Fault;
+pub use persist::StateError;
 pub use quirks::BodyShape;
 pub use record::RecordedRequest;
 pub use webhooks::{
@@ -262,6 +282,9 @@ pub enum MockError {
     CancelRefused(String),
     /// No webhook delivery has this id.
     UnknownWebhook(u64),
+    /// The card number given to [`Checkout::card`] is one the PG cannot use, in PortOne's
+    /// words (the number itself is not repeated).
+    InvalidCard(String),
 }
 
 impl fmt::Display for MockError {
@@ -273,6 +296,7 @@ impl fmt::Display for MockError {
             MockError::NotReadyVbank(why) => write!(f, "cannot deposit: {why}"),
             MockError::CancelRefused(why) => write!(f, "cancel refused: {why}"),
             MockError::UnknownWebhook(id) => write!(f, "no webhook delivery {id}"),
+            MockError::InvalidCard(why) => write!(f, "unusable card: {why}"),
         }
     }
 }
@@ -288,6 +312,8 @@ pub(crate) struct Shared {
     pub(crate) webhook_changed: Notify,
     /// Told when [`MockServer::advance`] moves the clock: re-sends wait on it.
     pub(crate) clock_moved: watch::Sender<()>,
+    /// Who may use the admin API (`/__mock/`).
+    pub(crate) admin: admin::Access,
 }
 
 impl Shared {
@@ -301,6 +327,23 @@ impl Shared {
         faults::take(&mut self.lock().faults, method, path)
     }
 
+    /// [`MockServer::advance`].
+    pub(crate) fn advance(&self, by: Duration) {
+        {
+            let mut st = self.lock();
+            st.clock.advance(by);
+            st.run_due();
+        }
+        self.clock_moved.send_replace(());
+    }
+
+    /// [`MockServer::reset`].
+    pub(crate) fn reset(&self) {
+        self.lock().reset();
+        // Re-sends waiting on the clock look again, and find their delivery gone.
+        self.clock_moved.send_replace(());
+    }
+
     pub(crate) fn record(&self, req: RecordedRequest) {
         let mut st = self.lock();
         if req.method == Method::POST && req.path == "/users/getToken" {
@@ -310,9 +353,11 @@ impl Shared {
     }
 }
 
-/// A running PortOne V1 server on `127.0.0.1`.
+/// A running PortOne V1 server, on `127.0.0.1` unless [`MockServerBuilder::bind`] says
+/// otherwise.
 ///
-/// Cheap to clone; the server stops when the last clone is dropped. See the
+/// Cheap to clone; the server stops when the last clone is dropped (or, letting requests
+/// in flight finish, on [`shutdown`](MockServer::shutdown)). See the
 /// [crate documentation](crate) for an example.
 #[derive(Clone)]
 pub struct MockServer {
@@ -324,10 +369,13 @@ struct Inner {
     shared: Arc<Shared>,
     api_key: String,
     api_secret: String,
-    // Dropped with the last handle, which ends the accept loop...
-    _shutdown: oneshot::Sender<()>,
-    // ...and the webhook sender, with every delivery still waiting.
-    _stop_webhooks: oneshot::Sender<()>,
+    // `true` asks the accept loop to stop gracefully; dropped with the last handle, it
+    // ends the loop at once...
+    stop: watch::Sender<bool>,
+    // ...which says here that it has.
+    stopped: watch::Receiver<bool>,
+    // Sent or dropped, it ends the webhook sender, with every delivery still waiting.
+    stop_webhooks: Mutex<Option<oneshot::Sender<()>>>,
 }
 
 impl fmt::Debug for MockServer {
@@ -362,10 +410,18 @@ impl MockServer {
         MockServerBuilder::default()
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT`, without a trailing slash: the address the server listens
+    /// on, where a client on this machine reaches it. A server bound to every interface
+    /// (`0.0.0.0` or `::`) answers `http://127.0.0.1:PORT` (`http://[::1]:PORT`).
     #[must_use]
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.inner.addr)
+        let addr = self.inner.addr;
+        let ip = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}", SocketAddr::new(ip, addr.port()))
     }
 
     /// The address the server listens on.
@@ -396,12 +452,7 @@ impl MockServer {
     /// own `schedule_at`. Tokens expire by this clock, and webhook re-sends that came due
     /// are sent.
     pub fn advance(&self, by: Duration) {
-        {
-            let mut st = self.inner.shared.lock();
-            st.clock.advance(by);
-            st.run_due();
-        }
-        self.inner.shared.clock_moved.send_replace(());
+        self.inner.shared.advance(by);
     }
 
     /// Every request received since the start or the last [`reset_log`](Self::reset_log),
@@ -478,29 +529,84 @@ impl MockServer {
     pub fn try_deposit(&self, imp_uid: &str) -> Result<(), MockError> {
         self.inner.shared.lock().deposit(imp_uid)
     }
+
+    /// Forgets every record (payments, billing keys, schedules, ... in every tier), the
+    /// request log, the faults, the webhook deliveries and the access token, and puts the
+    /// clock back to real time (frozen again if it was): the server as it started, with
+    /// the same address and settings. Ids keep counting, so an `imp_uid` from before is
+    /// never handed out again.
+    pub fn reset(&self) {
+        self.inner.shared.reset();
+    }
+
+    /// Stops the server gracefully: it accepts no more connections, lets the requests in
+    /// flight finish (for at most 5 s; connections still busy then are closed), closes
+    /// idle connections, and stops sending webhooks. Returns once all that is done.
+    /// Handles stay usable for reading the state ([`requests`](Self::requests),
+    /// [`save_state`](Self::save_state), ...). Calling it again returns at once.
+    pub async fn shutdown(&self) {
+        self.inner.stop.send_replace(true);
+        let mut stopped = self.inner.stopped.clone();
+        // An error means the accept loop is gone already: stopped either way.
+        let _ = stopped.wait_for(|s| *s).await;
+        let stop_webhooks = self
+            .inner
+            .stop_webhooks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(stop) = stop_webhooks {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Writes the server's records to a state file, which
+    /// [`MockServerBuilder::load_state`] reads back: whole or not at all (a file beside it,
+    /// flushed, then renamed over it). What is kept, and what is not (certifications, the
+    /// access token, the request log, faults, webhook deliveries), is listed in the crate's
+    /// README. Blocks while it writes.
+    ///
+    /// # Errors
+    ///
+    /// [`StateError::Io`] when the file cannot be written; [`StateError::NotJson`],
+    /// [`StateError::Foreign`] or [`StateError::UnsupportedVersion`] when a file is there
+    /// already that is not a state file this build could read back: it is left alone.
+    pub fn save_state(&self, path: impl AsRef<Path>) -> Result<(), StateError> {
+        let bytes = persist::encode(&self.inner.shared.lock());
+        persist::write(path.as_ref(), &bytes)
+    }
 }
 
 /// Configures a [`MockServer`] before it starts.
 #[derive(Clone)]
 #[must_use]
 pub struct MockServerBuilder {
+    addr: SocketAddr,
     api_key: String,
     api_secret: String,
+    admin_token: Option<String>,
     tiers: Option<Vec<(String, String)>>,
     frozen_clock: bool,
     live_quirks: bool,
     webhooks: webhooks::Config,
+    saved: Option<Arc<persist::Loaded>>,
 }
 
 // Hand-written: the secret stays out of logs.
 impl fmt::Debug for MockServerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockServerBuilder")
+            .field("addr", &self.addr)
             .field("api_key", &self.api_key)
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("tiers", &self.tiers)
             .field("frozen_clock", &self.frozen_clock)
             .field("live_quirks", &self.live_quirks)
             .field("webhooks", &self.webhooks)
+            .field("state_loaded", &self.saved.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -508,17 +614,65 @@ impl fmt::Debug for MockServerBuilder {
 impl Default for MockServerBuilder {
     fn default() -> Self {
         MockServerBuilder {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             api_key: MockServer::API_KEY.to_owned(),
             api_secret: MockServer::API_SECRET.to_owned(),
+            admin_token: None,
             tiers: None,
             frozen_clock: false,
             live_quirks: false,
             webhooks: webhooks::Config::default(),
+            saved: None,
         }
     }
 }
 
 impl MockServerBuilder {
+    /// The address to listen on; `127.0.0.1:0` (any free port on the loopback) unless set.
+    /// Port 0 picks a free port: [`MockServer::addr`] and [`MockServer::base_url`] tell
+    /// which.
+    ///
+    /// On an address other than a loopback one (`0.0.0.0` included), the admin API
+    /// (`/__mock/`) is refused unless [`admin_token`](Self::admin_token) is set: anyone
+    /// who reaches the port could otherwise make payments and read what clients sent.
+    ///
+    /// ```
+    /// use portone_mock::MockServer;
+    ///
+    /// let on_8080 = MockServer::builder().bind(([127, 0, 0, 1], 8080));
+    /// # let _ = on_8080;
+    /// ```
+    pub fn bind(mut self, addr: impl Into<SocketAddr>) -> Self {
+        self.addr = addr.into();
+        self
+    }
+
+    /// Requires this token on every admin request (`/__mock/`), as
+    /// `Authorization: Bearer <token>` or, for a browser opening the pay page,
+    /// `?admin_token=<token>`; and opens the admin API on a non-loopback address. It is
+    /// compared in constant time and never logged.
+    pub fn admin_token(mut self, token: &str) -> Self {
+        self.admin_token = Some(token.to_owned());
+        self
+    }
+
+    /// Starts the server with the records of a state file written by
+    /// [`MockServer::save_state`]: payments, billing keys, schedules and the rest, the
+    /// agency's tiers (added to the builder's), the id counter, and the clock, which goes
+    /// on from where it stood (frozen there with [`frozen_clock`](Self::frozen_clock)).
+    /// The file is read and checked now.
+    ///
+    /// # Errors
+    ///
+    /// [`StateError::Io`] when it cannot be read ([`StateError::is_not_found`] for a file
+    /// that does not exist), [`StateError::NotJson`], [`StateError::Foreign`] for a file
+    /// that is not a portone-mock state file, [`StateError::UnsupportedVersion`], and
+    /// [`StateError::Invalid`] for one whose records do not hold together.
+    pub fn load_state(mut self, path: impl AsRef<Path>) -> Result<Self, StateError> {
+        self.saved = Some(Arc::new(persist::read(path.as_ref())?));
+        Ok(self)
+    }
+
     /// The only `imp_key`/`imp_secret` pair getToken accepts.
     pub fn credentials(mut self, api_key: &str, api_secret: &str) -> Self {
         api_key.clone_into(&mut self.api_key);
@@ -625,12 +779,19 @@ impl MockServerBuilder {
     /// # Errors
     ///
     /// When called outside a tokio runtime, when a tier code is not 3 upper-case letters
-    /// or digits, or when no port on `127.0.0.1` can be bound.
+    /// or digits, when the admin token is empty, or when the address cannot be bound.
     pub async fn try_start(self) -> io::Result<MockServer> {
         tokio::runtime::Handle::try_current().map_err(|e| {
             io::Error::other(format!("MockServer must start inside a tokio runtime: {e}"))
         })?;
-        let tiers = match self.tiers {
+        if self.admin_token.as_deref().is_some_and(str::is_empty) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the admin token is empty: it would let anyone in",
+            ));
+        }
+        let saved_tiers = self.saved.as_deref().and_then(persist::Loaded::tiers);
+        let tiers = match merge_tiers(self.tiers, saved_tiers) {
             None => None,
             Some(tiers) => {
                 if let Some((bad, _)) = tiers.iter().find(|(c, _)| !state::valid_tier_code(c)) {
@@ -648,20 +809,32 @@ impl MockServerBuilder {
             }
         };
         let http = webhooks::deliver::http_client().map_err(io::Error::other)?;
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let listener = TcpListener::bind(self.addr).await?;
         let addr = listener.local_addr()?;
         let tokens = Tokens::new(self.api_key.clone(), self.api_secret.clone());
         let (queue, queued) = mpsc::unbounded_channel();
         let hooks = webhooks::Webhooks::new(self.webhooks, queue);
+        let mut state = State::new(tokens, tiers, self.frozen_clock, hooks);
+        if let Some(saved) = &self.saved {
+            saved.restore(&mut state);
+        }
         let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(tokens, tiers, self.frozen_clock, hooks)),
+            state: Mutex::new(state),
             quirks: self.live_quirks,
             webhook_changed: Notify::new(),
             clock_moved: watch::Sender::new(()),
+            admin: admin::Access::new(addr, self.admin_token),
         });
         let router = routes::router(shared.clone());
-        let (tx, rx) = oneshot::channel();
-        tokio::spawn(server::accept_loop(listener, shared.clone(), router, rx));
+        let (stop_accepting, stop_rx) = watch::channel(false);
+        let (stopped_tx, stopped) = watch::channel(false);
+        tokio::spawn(server::accept_loop(
+            listener,
+            shared.clone(),
+            router,
+            stop_rx,
+            stopped_tx,
+        ));
         let (stop_webhooks, stop) = oneshot::channel();
         tokio::spawn(webhooks::deliver::dispatch(
             shared.clone(),
@@ -676,9 +849,28 @@ impl MockServerBuilder {
                 shared,
                 api_key: self.api_key,
                 api_secret: self.api_secret,
-                _shutdown: tx,
-                _stop_webhooks: stop_webhooks,
+                stop: stop_accepting,
+                stopped,
+                stop_webhooks: Mutex::new(Some(stop_webhooks)),
             }),
         })
     }
+}
+
+/// The builder's tiers and a state file's, the builder's name winning for a code in both;
+/// `None` when neither makes the account an agency.
+fn merge_tiers(
+    builder: Option<Vec<(String, String)>>,
+    saved: Option<&[Tier]>,
+) -> Option<Vec<(String, String)>> {
+    let Some(saved) = saved else {
+        return builder;
+    };
+    let mut tiers = builder.unwrap_or_default();
+    for t in saved {
+        if !tiers.iter().any(|(code, _)| *code == t.code) {
+            tiers.push((t.code.clone(), t.name.clone()));
+        }
+    }
+    Some(tiers)
 }

@@ -1,6 +1,8 @@
 //! The HTTP side: an accept loop that serves each connection with hyper, so that a fault
 //! can close or reset the very connection its request came on; and the pipeline every
-//! request goes through (record, run due schedules, apply a fault, route).
+//! request goes through (record, run due schedules, apply a fault, route). Admin requests
+//! (`/__mock/`) skip all of that but the routing: no fault reaches them, and the log holds
+//! only what a PortOne client sent.
 //!
 //! The handler runs in a task of its own: once a request is routed it is processed to the
 //! end even if its client hangs up, as on a real server. What happens before routing (a
@@ -24,7 +26,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
@@ -38,29 +40,61 @@ use crate::reply::{JSON_CONTENT_TYPE, Reply};
 const BODY_LIMIT: usize = 16 << 20;
 /// How long a cut body waits between its first half and the reset, so the half is flushed.
 const CUT_PAUSE: Duration = Duration::from_millis(50);
+/// How long a graceful shutdown waits for requests in flight: under the 10 s that
+/// container runtimes leave between SIGTERM and SIGKILL, so the state file still gets
+/// written after it.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
-/// Accepts until `shutdown` fires (or its sender is dropped), then aborts every connection.
+/// Accepts until `stop` turns `true` (then lets the connections finish their requests, for
+/// [`SHUTDOWN_GRACE`] at most) or its sender is dropped (then stops at once); aborts what
+/// is left, and says so on `stopped`.
 pub(crate) async fn accept_loop(
     listener: TcpListener,
     shared: Arc<Shared>,
     router: Router,
-    mut shutdown: oneshot::Receiver<()>,
+    mut stop: watch::Receiver<bool>,
+    stopped: watch::Sender<bool>,
 ) {
+    let (drain, draining) = watch::channel(false);
     let mut conns = JoinSet::new();
-    loop {
+    let graceful = loop {
         tokio::select! {
-            _ = &mut shutdown => break,
+            changed = stop.changed() => match changed {
+                Ok(()) if *stop.borrow_and_update() => break true,
+                Ok(()) => {}
+                Err(_) => break false,
+            },
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
-                    conns.spawn(connection(stream, shared.clone(), router.clone()));
+                    conns.spawn(connection(
+                        stream,
+                        shared.clone(),
+                        router.clone(),
+                        draining.clone(),
+                    ));
                 }
                 // Out of file descriptors and the like: wait instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
             },
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
         }
+    };
+    drop(listener);
+    if graceful {
+        drain.send_replace(true);
+        let all_done = async { while conns.join_next().await.is_some() {} };
+        if tokio::time::timeout(SHUTDOWN_GRACE, all_done)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                open = conns.len(),
+                "portone-mock: connections still busy after the grace period are closed"
+            );
+        }
     }
-    // Dropping `conns` aborts the connections still open.
+    conns.shutdown().await;
+    stopped.send_replace(true);
 }
 
 /// Lets a request's pipeline end its own connection.
@@ -77,7 +111,12 @@ impl ConnCtl {
     }
 }
 
-async fn connection(stream: TcpStream, shared: Arc<Shared>, router: Router) {
+async fn connection(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    router: Router,
+    mut draining: watch::Receiver<bool>,
+) {
     let _ = stream.set_nodelay(true);
     let ctl = Arc::new(ConnCtl::default());
     let io = TokioIo::new(ConnIo {
@@ -87,9 +126,23 @@ async fn connection(stream: TcpStream, shared: Arc<Shared>, router: Router) {
     let svc_ctl = ctl.clone();
     let svc = service_fn(move |req| pipeline(req, shared.clone(), router.clone(), svc_ctl.clone()));
     let conn = http1::Builder::new().serve_connection(io, svc);
-    tokio::select! {
-        _ = conn => {}
-        () = ctl.kill.notified() => {}
+    let mut conn = std::pin::pin!(conn);
+    let mut drained = *draining.borrow_and_update();
+    if drained {
+        conn.as_mut().graceful_shutdown();
+    }
+    loop {
+        tokio::select! {
+            _ = conn.as_mut() => break,
+            () = ctl.kill.notified() => break,
+            // Finishes the request in flight, if any, then closes.
+            changed = draining.changed(), if !drained => {
+                drained = true;
+                if changed.is_ok() {
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
+        }
     }
 }
 
@@ -156,6 +209,10 @@ async fn pipeline(
 ) -> Result<Response<Body>, Infallible> {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
+    if crate::admin::is_admin_path(&path) {
+        let request = Request::from_parts(parts, Body::new(body));
+        return Ok(detached(router, request, false).await);
+    }
     let fault = shared.take_fault(&parts.method, &path);
     let read_body = !matches!(
         fault.as_ref().map(|f| &f.kind),
@@ -200,29 +257,9 @@ async fn pipeline(
         return Ok(Reply::bad_request("요청 본문을 읽을 수 없습니다.").into_response_body());
     }
     let quirks = shared.quirks;
-    let route = |bytes: Bytes| async move {
+    let route = |bytes: Bytes| {
         let request = Request::from_parts(parts, Body::from(bytes));
-        // Detached: a client that hangs up (or times out) cannot stop a handler half-way,
-        // so an effect is either not started or committed whole.
-        let handler = tokio::spawn(async move {
-            let res = match router.oneshot(request).await {
-                Ok(res) => res,
-                Err(never) => match never {},
-            };
-            if quirks {
-                quirks::apply(res).await
-            } else {
-                res
-            }
-        });
-        handler.await.unwrap_or_else(|_| {
-            Reply::fail(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                -1,
-                "Internal Server Error",
-            )
-            .into_response_body()
-        })
+        detached(router, request, quirks)
     };
     let Some(fault) = fault else {
         return Ok(route(bytes).await);
@@ -301,6 +338,30 @@ async fn pipeline(
         }
     };
     Ok(response)
+}
+
+/// Routes `request` in a task of its own: a client that hangs up (or times out) cannot
+/// stop a handler half-way, so an effect is either not started or committed whole.
+async fn detached(router: Router, request: Request<Body>, quirks: bool) -> Response<Body> {
+    let handler = tokio::spawn(async move {
+        let res = match router.oneshot(request).await {
+            Ok(res) => res,
+            Err(never) => match never {},
+        };
+        if quirks {
+            quirks::apply(res).await
+        } else {
+            res
+        }
+    });
+    handler.await.unwrap_or_else(|_| {
+        Reply::fail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            -1,
+            "Internal Server Error",
+        )
+        .into_response_body()
+    })
 }
 
 async fn collect(res: Response<Body>) -> (axum::http::response::Parts, Bytes) {

@@ -79,6 +79,11 @@ impl Tokens {
         })
     }
 
+    /// Forgets the current token: the next getToken issues a new one.
+    pub(crate) fn forget(&mut self) {
+        self.current = None;
+    }
+
     /// Whether `token` is the current, unexpired token.
     pub(crate) fn is_valid(&self, token: &str, now: i64) -> bool {
         self.current

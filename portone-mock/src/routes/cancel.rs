@@ -74,9 +74,9 @@ async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         && let Some(orders) = s.store.naver.get_mut(&target)
     {
         for o in orders {
-            o.status = "CANCELED";
-            o.claim_type = Some("ADMIN_CANCEL");
-            o.claim_status = Some("ADMIN_CANCEL_DONE");
+            "CANCELED".clone_into(&mut o.status);
+            o.claim_type = Some("ADMIN_CANCEL".into());
+            o.claim_status = Some("ADMIN_CANCEL_DONE".into());
         }
     }
     if notify {

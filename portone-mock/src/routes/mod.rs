@@ -44,6 +44,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .merge(codes::routes())
         .merge(naver::routes())
         .merge(partners::routes())
+        .nest(crate::admin::PREFIX, crate::admin::routes(shared.clone()))
         .fallback(|| async {
             Reply::not_found("요청하신 API를 찾을 수 없습니다. (Not Found)")
         })

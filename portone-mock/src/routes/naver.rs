@@ -103,11 +103,11 @@ fn act(app: &App, auth: &Auth, imp_uid: &str, p: &Params, c: &Change) -> Answer 
         .filter(|o| wanted.is_empty() || wanted.contains(&o.product_order_id))
     {
         if let Some(status) = c.status {
-            o.status = status;
+            status.clone_into(&mut o.status);
         }
         if let Some((kind, status)) = c.claim {
-            o.claim_type = Some(kind);
-            o.claim_status = Some(status);
+            o.claim_type = Some(kind.to_owned());
+            o.claim_status = Some(status.to_owned());
         }
         if c.refund {
             refund = refund.plus(o.amount);

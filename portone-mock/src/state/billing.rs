@@ -1,6 +1,7 @@
 //! Cards and billing keys. Card data is read once to decide the outcome and mask the
 //! number; the number, expiry, birth date, password digits and CVC are never stored.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::payment::{Buyer, Payment};
@@ -25,7 +26,8 @@ pub(crate) const ISSUE_FAILED: &str = "카드정보 인증 및 빌키 발급에 
 pub(crate) const PAYMENT_FAILED: &str = "카드 승인에 실패하였습니다.";
 
 /// What a payment response says about the card; no secret in it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize)]
+#[serde(into = "SavedCard")]
 pub(crate) struct CardInfo {
     pub(crate) code: &'static str,
     pub(crate) name: &'static str,
@@ -36,13 +38,109 @@ pub(crate) struct CardInfo {
 
 /// How payments with a card end. The PG's `fail_reason`s are written as Korean PGs
 /// write them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(into = "SavedOutcome")]
 pub(crate) enum CardOutcome {
     Approve,
     /// The issuer refuses: a decision, so a `failed` payment answered with `code` 0.
     Decline(&'static str),
     /// The PG never answers: no decision, `code` -1.
     PgUnreachable,
+}
+
+/// The card companies of the stand-in BIN table below: code and name.
+const CARD_COMPANIES: [(&str, &str); 5] = [
+    ("366", "신한카드"),
+    ("381", "KB국민카드"),
+    ("361", "BC카드"),
+    ("365", "삼성카드"),
+    ("367", "현대카드"),
+];
+
+/// [`CardInfo`] in a state file: the company by its code alone.
+#[derive(Serialize, Deserialize)]
+struct SavedCard {
+    code: String,
+    masked: String,
+    card_type: i64,
+}
+
+impl From<CardInfo> for SavedCard {
+    fn from(c: CardInfo) -> SavedCard {
+        SavedCard {
+            code: c.code.to_owned(),
+            masked: c.masked,
+            card_type: c.card_type,
+        }
+    }
+}
+
+impl TryFrom<SavedCard> for CardInfo {
+    type Error = String;
+
+    fn try_from(c: SavedCard) -> Result<CardInfo, String> {
+        let (code, name) = CARD_COMPANIES
+            .iter()
+            .find(|(code, _)| *code == c.code)
+            .ok_or_else(|| format!("unknown card company code `{}`", c.code))?;
+        Ok(CardInfo {
+            code,
+            name,
+            masked: c.masked,
+            card_type: c.card_type,
+        })
+    }
+}
+
+// By hand: a derived `Deserialize` of a type with `&'static str` fields would only read
+// from `'static` input.
+impl<'de> Deserialize<'de> for CardInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CardInfo, D::Error> {
+        CardInfo::try_from(SavedCard::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for CardOutcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CardOutcome, D::Error> {
+        CardOutcome::try_from(SavedOutcome::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`CardOutcome`] in a state file.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SavedOutcome {
+    Approve,
+    Decline(String),
+    PgUnreachable,
+}
+
+impl From<CardOutcome> for SavedOutcome {
+    fn from(o: CardOutcome) -> SavedOutcome {
+        match o {
+            CardOutcome::Approve => SavedOutcome::Approve,
+            CardOutcome::Decline(reason) => SavedOutcome::Decline(reason.to_owned()),
+            CardOutcome::PgUnreachable => SavedOutcome::PgUnreachable,
+        }
+    }
+}
+
+impl TryFrom<SavedOutcome> for CardOutcome {
+    type Error = String;
+
+    fn try_from(o: SavedOutcome) -> Result<CardOutcome, String> {
+        match o {
+            SavedOutcome::Approve => Ok(CardOutcome::Approve),
+            SavedOutcome::PgUnreachable => Ok(CardOutcome::PgUnreachable),
+            SavedOutcome::Decline(reason) => OUTCOMES
+                .iter()
+                .find_map(|(_, o)| match o {
+                    CardOutcome::Decline(r) if *r == reason => Some(*o),
+                    _ => None,
+                })
+                .ok_or_else(|| format!("unknown decline reason `{reason}`")),
+        }
+    }
 }
 
 /// How a charge that did not go through ended.
@@ -85,13 +183,13 @@ pub(crate) fn card_info(number: &str) -> Result<(CardInfo, CardOutcome), &'stati
         .find(|(end, _)| digits.ends_with(end))
         .map_or(CardOutcome::Approve, |(_, o)| *o);
     // A stand-in for the BIN table: the leading digit picks a Korean card company.
-    let (code, name) = match digits.as_bytes()[0] {
-        b'4' => ("366", "신한카드"),
-        b'5' => ("381", "KB국민카드"),
-        b'9' => ("361", "BC카드"),
-        b'3' => ("365", "삼성카드"),
-        _ => ("367", "현대카드"),
-    };
+    let (code, name) = CARD_COMPANIES[match digits.as_bytes()[0] {
+        b'4' => 0,
+        b'5' => 1,
+        b'9' => 2,
+        b'3' => 3,
+        _ => 4,
+    }];
     let masked = format!(
         "{}{}{}",
         &digits[..6],
@@ -146,10 +244,11 @@ fn kst_year_month(now: i64) -> (i64, i64) {
     (year, month)
 }
 
-/// A billing key.
-#[derive(Clone, Debug)]
+/// A billing key: what PortOne shows of the card, never the card data itself.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Customer {
     pub(crate) customer_uid: String,
+    #[serde(with = "crate::persist::channel_key")]
     pub(crate) channel: &'static Channel,
     pub(crate) customer_id: Option<String>,
     pub(crate) card: CardInfo,

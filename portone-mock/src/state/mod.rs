@@ -8,9 +8,11 @@ mod schedule;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use serde::{Deserialize, Serialize};
+
 pub(crate) use billing::{
-    CardInfo, CardOutcome, Charge, Customer, Funding, ISSUE_FAILED, PAYMENT_FAILED, Refusal,
-    card_info, charge, check_expiry,
+    CardInfo, CardOutcome, Charge, Customer, Funding, ISSUE_FAILED, PAYMENT_FAILED,
+    PG_UNREACHABLE_REASON, Refusal, card_info, charge, check_expiry,
 };
 pub(crate) use payment::{Buyer, CancelRequest, Payment, Status, Vbank};
 pub(crate) use records::{Certification, EscrowLogis, NaverOrder, Receipt};
@@ -27,7 +29,7 @@ use crate::webhooks::{WebhookEvent, Webhooks};
 pub(crate) type Scope = Option<String>;
 
 /// A sub-merchant of an agency account.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Tier {
     pub(crate) code: String,
     pub(crate) name: String,
@@ -217,16 +219,20 @@ pub(crate) fn partner_channel(
     }
 }
 
-/// What one tier can see.
-#[derive(Default)]
+/// What one tier can see. Saved by `--state` (see `crate::persist`), but for
+/// certifications: they hold personal data (a birth date, a phone number) that no file
+/// should keep.
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Store {
     pub(crate) payments: Vec<Payment>,
+    #[serde(skip)]
     index: HashMap<String, usize>,
     pub(crate) prepares: BTreeMap<String, (crate::amount::Amount, Option<String>)>,
     pub(crate) customers: BTreeMap<String, Customer>,
     pub(crate) schedules: Vec<Schedule>,
     pub(crate) receipts: BTreeMap<String, Receipt>,
     pub(crate) external_receipts: BTreeMap<String, Receipt>,
+    #[serde(skip)]
     pub(crate) certifications: BTreeMap<String, Certification>,
     pub(crate) escrows: BTreeMap<String, EscrowLogis>,
     pub(crate) naver: BTreeMap<String, Vec<NaverOrder>>,
@@ -234,6 +240,16 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// Rebuilds the `imp_uid` index after the payments were read from a file.
+    pub(crate) fn reindex(&mut self) {
+        self.index = self
+            .payments
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.imp_uid.clone(), i))
+            .collect();
+    }
+
     pub(crate) fn insert_payment(&mut self, p: Payment) -> &mut Payment {
         let i = self.payments.len();
         self.index.insert(p.imp_uid.clone(), i);
@@ -279,7 +295,7 @@ pub(crate) struct State {
     /// `None` for an ordinary account; the tiers of an agency account.
     pub(crate) agency: Option<Vec<Tier>>,
     pub(crate) ids: Ids,
-    stores: HashMap<Scope, Store>,
+    pub(crate) stores: HashMap<Scope, Store>,
     pub(crate) log: Vec<RecordedRequest>,
     pub(crate) get_token_calls: usize,
     pub(crate) faults: Vec<Rule>,
@@ -348,6 +364,26 @@ impl State {
             }
             Some(_) => None,
         }
+    }
+
+    /// Forgets every record, request, fault, webhook delivery and the token, and puts the
+    /// clock back to real time (frozen again if it was): the server as it started, but
+    /// for its settings. Ids keep counting, so no `imp_uid` is ever handed out twice.
+    pub(crate) fn reset(&mut self) {
+        self.clock = Clock::new(self.clock.is_frozen());
+        self.tokens.forget();
+        self.stores.clear();
+        self.log.clear();
+        self.get_token_calls = 0;
+        self.faults.clear();
+        self.webhooks.clear();
+    }
+
+    /// Payment `imp_uid`, whichever tier it is in.
+    pub(crate) fn find_payment(&self, imp_uid: &str) -> Option<&Payment> {
+        self.stores
+            .values()
+            .find_map(|store| store.payment(imp_uid))
     }
 
     /// The tier whose store holds payment `imp_uid`.

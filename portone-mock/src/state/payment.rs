@@ -1,13 +1,15 @@
 //! A payment and the rules that change it: cancels (full, partial, checksum-guarded),
 //! virtual-account deposits.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::billing::CardInfo;
 use crate::amount::Amount;
 use crate::ids::Ids;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum Status {
     Ready,
     Paid,
@@ -36,7 +38,7 @@ impl Status {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub(crate) struct Buyer {
     pub(crate) name: Option<String>,
     pub(crate) email: Option<String>,
@@ -45,7 +47,7 @@ pub(crate) struct Buyer {
     pub(crate) postcode: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Vbank {
     pub(crate) code: String,
     pub(crate) name: String,
@@ -55,7 +57,7 @@ pub(crate) struct Vbank {
     pub(crate) issued_at: i64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct CancelEntry {
     pub(crate) pg_tid: String,
     pub(crate) amount: Amount,
@@ -65,7 +67,7 @@ pub(crate) struct CancelEntry {
     pub(crate) receipt_url: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Deposit {
     pub(crate) pg_tid: String,
     pub(crate) amount: Amount,
@@ -73,7 +75,7 @@ pub(crate) struct Deposit {
     pub(crate) deposited_at: i64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Payment {
     pub(crate) imp_uid: String,
     pub(crate) merchant_uid: String,

@@ -1,14 +1,16 @@
 //! Records beside payments: cash receipts, certifications, escrow shipping, Naver Pay
 //! product orders.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::amount::Amount;
 
 /// A cash receipt, issued for a PortOne payment or for an outside cash sale.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Receipt {
     /// `imp_uid` for a PortOne payment, `merchant_uid` for an outside sale.
+    #[serde(with = "crate::persist::receipt_key")]
     pub(crate) key: (&'static str, String),
     pub(crate) receipt_tid: String,
     pub(crate) apply_num: String,
@@ -83,7 +85,7 @@ impl Certification {
 }
 
 /// Escrow shipping registered for a payment.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct EscrowLogis {
     pub(crate) logis: Map<String, Value>,
     pub(crate) applied_at: i64,
@@ -101,12 +103,12 @@ impl EscrowLogis {
 }
 
 /// One Naver Pay product order of a payment.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct NaverOrder {
     pub(crate) product_order_id: String,
-    pub(crate) status: &'static str,
-    pub(crate) claim_type: Option<&'static str>,
-    pub(crate) claim_status: Option<&'static str>,
+    pub(crate) status: String,
+    pub(crate) claim_type: Option<String>,
+    pub(crate) claim_status: Option<String>,
     pub(crate) product_name: String,
     pub(crate) amount: Amount,
     pub(crate) buyer_name: String,

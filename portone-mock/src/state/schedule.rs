@@ -1,5 +1,6 @@
 //! Scheduled payments, run when the mock clock passes their time.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::billing::{Charge, Funding, Refusal, charge};
@@ -12,7 +13,8 @@ use crate::webhooks::{WebhookEvent, Webhooks};
 /// PortOne's reason when the billing key is gone.
 pub(crate) const NO_CUSTOMER: &str = "등록된 고객정보가 없습니다.";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum ScheduleStatus {
     Scheduled,
     Executed,
@@ -38,7 +40,7 @@ impl ScheduleStatus {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Schedule {
     pub(crate) customer_uid: String,
     pub(crate) customer_id: Option<String>,

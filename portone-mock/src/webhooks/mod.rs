@@ -246,6 +246,9 @@ pub(crate) struct Config {
 pub(crate) struct Webhooks {
     pub(crate) config: Config,
     deliveries: Vec<WebhookDelivery>,
+    /// Deliveries forgotten by a reset: ids keep counting from there, so that a sender
+    /// still busy with a forgotten one never writes into a new one.
+    forgotten: u64,
     /// `None` until the server started its sender.
     queue: Option<tokio::sync::mpsc::UnboundedSender<u64>>,
 }
@@ -255,8 +258,20 @@ impl Webhooks {
         Webhooks {
             config,
             deliveries: Vec::new(),
+            forgotten: 0,
             queue: Some(queue),
         }
+    }
+
+    /// Forgets every delivery; ids go on from where they were.
+    pub(crate) fn clear(&mut self) {
+        self.forgotten += u64::try_from(self.deliveries.len()).unwrap_or(u64::MAX);
+        self.deliveries.clear();
+    }
+
+    fn index(&self, id: u64) -> Option<usize> {
+        id.checked_sub(self.forgotten + 1)
+            .and_then(|i| usize::try_from(i).ok())
     }
 
     /// PortOne's notification of `event` on payment `p`, to each of the payment's
@@ -308,7 +323,7 @@ impl Webhooks {
         tier: Scope,
         now: i64,
     ) -> u64 {
-        let id = u64::try_from(self.deliveries.len()).unwrap_or(u64::MAX) + 1;
+        let id = self.forgotten + u64::try_from(self.deliveries.len()).unwrap_or(u64::MAX) + 1;
         self.deliveries.push(WebhookDelivery {
             id,
             event,
@@ -349,17 +364,11 @@ impl Webhooks {
     }
 
     pub(crate) fn get(&self, id: u64) -> Option<&WebhookDelivery> {
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| i.checked_sub(1))
-            .and_then(|i| self.deliveries.get(i))
+        self.index(id).and_then(|i| self.deliveries.get(i))
     }
 
     pub(crate) fn get_mut(&mut self, id: u64) -> Option<&mut WebhookDelivery> {
-        usize::try_from(id)
-            .ok()
-            .and_then(|i| i.checked_sub(1))
-            .and_then(|i| self.deliveries.get_mut(i))
+        self.index(id).and_then(|i| self.deliveries.get_mut(i))
     }
 
     pub(crate) fn all(&self) -> &[WebhookDelivery] {
@@ -427,5 +436,26 @@ mod tests {
         }
         assert!(hooks.settled(i64::MAX));
         assert!(hooks.get(0).is_none() && hooks.get(2).is_none());
+    }
+
+    #[test]
+    fn ids_are_never_reused_after_a_clear() {
+        let mut hooks = Webhooks::default();
+        let send = |hooks: &mut Webhooks| {
+            hooks.send(
+                "http://x".into(),
+                WebhookEvent::Test,
+                Webhook::new("i", "m", "paid"),
+                None,
+                0,
+            )
+        };
+        assert_eq!(send(&mut hooks), 1);
+        assert_eq!(send(&mut hooks), 2);
+        hooks.clear();
+        assert!(hooks.get(1).is_none() && hooks.get(2).is_none());
+        assert_eq!(send(&mut hooks), 3);
+        assert_eq!(hooks.get(3).map(|d| d.id), Some(3));
+        assert_eq!(hooks.all().len(), 1);
     }
 }

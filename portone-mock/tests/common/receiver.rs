@@ -110,7 +110,8 @@ async fn read_request(stream: &mut TcpStream) -> Option<Received> {
             .find(|(n, _)| n.trim().eq_ignore_ascii_case(name))
             .map(|(_, v)| v.trim().to_owned())
     };
-    let length: usize = header("content-length")?.parse().ok()?;
+    // A GET (a browser sent back by the pay page) has no body.
+    let length: usize = header("content-length").map_or(Some(0), |v| v.parse().ok())?;
     while buf.len() < head_end + length {
         let n = stream.read(&mut chunk).await.ok()?;
         if n == 0 {
