@@ -223,6 +223,11 @@
 // `json!` for a whole Payment nests deeper than the default limit.
 #![recursion_limit = "256"]
 
+/// The README's Rust example, compiled as a doctest so that it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod admin;
 mod amount;
 pub mod cards;
