@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 seconds="${1:-60}"
 cargo afl build --release
 mkdir -p out
-for target in segment query envelope template; do
+for target in segment query envelope template webhook; do
     AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
         cargo afl fuzz -i "in/$target" -o "out/$target" -V "$seconds" "target/release/$target" \
         > "out/$target.log" 2>&1
