@@ -22,7 +22,10 @@ const CONTENT_TYPES: [&str; 8] = [
 
 fn check_field(name: &str, value: &str) {
     assert!(value.len() <= 1024, "{name} longer than 1024 bytes");
-    assert!(!value.chars().any(char::is_control), "{name} holds a control character");
+    assert!(
+        !value.chars().any(char::is_control),
+        "{name} holds a control character"
+    );
 }
 
 fn main() {
@@ -40,7 +43,10 @@ fn main() {
         };
         match Notification::parse(&content_type, body) {
             Ok(notification) => {
-                assert!(!notification.imp_uid.is_empty(), "an empty imp_uid was accepted");
+                assert!(
+                    !notification.imp_uid.is_empty(),
+                    "an empty imp_uid was accepted"
+                );
                 check_field("imp_uid", &notification.imp_uid);
                 check_field("merchant_uid", &notification.merchant_uid);
                 if let Some(id) = &notification.cancellation_id {
@@ -55,7 +61,11 @@ fn main() {
                     message.push_str(&cause.to_string());
                     source = cause.source();
                 }
-                assert!(message.len() <= 400, "an error message of {} bytes", message.len());
+                assert!(
+                    message.len() <= 400,
+                    "an error message of {} bytes",
+                    message.len()
+                );
                 assert!(
                     !message.chars().any(char::is_control),
                     "an error message with a control character: {message:?}"
