@@ -222,14 +222,14 @@ async fn shutdown_lets_a_request_in_flight_finish_then_closes_the_port() {
             .bearer_auth(&api.token);
         send(req)
     });
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while !server.requests().iter().any(|r| r.fault == Some("delay")) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the request never arrived"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    common::eventually("the request to arrive", || async {
+        server
+            .requests()
+            .iter()
+            .any(|r| r.fault == Some("delay"))
+            .then_some(())
+    })
+    .await;
     server.shutdown().await;
     let answer = slow.await.expect("the task");
     assert_eq!(answer.ok()["merchant_uid"], "s-1");

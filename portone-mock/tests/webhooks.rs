@@ -13,11 +13,9 @@ use portone_mock::{
 };
 use serde_json::{Value, json};
 
-/// Every wait is bounded: a delivery that never settles fails the test instead of hanging.
-const DEADLINE: Duration = Duration::from_secs(30);
-
 async fn settled(server: &MockServer, count: usize) -> Vec<WebhookDelivery> {
-    tokio::time::timeout(DEADLINE, server.wait_for_webhooks(count))
+    // Bounded: a delivery that never settles fails the test instead of hanging.
+    tokio::time::timeout(common::DEADLINE, server.wait_for_webhooks(count))
         .await
         .expect("the deliveries settle")
 }
@@ -443,17 +441,11 @@ async fn resends_follow_real_time_when_the_clock_is_not_frozen() {
     // 59 s by `advance`, the last second by the real clock.
     server.advance(Duration::from_secs(59));
     // Settled already (the re-send is not due by the mock clock): poll until it is made.
-    let all = tokio::time::timeout(DEADLINE, async {
-        loop {
-            let all = server.webhooks();
-            if all[0].state == DeliveryState::Delivered {
-                return all;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+    let all = common::eventually("the re-send", || async {
+        let all = server.webhooks();
+        (all[0].state == DeliveryState::Delivered).then_some(all)
     })
-    .await
-    .expect("re-sent within the deadline");
+    .await;
     assert_eq!(all[0].attempts.len(), 2);
 }
 

@@ -3,16 +3,13 @@
 use std::path::Path;
 use std::process::{ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::{Child, ChildStdout, Command};
 
 use crate::common::{Answer, send};
-
-/// How long anything may take before a test gives up: generous, for a loaded machine.
-pub(crate) const DEADLINE: Duration = Duration::from_secs(60);
+pub(crate) use crate::common::{DEADLINE, eventually};
 
 /// The binary under test.
 pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_portone-mock");
@@ -229,23 +226,4 @@ pub(crate) fn temp_dir(name: &str) -> std::path::PathBuf {
 
 pub(crate) fn path_str(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 temp path")
-}
-
-/// Polls `check` until it returns `Some`, for [`DEADLINE`] at most.
-pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    loop {
-        if let Some(v) = check().await {
-            return v;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "gave up waiting for {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }

@@ -4,6 +4,29 @@
 use portone_mock::MockServer;
 use serde_json::{Value, json};
 
+/// How long a test waits for something the mock does on its own before it fails.
+pub(crate) const DEADLINE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Polls `check` until it returns `Some`, for [`DEADLINE`] at most: for what the mock
+/// does in the background with no notification to await.
+pub(crate) async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "gave up waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 /// An answer: the HTTP status and the body parsed as JSON (`Null` when it is not JSON).
 #[derive(Debug)]
 pub(crate) struct Answer {
