@@ -13,6 +13,7 @@ mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+mod money;
 mod path;
 mod paths;
 mod spec;
