@@ -40,6 +40,7 @@ pub use other::{
     VirtualAccounts,
 };
 pub use paging::{PaymentPages, SubscriptionsExt};
+pub(crate) use payments::order_attempts;
 pub use payments::{PaymentValidation, Payments, PaymentsExt};
 pub use providers::{Benepia, ConvenienceStore, KcpQuick, NaverPay, Payco, Paymentwall};
 pub use subscribe::{BillingKeys, Subscriptions};
@@ -51,7 +52,7 @@ pub const ENDPOINTS: &[&[Endpoint]] = &[
     <Client as Authentication>::ENDPOINTS,
     <Client as Payments>::ENDPOINTS,
     <Client as payments::ByMerchantUid>::ENDPOINTS,
-    <Client as PaymentValidation>::ENDPOINTS,
+    <Client as payments::Prepares>::ENDPOINTS,
     <Client as Subscriptions>::ENDPOINTS,
     <Client as BillingKeys>::ENDPOINTS,
     <Client as VirtualAccounts>::ENDPOINTS,

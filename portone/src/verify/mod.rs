@@ -12,9 +12,24 @@
 //! | [`Paid`](Verdict::Paid) | `paid`, this order's id, amount and currency, nothing refunded | ship (once) |
 //! | [`VbankIssued`](Verdict::VbankIssued) | a virtual account waiting for the deposit | show the account; wait |
 //! | [`Cancelled`](Verdict::Cancelled) | refunded fully, or partly (still `paid` at PortOne) | stop or adjust the order |
-//! | [`Failed`](Verdict::Failed) | `failed`: nothing was paid | let the buyer try again |
+//! | [`Failed`](Verdict::Failed) | `failed`: nothing was paid | let the buyer try again (judged by the order, see below) |
 //! | [`Pending`](Verdict::Pending) | `ready` without a virtual account, or a status this version does not know | nothing yet |
 //! | [`Mismatch`](Verdict::Mismatch) | another amount, currency or order, a test-channel payment, or no such payment | never ship: PortOne's guide calls it a forgery |
+//! | [`DoublePayment`](Verdict::DoublePayment) | two or more attempts of the order are `paid` ([`verify_order`](Verification::verify_order) only) | ship once, refund the others |
+//!
+//! # One attempt, or the order
+//!
+//! An order can have several attempts under its `merchant_uid`: a buyer who tries again
+//! after a decline, a charge retried after an unknown outcome. [`verify_payment`] and
+//! [`verify_notification`] judge **one attempt** (the `imp_uid` given);
+//! [`verify_order`](Verification::verify_order) looks up **every attempt** and judges the
+//! order: `Paid` when one attempt is paid, whatever the others say. Use the order's verdict
+//! before telling a buyer to try again or cancelling an order: a late `failed` notification
+//! for the first attempt of an order that the second attempt paid is `Failed` for that
+//! attempt, and `Paid` for the order.
+//!
+//! [`verify_payment`]: Verification::verify_payment
+//! [`verify_notification`]: Verification::verify_notification
 //!
 //! A verdict describes the payment as PortOne has it **now**, whatever the notification
 //! claimed: the same notification gives the same verdict however often it arrives, and a
@@ -55,12 +70,16 @@
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
 use std::future::Future;
 
 use rust_decimal::Decimal;
 
-use crate::model::{Currency, PayMethod, Payment, PaymentStatus, UnixTime};
+mod verdict;
+
+pub use verdict::{Mismatch, Verdict, VirtualAccount};
+
+use crate::model::{Currency, PayMethod, Payment, PaymentStatus};
+use crate::api::order_attempts;
 use crate::webhook::Notification;
 use crate::{Execute, Method, Request};
 
@@ -169,249 +188,61 @@ impl Order {
     }
 }
 
+
+impl Order {
+    /// The verdict on the order from **every** attempt PortOne has for its `merchant_uid`
+    /// (the attempts must be what PortOne answered, as
+    /// [`verify_order`](Verification::verify_order) looks them up).
+    ///
+    /// [`Verdict::Paid`] when one attempt is paid with the order's amount and currency,
+    /// whatever the others say (an earlier failed try, a late notification for it);
+    /// [`Verdict::DoublePayment`] when two or more hold the buyer's money; otherwise the
+    /// verdict of the attempt that matters most: one paid with another amount or currency
+    /// (a [`Mismatch`]), then a refund, a virtual account waiting, a pending one, another
+    /// mismatch, and a failure last (the latest of each); [`Mismatch::UnknownOrder`] when
+    /// there is none.
+    pub fn check_attempts(&self, attempts: Vec<Payment>) -> Verdict {
+        let holds_money =
+            |p: &Payment| p.status == PaymentStatus::Paid && (!p.sandbox || self.accept_test_payments);
+        let mut held: Vec<Payment> = attempts.iter().filter(|p| holds_money(p)).cloned().collect();
+        if held.len() > 1 {
+            held.sort_by_key(|p| p.paid_at.or(p.started_at).map(|t| t.as_secs()));
+            return Verdict::DoublePayment { payments: held };
+        }
+        attempts
+            .into_iter()
+            .map(|payment| {
+                let started = payment.started_at.map(|t| t.as_secs());
+                let paid = payment.status == PaymentStatus::Paid;
+                let verdict = self.check(payment);
+                let rank = match &verdict {
+                    Verdict::Paid { .. } => 0,
+                    Verdict::Mismatch(_) if paid => 1,
+                    Verdict::Cancelled { .. } => 2,
+                    Verdict::VbankIssued { .. } => 3,
+                    Verdict::Pending { .. } => 4,
+                    Verdict::Mismatch(_) | Verdict::DoublePayment { .. } => 5,
+                    Verdict::Failed { .. } => 6,
+                };
+                // The lowest rank wins; within a rank, the latest attempt.
+                (rank, std::cmp::Reverse(started), verdict)
+            })
+            .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+            .map_or_else(
+                || {
+                    Verdict::Mismatch(Mismatch::UnknownOrder {
+                        merchant_uid: self.merchant_uid.clone(),
+                    })
+                },
+                |(_, _, verdict)| verdict,
+            )
+    }
+}
+
 fn is_vbank(payment: &Payment) -> bool {
     payment.pay_method == Some(PayMethod::Vbank) || payment.vbank_num.is_some()
 }
 
-/// What PortOne's record of a payment means for an order. See the
-/// [module documentation](self) for what to do with each.
-///
-/// `Display` gives a one-line summary without the buyer's details.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Verdict {
-    /// Paid with the order's amount and currency, and nothing refunded: ship it, once.
-    Paid {
-        /// The payment as PortOne has it.
-        payment: Box<Payment>,
-    },
-    /// A virtual account was issued for the order's amount and waits for the buyer's
-    /// deposit: nothing is paid yet. Do not ship, and do not cancel the order before the
-    /// account's due time.
-    VbankIssued {
-        /// Where the buyer pays.
-        account: VirtualAccount,
-        /// The payment as PortOne has it.
-        payment: Box<Payment>,
-    },
-    /// Refunded, fully (PortOne says `cancelled`) or partly (PortOne still says `paid`).
-    Cancelled {
-        /// How much was refunded in all (`cancel_amount`); zero for a virtual account
-        /// revoked before any deposit.
-        cancelled: Decimal,
-        /// Whether nothing is left of the payment.
-        full: bool,
-        /// The payment as PortOne has it.
-        payment: Box<Payment>,
-    },
-    /// The payment failed: nothing was paid.
-    Failed {
-        /// Why, in PortOne's or the card company's words.
-        reason: Option<String>,
-        /// The payment as PortOne has it.
-        payment: Box<Payment>,
-    },
-    /// Not paid, not failed: the buyer has not finished (`ready` without a virtual
-    /// account), or PortOne answered a status this version does not know. Nothing to do
-    /// yet.
-    Pending {
-        /// The payment as PortOne has it.
-        payment: Box<Payment>,
-    },
-    /// PortOne's record does not fit the order, or PortOne has no such payment: never
-    /// ship. PortOne's guide calls this a forgery.
-    Mismatch(Mismatch),
-}
-
-impl Verdict {
-    /// The payment PortOne answered with; `None` when it has no such payment.
-    #[must_use]
-    pub fn payment(&self) -> Option<&Payment> {
-        match self {
-            Verdict::Paid { payment }
-            | Verdict::VbankIssued { payment, .. }
-            | Verdict::Cancelled { payment, .. }
-            | Verdict::Failed { payment, .. }
-            | Verdict::Pending { payment } => Some(payment),
-            Verdict::Mismatch(m) => m.payment(),
-        }
-    }
-
-    /// Whether the order is paid in full and can be shipped: [`Verdict::Paid`].
-    #[must_use]
-    pub fn is_paid(&self) -> bool {
-        matches!(self, Verdict::Paid { .. })
-    }
-
-    /// Whether this is a [`Verdict::Mismatch`]: a forgery by PortOne's definition.
-    #[must_use]
-    pub fn is_mismatch(&self) -> bool {
-        matches!(self, Verdict::Mismatch(_))
-    }
-}
-
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Verdict::Paid { payment } => {
-                write!(f, "paid {} {}", payment.amount, payment.currency)
-            }
-            Verdict::VbankIssued { account, payment } => write!(
-                f,
-                "virtual account issued for {} {}: {account}",
-                payment.amount, payment.currency
-            ),
-            Verdict::Cancelled {
-                cancelled,
-                full,
-                payment,
-            } => write!(
-                f,
-                "{} cancelled: {cancelled} of {} {} refunded",
-                if *full { "fully" } else { "partly" },
-                payment.amount,
-                payment.currency
-            ),
-            Verdict::Failed { reason, .. } => {
-                write!(
-                    f,
-                    "failed: {}",
-                    reason.as_deref().unwrap_or("no reason given")
-                )
-            }
-            Verdict::Pending { payment } => write!(f, "not paid yet ({})", payment.status),
-            Verdict::Mismatch(m) => write!(f, "mismatch: {m}"),
-        }
-    }
-}
-
-/// How PortOne's record contradicts the order. Every case means: do not ship.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Mismatch {
-    /// PortOne has no payment with this `imp_uid` (HTTP 404): a made-up id.
-    UnknownPayment {
-        /// The id that was looked up.
-        imp_uid: String,
-    },
-    /// The payment belongs to another order: a real, cheaper payment presented for this
-    /// one.
-    MerchantUid {
-        /// This order's id.
-        expected: String,
-        /// The payment, whose `merchant_uid` is another.
-        payment: Box<Payment>,
-    },
-    /// The payment is in another currency.
-    Currency {
-        /// This order's currency.
-        expected: Currency,
-        /// The payment.
-        payment: Box<Payment>,
-    },
-    /// The payment's amount is not the order's: an amount changed in the browser.
-    Amount {
-        /// What the order costs.
-        expected: Decimal,
-        /// The payment, with the amount PortOne has.
-        payment: Box<Payment>,
-    },
-    /// A payment on a test channel (`sandbox: true`): no money moved. See
-    /// [`Order::accept_test_payments`].
-    TestPayment {
-        /// The payment.
-        payment: Box<Payment>,
-    },
-}
-
-impl Mismatch {
-    /// The payment PortOne answered with; `None` for [`Mismatch::UnknownPayment`].
-    #[must_use]
-    pub fn payment(&self) -> Option<&Payment> {
-        match self {
-            Mismatch::UnknownPayment { .. } => None,
-            Mismatch::MerchantUid { payment, .. }
-            | Mismatch::Currency { payment, .. }
-            | Mismatch::Amount { payment, .. }
-            | Mismatch::TestPayment { payment } => Some(payment),
-        }
-    }
-}
-
-impl fmt::Display for Mismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Mismatch::UnknownPayment { imp_uid } => {
-                write!(f, "portone has no payment `{imp_uid}`")
-            }
-            Mismatch::MerchantUid { expected, payment } => write!(
-                f,
-                "payment `{}` belongs to order `{}`, not `{expected}`",
-                payment.imp_uid, payment.merchant_uid
-            ),
-            Mismatch::Currency { expected, payment } => write!(
-                f,
-                "payment `{}` is in {}, the order in {expected}",
-                payment.imp_uid, payment.currency
-            ),
-            Mismatch::Amount { expected, payment } => write!(
-                f,
-                "payment `{}` is {} {}, the order costs {expected}",
-                payment.imp_uid, payment.amount, payment.currency
-            ),
-            Mismatch::TestPayment { payment } => write!(
-                f,
-                "payment `{}` was made on a test channel: no money moved",
-                payment.imp_uid
-            ),
-        }
-    }
-}
-
-/// A virtual account waiting for the buyer's deposit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct VirtualAccount {
-    /// The bank's standard code (`vbank_code`).
-    pub bank_code: Option<String>,
-    /// The bank's name (`vbank_name`).
-    pub bank_name: Option<String>,
-    /// The account number (`vbank_num`).
-    pub number: Option<String>,
-    /// The account holder's name (`vbank_holder`).
-    pub holder: Option<String>,
-    /// The deposit deadline (`vbank_date`).
-    pub due: Option<UnixTime>,
-}
-
-impl VirtualAccount {
-    fn of(payment: &Payment) -> Self {
-        VirtualAccount {
-            bank_code: payment.vbank_code.clone(),
-            bank_name: payment.vbank_name.clone(),
-            number: payment.vbank_num.clone(),
-            holder: payment.vbank_holder.clone(),
-            due: payment.vbank_date,
-        }
-    }
-}
-
-impl fmt::Display for VirtualAccount {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let or_unknown = |v: &Option<String>| v.clone().unwrap_or_else(|| "?".into());
-        write!(
-            f,
-            "{} {} ({})",
-            or_unknown(&self.bank_name),
-            or_unknown(&self.number),
-            or_unknown(&self.holder)
-        )?;
-        match self.due {
-            Some(due) => write!(f, ", due at unix time {}", due.as_secs()),
-            None => Ok(()),
-        }
-    }
-}
 
 /// The route of the lookup, as the ready-made `Payments::payment` declares it.
 const LOOKUP_ROUTE: &str = "/payments/<imp_uid>";
@@ -473,147 +304,39 @@ pub trait Verification: Execute {
     ) -> impl Future<Output = crate::Result<Verdict>> + Send + 'static + use<Self> {
         self.verify_payment(&notification.imp_uid, order)
     }
+
+    /// Looks up every attempt of the order (`GET /payments/findAll/{merchant_uid}`, all
+    /// pages) and judges the order, not one attempt ([`Order::check_attempts`]): `Paid` when
+    /// one attempt is paid with the order's amount and currency, whatever the others say,
+    /// and [`Verdict::DoublePayment`] when two hold the buyer's money.
+    ///
+    /// Use it where an order can have several attempts (a buyer who retries after a
+    /// decline, charges retried under the same `merchant_uid`), and for webhooks of such
+    /// orders: a late `failed` notification for the first attempt of an order the second
+    /// attempt paid then reads `Paid`, where
+    /// [`verify_notification`](Self::verify_notification) would read the failed attempt.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_payment`](Self::verify_payment). PortOne having no payment for the order
+    /// is not an error but [`Mismatch::UnknownOrder`].
+    fn verify_order(
+        &self,
+        order: &Order,
+    ) -> impl Future<Output = crate::Result<Verdict>> + Send + 'static + use<Self>
+    where
+        Self: Clone + 'static,
+    {
+        let client = self.clone();
+        let order = order.clone();
+        async move {
+            let attempts = order_attempts(&client, &order.merchant_uid).await?;
+            Ok(order.check_attempts(attempts))
+        }
+    }
 }
 
 impl<E: Execute + ?Sized> Verification for E {}
 
 #[cfg(test)]
-mod tests {
-    use rust_decimal::Decimal;
-    use serde_json::{Value, json};
-
-    use super::{Mismatch, Order, Verdict};
-    use crate::model::{Currency, Payment};
-
-    fn payment(changes: Value) -> Payment {
-        let mut body = json!({
-            "imp_uid": "imp_100000000001",
-            "merchant_uid": "order-1",
-            "pay_method": "card",
-            "amount": 15000,
-            "cancel_amount": 0,
-            "currency": "KRW",
-            "status": "paid",
-            "sandbox": false,
-        });
-        if let (Value::Object(body), Value::Object(changes)) = (&mut body, changes) {
-            body.extend(changes);
-        }
-        serde_json::from_value(body).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn check(order: &Order, changes: Value) -> Verdict {
-        order.check(payment(changes))
-    }
-
-    #[test]
-    fn paid_with_the_orders_amount_is_paid() {
-        let order = Order::new("order-1", 15_000);
-        let verdict = check(&order, json!({}));
-        assert!(verdict.is_paid(), "{verdict:?}");
-        assert_eq!(verdict.to_string(), "paid 15000 KRW");
-        // The amount is compared by value, as PortOne writes it.
-        assert!(check(&order, json!({"amount": 15000.00})).is_paid());
-        assert!(check(&order, json!({"amount": "15000"})).is_paid());
-        let usd = Order::new("order-1", Decimal::new(1999, 2)).currency("USD");
-        assert!(check(&usd, json!({"amount": 19.99, "currency": "USD"})).is_paid());
-    }
-
-    #[test]
-    fn any_difference_from_the_order_is_a_mismatch() {
-        let order = Order::new("order-1", 15_000);
-        let amount = check(&order, json!({"amount": 100}));
-        assert!(
-            matches!(&amount, Verdict::Mismatch(Mismatch::Amount { expected, payment })
-                if *expected == Decimal::from(15_000) && payment.amount == Decimal::from(100)),
-            "{amount:?}"
-        );
-        assert_eq!(
-            amount.to_string(),
-            "mismatch: payment `imp_100000000001` is 100 KRW, the order costs 15000"
-        );
-        // One won more is as wrong as one less; a fraction of a won too.
-        assert!(check(&order, json!({"amount": 15001})).is_mismatch());
-        assert!(check(&order, json!({"amount": 15000.01})).is_mismatch());
-        let other = check(&order, json!({"merchant_uid": "order-cheap"}));
-        assert!(matches!(
-            other,
-            Verdict::Mismatch(Mismatch::MerchantUid { .. })
-        ));
-        let currency = check(&order, json!({"currency": "USD"}));
-        assert!(matches!(
-            currency,
-            Verdict::Mismatch(Mismatch::Currency {
-                expected: Currency::Krw,
-                ..
-            })
-        ));
-        // A missing currency is KRW, as PortOne means it.
-        assert!(check(&order, json!({"currency": null})).is_paid());
-        // A mismatch wins over every status: a failed or cancelled payment of another
-        // amount is still not this order's.
-        assert!(check(&order, json!({"amount": 100, "status": "failed"})).is_mismatch());
-        assert!(check(&order, json!({"amount": 100, "status": "cancelled"})).is_mismatch());
-    }
-
-    #[test]
-    fn a_test_channel_payment_counts_only_when_the_order_allows_it() {
-        let order = Order::new("order-1", 15_000);
-        let verdict = check(&order, json!({"sandbox": true}));
-        assert!(matches!(
-            verdict,
-            Verdict::Mismatch(Mismatch::TestPayment { .. })
-        ));
-        assert!(verdict.payment().is_some());
-        let test_env = order.accept_test_payments(true);
-        assert!(check(&test_env, json!({"sandbox": true})).is_paid());
-    }
-
-    #[test]
-    fn each_status_has_its_verdict() {
-        let order = Order::new("order-1", 15_000);
-        let partial = check(&order, json!({"cancel_amount": 5000}));
-        assert!(matches!(
-            partial,
-            Verdict::Cancelled { cancelled, full: false, .. } if cancelled == Decimal::from(5_000)
-        ));
-        assert_eq!(
-            partial.to_string(),
-            "partly cancelled: 5000 of 15000 KRW refunded"
-        );
-        let full = check(
-            &order,
-            json!({"cancel_amount": 15000, "status": "cancelled"}),
-        );
-        assert!(matches!(full, Verdict::Cancelled { full: true, .. }));
-        let failed = check(
-            &order,
-            json!({"status": "failed", "fail_reason": "한도초과"}),
-        );
-        assert_eq!(failed.to_string(), "failed: 한도초과");
-        let vbank = check(
-            &order,
-            json!({"status": "ready", "pay_method": "vbank", "vbank_code": "004",
-                   "vbank_name": "KB국민은행", "vbank_num": "X123", "vbank_holder": "(주)포트원",
-                   "vbank_date": 1_800_000_000}),
-        );
-        let Verdict::VbankIssued { account, .. } = &vbank else {
-            panic!("{vbank:?}");
-        };
-        assert_eq!(account.number.as_deref(), Some("X123"));
-        assert_eq!(account.due.map(|d| d.as_secs()), Some(1_800_000_000));
-        assert_eq!(
-            vbank.to_string(),
-            "virtual account issued for 15000 KRW: KB국민은행 X123 ((주)포트원), due at unix time 1800000000"
-        );
-        let ready = check(&order, json!({"status": "ready"}));
-        assert!(matches!(ready, Verdict::Pending { .. }));
-        let unknown = check(&order, json!({"status": "partial_cancelled"}));
-        assert_eq!(unknown.to_string(), "not paid yet (partial_cancelled)");
-        // An absent status is not `paid`.
-        assert!(matches!(
-            check(&order, json!({"status": null})),
-            Verdict::Pending { .. }
-        ));
-    }
-}
+mod tests;
