@@ -8,8 +8,8 @@ use syn::{FnArg, ItemTrait};
 use crate::ast::{Api, Method};
 use crate::attr::{self, ArgAttr};
 use crate::ctxt::Ctxt;
-use crate::path::Piece;
 use crate::paths::Paths;
+use crate::template::Piece;
 use crate::{fallback, money, valid};
 
 pub(crate) const ENDPOINTS_DOC: &str = "The endpoints this trait declares, one per method in \
@@ -80,11 +80,7 @@ fn declaration(method: &Method<'_>, paths: &Paths) -> TokenStream {
 /// The method in the blanket impl: the request is built here, synchronously, so the future
 /// it returns owns everything and borrows neither `self` nor the arguments.
 fn definition(method: &Method<'_>, paths: &Paths) -> TokenStream {
-    let cfgs = method
-        .item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"));
+    let cfgs = attr::cfgs(&method.item.attrs);
     let sig = signature(method, paths, &quote!(__PortoneExecutor));
     let request = request(method, paths);
     // A return type that is not `Result<T>`, or a `T` that cannot be decoded, is reported on
@@ -183,9 +179,7 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
         let span = arg.ty.span();
         chain.extend(match &marker.attr {
             ArgAttr::Query(key) => {
-                let key = key
-                    .as_ref()
-                    .map_or_else(|| arg.name.clone(), |key| key.value());
+                let key = arg.query_key(key.as_ref());
                 quote_spanned!(span=> .query(#key, &#ident))
             }
             // The runtime sends a struct as one pair per field; the name is not used then.
@@ -213,11 +207,7 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
 
 /// The method's entry in `ENDPOINTS`.
 fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
-    let cfgs = method
-        .item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"));
+    let cfgs = attr::cfgs(&method.item.attrs);
     let endpoint = paths.endpoint();
     let param = paths.param();
     let name = &method.name;
@@ -234,11 +224,7 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
                 let location = if optional { "OptionalPath" } else { "Path" };
                 (arg.name.clone(), location)
             }
-            Some(ArgAttr::Query(key)) => (
-                key.as_ref()
-                    .map_or_else(|| arg.name.clone(), |key| key.value()),
-                "Query",
-            ),
+            Some(ArgAttr::Query(key)) => (arg.query_key(key.as_ref()), "Query"),
             Some(ArgAttr::Flatten) => (String::new(), "QueryFields"),
             Some(ArgAttr::Header(name)) => (name.value(), "Header"),
             Some(ArgAttr::Body) => (String::new(), "Body"),

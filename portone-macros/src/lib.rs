@@ -1,12 +1,14 @@
 //! Procedural macros of [`portone`](https://docs.rs/portone). Use them through that crate:
 //! `#[portone::api]`.
 //!
-//! The macro runs in stages, one file each: `attr` reads the attributes, `path` the route
-//! templates, `ast` builds the model and checks each method's shape, `valid` checks how the
-//! parts fit together and `spec` each route against PortOne's spec (`spec_table`, generated;
-//! `suggest` finds what a mistaken route or name may have meant), then `expand` writes the
-//! code, or `fallback` writes a trait that still compiles next to the errors. Every path the
-//! generated code names is in `paths`.
+//! The macro runs in stages, one file each: `attr` reads the attributes, `template` the
+//! route templates, `ast` builds the model and checks each method's shape, `valid` checks how
+//! the parts fit together and `spec/` each route against PortOne's spec (its `table`,
+//! generated; `route` finds the route, `suggest` what a mistaken route or name may have
+//! meant) and `money/` against PortOne's money rules (which routes move money, charge or
+//! issue a payment; its `table` generated too), then `expand` writes the code, or `fallback`
+//! writes a trait that still compiles next to the errors. Every path the generated code names
+//! is in `paths`.
 
 mod ast;
 mod attr;
@@ -14,13 +16,9 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod money;
-mod path;
 mod paths;
 mod spec;
-// Generated; `tests/tests/spec_table.rs` compares it byte for byte with what it generates.
-#[rustfmt::skip]
-mod spec_table;
-mod suggest;
+mod template;
 mod valid;
 
 use proc_macro::TokenStream;

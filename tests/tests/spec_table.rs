@@ -1,4 +1,4 @@
-//! The table `#[portone::api]` checks routes against (`portone-macros/src/spec_table.rs`) is
+//! The table `#[portone::api]` checks routes against (`portone-macros/src/spec/table.rs`) is
 //! exactly what the vendored spec and its history give (`tests/src/spec_table.rs`).
 
 use portone_tests::spec_table::{REGENERATE, generate, revision_label, table_path};
@@ -18,7 +18,7 @@ fn the_checked_in_table_is_the_vendored_spec() {
         .position(|(a, b)| a != b)
         .unwrap_or_else(|| generated.lines().count().min(checked_in.lines().count()));
     panic!(
-        "portone-macros/src/spec_table.rs does not match the vendored spec (first difference \
+        "portone-macros/src/spec/table.rs does not match the vendored spec (first difference \
          at line {}):\n  generated:  {}\n  checked in: {}\nregenerate it with\n  {REGENERATE}\n\
          and review the diff",
         line + 1,

@@ -13,7 +13,7 @@ mod table;
 use crate::ast::Method;
 use crate::attr::Verb;
 use crate::ctxt::Ctxt;
-use crate::path::Template;
+use crate::template::Template;
 use crate::spec::{documented, fits};
 
 /// What a call does with money: the runtime's `Money`, as the macro knows it.

@@ -1,4 +1,4 @@
-//! Writes `portone-macros/src/spec_table.rs` from the vendored spec and its history:
+//! Writes `portone-macros/src/spec/table.rs` from the vendored spec and its history:
 //! `cargo run -p portone-tests --bin spec-table`. Review the diff before committing it.
 
 use std::process::ExitCode;
