@@ -446,12 +446,30 @@ mod tests {
     #[test]
     fn a_charge_is_ok_only_with_the_status_that_settles_it() {
         for (response, found) in [
-            (r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"ready"}"#, Some("ready")),
-            (r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"cancelled"}"#, Some("cancelled")),
-            (r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"partial_paid"}"#, Some("partial_paid")),
-            (r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5}"#, None),
-            (r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":null}"#, None),
-            (r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":7}"#, None),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"ready"}"#,
+                Some("ready"),
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"cancelled"}"#,
+                Some("cancelled"),
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"partial_paid"}"#,
+                Some("partial_paid"),
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5}"#,
+                None,
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":null}"#,
+                None,
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":7}"#,
+                None,
+            ),
             ("null", None),
             (r#"[{"status":"paid"}]"#, None),
         ] {
@@ -465,7 +483,10 @@ mod tests {
             assert!(err.as_ref().is_some_and(Error::is_outcome_unknown));
             if response.starts_with('{') {
                 assert_eq!(unsettled.imp_uid.as_deref(), Some("imp_1"));
-                assert_eq!(unsettled.payment::<Payment>().ok().map(|p| p.amount), Some(5));
+                assert_eq!(
+                    unsettled.payment::<Payment>().ok().map(|p| p.amount),
+                    Some(5)
+                );
             }
         }
         // A virtual account is settled by `ready`, and a `paid` one is not what was asked.
@@ -474,8 +495,12 @@ mod tests {
         assert_eq!(issued.imp_uid, "imp_2");
         let paid = br#"{"code":0,"response":{"imp_uid":"imp_2","amount":9,"status":"paid"}}"#;
         let err = decode_charge::<Payment>(OK, paid, "ready").err();
-        assert!(matches!(err, Some(Error::Unsettled(ref u)) if u.expected == "ready"), "{err:?}");
-        let failed = br#"{"code":0,"response":{"imp_uid":"imp_2","status":"failed","fail_reason":"x"}}"#;
+        assert!(
+            matches!(err, Some(Error::Unsettled(ref u)) if u.expected == "ready"),
+            "{err:?}"
+        );
+        let failed =
+            br#"{"code":0,"response":{"imp_uid":"imp_2","status":"failed","fail_reason":"x"}}"#;
         assert!(matches!(
             decode_charge::<Payment>(OK, failed, "ready").err(),
             Some(Error::Declined(_))

@@ -387,9 +387,7 @@ pub enum RequestError {
     Serialize(String),
     /// A call that moves money was marked to be sent again after a lost answer: PortOne's V1
     /// API has no idempotency key, so a second refund or charge would happen twice.
-    #[error(
-        "`{route}` moves money and is never sent twice: it cannot be marked idempotent"
-    )]
+    #[error("`{route}` moves money and is never sent twice: it cannot be marked idempotent")]
     RetriedMoneyRoute {
         /// The route template.
         route: &'static str,
@@ -481,21 +479,35 @@ mod tests {
     #[test]
     fn a_server_error_after_an_unretried_send_is_an_unknown_outcome() {
         let pg = refusal(StatusCode::INTERNAL_SERVER_ERROR, -1, "PG사 통신 실패");
-        assert!(!pg.is_outcome_unknown(), "unknown only once the call is known");
+        assert!(
+            !pg.is_outcome_unknown(),
+            "unknown only once the call is known"
+        );
         let pg = pg.after_unretried_send();
         assert!(pg.is_outcome_unknown());
-        assert_eq!((pg.code(), pg.message()), (Some(-1), Some("PG사 통신 실패")));
+        assert_eq!(
+            (pg.code(), pg.message()),
+            (Some(-1), Some("PG사 통신 실패"))
+        );
         assert_eq!(
             pg.to_string(),
             "portone failed, the outcome is unknown: code -1 with status 500 Internal Server Error: PG사 통신 실패"
         );
         for known in [
             refusal(StatusCode::OK, 1, "취소할 결제건이 존재하지 않습니다."),
-            refusal(StatusCode::BAD_REQUEST, -1, "amount 파라메터가 누락되었습니다."),
+            refusal(
+                StatusCode::BAD_REQUEST,
+                -1,
+                "amount 파라메터가 누락되었습니다.",
+            ),
         ] {
             let known = known.after_unretried_send();
             assert!(!known.is_outcome_unknown(), "{known}");
-            assert!(known.to_string().starts_with("portone refused the request: code "));
+            assert!(
+                known
+                    .to_string()
+                    .starts_with("portone refused the request: code ")
+            );
         }
     }
 }

@@ -27,11 +27,11 @@ pub use builder::ClientBuilder;
 pub use client::{Client, DEFAULT_BASE_URL};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Endpoint, Location, Param};
-pub use money::Money;
 pub use error::{
     ApiError, ConfigError, Declined, Error, RecordIds, Refusal, RequestError, Result, Unsettled,
     WebhookError,
 };
+pub use money::Money;
 pub use request::{Execute, RawResponse, Request, RequestBuilder};
 pub use reqwest::{Method, StatusCode};
 pub use retry::{RetryBudget, RetryPolicy};

@@ -200,9 +200,15 @@ mod tests {
                 Refusal::AlreadyPrepared,
             ),
             ("이미 등록된 merchant_uid 입니다.", Refusal::AlreadyPrepared),
-            ("이미 결제가 완료된 merchant_uid 입니다.", Refusal::AlreadyPaid),
+            (
+                "이미 결제가 완료된 merchant_uid 입니다.",
+                Refusal::AlreadyPaid,
+            ),
             ("이미 전액취소된 주문입니다.", Refusal::AlreadyCancelled),
-            ("이미 예약된 merchant_uid 입니다: m-1", Refusal::AlreadyScheduled),
+            (
+                "이미 예약된 merchant_uid 입니다: m-1",
+                Refusal::AlreadyScheduled,
+            ),
             (
                 "요청하신 checksum(1000)이 취소가능잔액(500)과 일치하지 않습니다.",
                 Refusal::ChecksumMismatch,
@@ -233,7 +239,11 @@ mod tests {
             Refusal::Unauthorized
         );
         assert_eq!(
-            kind(StatusCode::BAD_REQUEST, -1, "amount 파라메터가 누락되었습니다."),
+            kind(
+                StatusCode::BAD_REQUEST,
+                -1,
+                "amount 파라메터가 누락되었습니다."
+            ),
             Refusal::InvalidParameter
         );
         // A server error is not a refusal of the record, whatever its words.
@@ -247,12 +257,19 @@ mod tests {
 
     #[test]
     fn display_shows_portones_code_and_message() {
-        let refusal = ApiError::new(StatusCode::OK, 1, Some("이미 전액취소된 주문입니다.".into()));
+        let refusal = ApiError::new(
+            StatusCode::OK,
+            1,
+            Some("이미 전액취소된 주문입니다.".into()),
+        );
         assert_eq!(
             refusal.to_string(),
             "code 1 with status 200 OK: 이미 전액취소된 주문입니다."
         );
         let bare = ApiError::new(StatusCode::BAD_GATEWAY, -1, None);
-        assert_eq!(bare.to_string(), "code -1 with status 502 Bad Gateway (no message)");
+        assert_eq!(
+            bare.to_string(),
+            "code -1 with status 502 Bad Gateway (no message)"
+        );
     }
 }

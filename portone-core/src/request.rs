@@ -567,13 +567,13 @@ mod tests {
 
     #[test]
     fn a_money_route_built_by_hand_keeps_its_rule() {
-        let build = |method: Method, path: &'static str| {
-            Request::builder(method, path).path(path)
-        };
+        let build = |method: Method, path: &'static str| Request::builder(method, path).path(path);
         let again = build(Method::POST, "/subscribe/payments/again").build();
         assert_eq!(again.map(|r| r.money()).ok(), Some(Money::Charges));
         // The route's rule wins over what the caller said.
-        let cancel = build(Method::POST, "/payments/cancel/").charge(true).build();
+        let cancel = build(Method::POST, "/payments/cancel/")
+            .charge(true)
+            .build();
         assert_eq!(cancel.map(|r| r.money()).ok(), Some(Money::Moves));
         let vbank = build(Method::POST, "/vbanks").charge(true).build();
         assert_eq!(vbank.map(|r| r.money()).ok(), Some(Money::Issues));
@@ -583,17 +583,25 @@ mod tests {
         // Asking to send it twice is refused before anything is sent.
         for request in [
             build(Method::POST, "/payments/cancel").idempotent(true),
-            build(Method::POST, "/a/route/of/mine").charge(true).idempotent(true),
+            build(Method::POST, "/a/route/of/mine")
+                .charge(true)
+                .idempotent(true),
         ] {
             assert!(matches!(
                 request.build(),
-                Err(Error::InvalidRequest(RequestError::RetriedMoneyRoute { .. }))
+                Err(Error::InvalidRequest(
+                    RequestError::RetriedMoneyRoute { .. }
+                ))
             ));
         }
         // Elsewhere the caller decides.
-        let mine = build(Method::POST, "/a/route/of/mine").money(Money::Issues).build();
+        let mine = build(Method::POST, "/a/route/of/mine")
+            .money(Money::Issues)
+            .build();
         assert_eq!(mine.map(|r| r.money()).ok(), Some(Money::Issues));
-        let read = build(Method::POST, "/benepia/point").idempotent(true).build();
+        let read = build(Method::POST, "/benepia/point")
+            .idempotent(true)
+            .build();
         assert!(read.is_ok_and(|r| r.is_idempotent() && r.money() == Money::Untouched));
     }
 

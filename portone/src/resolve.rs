@@ -52,7 +52,7 @@ use std::time::Duration;
 use rust_decimal::Decimal;
 
 use crate::api::{Payments, PaymentsExt, order_attempts};
-use crate::model::{CancelPayment, PaymentLookup, Payment, PaymentStatus};
+use crate::model::{CancelPayment, Payment, PaymentLookup, PaymentStatus};
 use crate::{Error, Execute, RequestError, Result};
 
 /// The future a custom pause returns.
@@ -471,7 +471,10 @@ fn judge_charge(attempts: Vec<Payment>, known: &[String]) -> Judged<ChargeOutcom
 }
 
 /// The latest attempt (by start time) that `wanted` accepts.
-fn take_latest(attempts: &mut Vec<Payment>, wanted: impl Fn(&Payment) -> bool) -> Option<Box<Payment>> {
+fn take_latest(
+    attempts: &mut Vec<Payment>,
+    wanted: impl Fn(&Payment) -> bool,
+) -> Option<Box<Payment>> {
     let index = attempts
         .iter()
         .enumerate()

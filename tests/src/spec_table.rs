@@ -22,7 +22,7 @@ use serde_json::Value;
 pub const REGENERATE: &str = "cargo run -p portone-tests --bin spec-table";
 
 /// The repository's root.
-fn repo() -> PathBuf {
+pub(crate) fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 

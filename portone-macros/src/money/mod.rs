@@ -13,8 +13,8 @@ mod table;
 use crate::ast::Method;
 use crate::attr::Verb;
 use crate::ctxt::Ctxt;
-use crate::template::Template;
 use crate::spec::{documented, fits};
+use crate::template::Template;
 
 /// What a call does with money: the runtime's `Money`, as the macro knows it.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -16,8 +16,8 @@ mod suggest;
 #[rustfmt::skip]
 mod table;
 
-pub(crate) use self::route::{documented, fits};
 use self::operation::{Field, Operation};
+pub(crate) use self::route::{documented, fits};
 use self::suggest::list;
 use crate::ast::Method;
 use crate::attr::ArgAttr;

@@ -63,8 +63,10 @@ pub trait Payments {
 pub(crate) trait Prepares {
     /// Operation `preparePayment`.
     #[post("/payments/prepare")]
-    async fn prepare_payment(&self, #[body] request: &PreparePayment)
-    -> crate::Result<PaymentPrepare>;
+    async fn prepare_payment(
+        &self,
+        #[body] request: &PreparePayment,
+    ) -> crate::Result<PaymentPrepare>;
 
     /// Operation `editPreparePayment`.
     #[put("/payments/prepare")]

@@ -78,8 +78,8 @@ mod verdict;
 
 pub use verdict::{Mismatch, Verdict, VirtualAccount};
 
-use crate::model::{Currency, PayMethod, Payment, PaymentStatus};
 use crate::api::order_attempts;
+use crate::model::{Currency, PayMethod, Payment, PaymentStatus};
 use crate::webhook::Notification;
 use crate::{Execute, Method, Request};
 
@@ -188,7 +188,6 @@ impl Order {
     }
 }
 
-
 impl Order {
     /// The verdict on the order from **every** attempt PortOne has for its `merchant_uid`
     /// (the attempts must be what PortOne answered, as
@@ -202,9 +201,14 @@ impl Order {
     /// mismatch, and a failure last (the latest of each); [`Mismatch::UnknownOrder`] when
     /// there is none.
     pub fn check_attempts(&self, attempts: Vec<Payment>) -> Verdict {
-        let holds_money =
-            |p: &Payment| p.status == PaymentStatus::Paid && (!p.sandbox || self.accept_test_payments);
-        let mut held: Vec<Payment> = attempts.iter().filter(|p| holds_money(p)).cloned().collect();
+        let holds_money = |p: &Payment| {
+            p.status == PaymentStatus::Paid && (!p.sandbox || self.accept_test_payments)
+        };
+        let mut held: Vec<Payment> = attempts
+            .iter()
+            .filter(|p| holds_money(p))
+            .cloned()
+            .collect();
         if held.len() > 1 {
             held.sort_by_key(|p| p.paid_at.or(p.started_at).map(|t| t.as_secs()));
             return Verdict::DoublePayment { payments: held };
@@ -242,7 +246,6 @@ impl Order {
 fn is_vbank(payment: &Payment) -> bool {
     payment.pay_method == Some(PayMethod::Vbank) || payment.vbank_num.is_some()
 }
-
 
 /// The route of the lookup, as the ready-made `Payments::payment` declares it.
 const LOOKUP_ROUTE: &str = "/payments/<imp_uid>";

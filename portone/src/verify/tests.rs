@@ -141,15 +141,21 @@ fn each_status_has_its_verdict() {
 #[test]
 fn the_order_is_paid_when_one_attempt_is_whatever_the_others_say() {
     let order = Order::new("order-1", 15_000);
-    let failed = payment(json!({"imp_uid": "imp_a", "status": "failed", "fail_reason": "한도초과",
-        "started_at": 100}));
+    let failed = payment(
+        json!({"imp_uid": "imp_a", "status": "failed", "fail_reason": "한도초과",
+        "started_at": 100}),
+    );
     let paid = payment(json!({"imp_uid": "imp_b", "started_at": 200, "paid_at": 201}));
     let verdict = order.check_attempts(vec![failed.clone(), paid.clone()]);
     assert!(verdict.is_paid(), "{verdict}");
     assert_eq!(verdict.payment().map(|p| p.imp_uid.as_str()), Some("imp_b"));
     // Order of the listing does not matter, nor does a later failure.
     let late_failure = payment(json!({"imp_uid": "imp_c", "status": "failed", "started_at": 300}));
-    assert!(order.check_attempts(vec![paid.clone(), late_failure]).is_paid());
+    assert!(
+        order
+            .check_attempts(vec![paid.clone(), late_failure])
+            .is_paid()
+    );
     // Alone, the failed attempt is a failure, the latest one deciding among failures.
     let verdict = order.check_attempts(vec![failed]);
     assert!(matches!(verdict, Verdict::Failed { .. }), "{verdict}");
@@ -159,7 +165,10 @@ fn the_order_is_paid_when_one_attempt_is_whatever_the_others_say() {
         matches!(&verdict, Verdict::Mismatch(Mismatch::UnknownOrder { merchant_uid }) if merchant_uid == "order-1"),
         "{verdict}"
     );
-    assert_eq!(verdict.to_string(), "mismatch: portone has no payment for order `order-1`");
+    assert_eq!(
+        verdict.to_string(),
+        "mismatch: portone has no payment for order `order-1`"
+    );
 }
 
 #[test]
@@ -185,7 +194,8 @@ fn two_paid_attempts_are_a_double_payment() {
         order.check_attempts(vec![first.clone(), cheap.clone()]),
         Verdict::DoublePayment { .. }
     ));
-    let refunded = payment(json!({"imp_uid": "imp_d", "status": "cancelled", "cancel_amount": 15000}));
+    let refunded =
+        payment(json!({"imp_uid": "imp_d", "status": "cancelled", "cancel_amount": 15000}));
     let sandbox = payment(json!({"imp_uid": "imp_e", "sandbox": true}));
     let verdict = order.check_attempts(vec![first, refunded, sandbox]);
     assert!(verdict.is_paid(), "{verdict}");
