@@ -403,7 +403,25 @@ async fn partner_receipts_naver_payco_and_paymentwall() {
             UnixTime::from(1),
             UnixTime::from(2),
             NaverReviewType::Premium,
-            "channel-key-1",
+            &NaverReviews::new(),
+        )
+        .await;
+    assert_eq!(
+        received(&server).await,
+        (
+            "GET".into(),
+            "/naver/reviews?from=1&to=2&review_type=premium".into(),
+            None
+        ),
+        "PortOne's SDKs send no channel_key: neither does an unset option"
+    );
+    let (server, client) = serve(json!([])).await;
+    let _ = client
+        .naver_reviews(
+            UnixTime::from(1),
+            UnixTime::from(2),
+            NaverReviewType::Premium,
+            &NaverReviews::new().channel_key("channel-key-1"),
         )
         .await;
     assert_eq!(

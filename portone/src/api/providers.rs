@@ -5,8 +5,8 @@ use crate::model::{
     ApproveNaverReturn, BenepiaPoint, CancelNaverOrders, ChangePaycoOrderStatus,
     ConfirmNaverPayment, IssueCvsPayment, KcpQuickAutoPayKey, KcpQuickFidoRelease, KcpQuickMember,
     KcpQuickPrepare, NaverCashAmount, NaverProductOrder, NaverProductOrderIds, NaverReview,
-    NaverReviewType, PayWithBenepiaPoint, PayWithKcpQuickAutoPay, PayWithKcpQuickMoney,
-    PaycoStatus, Payment, PaymentwallDeliveryResult, QueryBenepiaPoint,
+    NaverReviewType, NaverReviews, PayWithBenepiaPoint, PayWithKcpQuickAutoPay,
+    PayWithKcpQuickMoney, PaycoStatus, Payment, PaymentwallDeliveryResult, QueryBenepiaPoint,
     RegisterPaymentwallDelivery, RejectNaverReturn, ReleaseKcpQuickFido, RequestNaverReturn,
     ShipNaverExchange, ShipNaverOrders, UnixTime, WithholdNaverReturn,
 };
@@ -129,15 +129,17 @@ pub trait NaverPay {
     async fn naver_product_order(&self, product_order_id: &str)
     -> crate::Result<NaverProductOrder>;
 
-    /// Lists buyers' reviews in a time range. The spec gives `channel_key` as a form field
-    /// of this GET; it is sent as a query parameter. Operation `getReviews`.
+    /// Lists buyers' reviews in a time range. `channel_key` is an option
+    /// ([`NaverReviews`]): only the 2026-03 revision of the spec lists it (as a form field
+    /// of this GET, sent as a query parameter when set), and PortOne's own SDKs do not send
+    /// it. Operation `getReviews`.
     #[get("/naver/reviews")]
     async fn naver_reviews(
         &self,
         #[query] from: UnixTime,
         #[query] to: UnixTime,
         #[query] review_type: NaverReviewType,
-        #[query] channel_key: &str,
+        #[query(flatten)] options: &NaverReviews,
     ) -> crate::Result<Vec<NaverReview>>;
 
     /// The amount of a payment eligible for a cash receipt. Operation `queryCashAmount`.

@@ -317,6 +317,24 @@ query_options! {
     }
 }
 
+query_options! {
+    /// Options of [`naver_reviews`](crate::api::NaverPay::naver_reviews) (operation
+    /// `getReviews`). Only the 2026-03 revision of PortOne's spec lists `channel_key` (as a
+    /// form field of this GET), and PortOne's own SDKs, updated against that revision, do
+    /// not send it: it is sent only when set.
+    ///
+    /// ```
+    /// use portone::model::NaverReviews;
+    ///
+    /// let one_channel = NaverReviews::new().channel_key("channel-key-naverpay");
+    /// # let _ = one_channel;
+    /// ```
+    pub struct NaverReviews {
+        /// The Naver Pay channel whose reviews to list (`channel_key`).
+        channel_key: String as into,
+    }
+}
+
 impl FindPayment {
     /// The status to send in the path, if any.
     pub(crate) fn status(&self) -> Option<PaymentStatus> {
