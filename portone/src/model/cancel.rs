@@ -24,47 +24,26 @@ use super::{InvalidRequest, Requester, Sensitive};
 /// assert!(CancelPayment::partial_by_imp_uid("imp_123", Decimal::ZERO).is_err());
 /// # Ok::<(), portone::model::InvalidRequest>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelPayment {
-    #[serde(skip_serializing_if = "Option::is_none")]
     imp_uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_uid: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     checksum: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_holder: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_bank: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_account: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     retain_promotion: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     enable_webhook: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<CancelExtra>,
 }
 

@@ -11,25 +11,20 @@ use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 /// a convenience store.
 ///
 /// This call moves money: never re-send it after a timeout, look the order up first.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssueCvsPayment {
     channel_key: String,
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(skip_serializing_if = "Option::is_none")]
     barcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expired_at: Option<UnixTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     confirm_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
 }
 

@@ -18,6 +18,19 @@
 //! empty list and [`object`] reads `null`, `""`, `false` and `[]` (PHP's empty array) as
 //! no object. `custom_data` may arrive as a JSON string or as the object itself
 //! ([`json_text`]).
+//!
+//! A response type says the rule once, and names the fields that read otherwise (the ids it
+//! cannot do without, lists, objects, timestamps where `0` means "not yet"):
+//!
+//! ```ignore
+//! #[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
+//! #[derive(Deserialize)]
+//! struct Receipt {
+//!     #[serde_with(skip_apply)]
+//!     imp_uid: String,
+//!     amount: Decimal,
+//! }
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -490,27 +503,22 @@ mod tests {
         id: Option<String>,
     }
 
+    #[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
     #[derive(Debug, PartialEq, Deserialize)]
     struct Row {
-        #[serde(default = "absent", deserialize_with = "lenient")]
         name: Option<String>,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         count: u32,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         quota: Option<u32>,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         amount: Decimal,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         at: UnixTime,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         flag: bool,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         status: PaymentStatus,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         currency: Currency,
         #[serde(default, deserialize_with = "list")]
+        #[serde_with(skip_apply)]
         items: Vec<u32>,
         #[serde(default, deserialize_with = "object")]
+        #[serde_with(skip_apply)]
         inner: Option<Inner>,
     }
 

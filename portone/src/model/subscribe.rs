@@ -9,9 +9,10 @@ use super::{CashReceiptType, Currency, ProductType, Sensitive};
 
 /// The `extra` object of subscription payments (spec: `SubscribePaymentExtra`, and the
 /// inline `extra` of `ScheduleAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub(crate) struct PaymentExtra {
-    #[serde(rename = "naverUseCfm", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "naverUseCfm")]
     pub(crate) naver_use_cfm: Option<String>,
 }
 
@@ -30,6 +31,7 @@ pub(crate) struct PaymentExtra {
 ///     .name("Monthly plan");
 /// assert!(!format!("{payment:?}").contains("4092"));
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OnetimePayment {
     merchant_uid: String,
@@ -37,60 +39,33 @@ pub struct OnetimePayment {
     amount: Decimal,
     card_number: Sensitive<String>,
     expiry: Sensitive<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     currency: Option<Currency>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     birth: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pwd_2digit: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cvc: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pg: Option<String>,
-    #[serde(rename = "channelGroupId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "channelGroupId")]
     channel_group_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     card_quota: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     interest_free_by_merchant: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     use_card_point: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     browser_ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     secure_3d_charge_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     secure_3d_token: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     promotion_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     bypass: Option<String>,
 }
 
@@ -198,6 +173,7 @@ impl OnetimePayment {
 /// let payment = AgainPayment::new("customer-42", "order-2", 9900, "Monthly plan")
 ///     .buyer_email("buyer@example.com");
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgainPayment {
     customer_uid: String,
@@ -205,50 +181,27 @@ pub struct AgainPayment {
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     currency: Option<Currency>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     card_quota: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     interest_free_by_merchant: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     use_card_point: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     browser_ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_count: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cash_receipt_type: Option<CashReceiptType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     bypass: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<PaymentExtra>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     promotion_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     channel_key: Option<String>,
 }
 
