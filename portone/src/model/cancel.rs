@@ -31,6 +31,15 @@ pub struct CancelPayment {
     merchant_uid: Option<String>,
     #[serde(with = "crate::model::money::option")]
     amount: Option<Decimal>,
+    #[serde(flatten)]
+    optional: CancelPaymentOptional,
+}
+
+/// The optional fields of [`CancelPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct CancelPaymentOptional {
     #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
     #[serde(with = "crate::model::money::option")]
@@ -59,17 +68,7 @@ impl CancelPayment {
             imp_uid: None,
             merchant_uid: None,
             amount: None,
-            tax_free: None,
-            vat_amount: None,
-            checksum: None,
-            reason: None,
-            refund_holder: None,
-            refund_bank: None,
-            refund_account: None,
-            refund_tel: None,
-            retain_promotion: None,
-            enable_webhook: None,
-            extra: None,
+            optional: CancelPaymentOptional::default(),
         }
     }
 
@@ -128,7 +127,7 @@ impl CancelPayment {
         self.amount
     }
 
-    setters! {
+    setters! { in optional;
         /// The refundable balance you expect PortOne to hold now (usually
         /// [`Payment::cancellable_amount`](crate::model::Payment::cancellable_amount)).
         /// PortOne refuses the cancel if it does not match, which makes a retry safe.
@@ -158,7 +157,7 @@ impl CancelPayment {
     /// Who asked for the cancel, for Naver Pay (`extra.requester`).
     #[must_use]
     pub fn requester(mut self, requester: Requester) -> Self {
-        self.extra = Some(CancelExtra { requester });
+        self.optional.extra = Some(CancelExtra { requester });
         self
     }
 }

@@ -44,8 +44,7 @@ pub struct Certification {
     /// Whether the certification succeeded.
     pub certified: bool,
     /// When it was certified.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub certified_at: Option<UnixTime>,
     /// Connecting information (CI), the person's unique key.
     pub unique_key: Option<Sensitive<String>>,
@@ -112,6 +111,15 @@ pub struct RequestCertificationOtp {
     gender_digit: Sensitive<String>,
     carrier: Carrier,
     channel_key: String,
+    #[serde(flatten)]
+    optional: RequestCertificationOtpOptional,
+}
+
+/// The optional fields of [`RequestCertificationOtp`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct RequestCertificationOtpOptional {
     is_mvno: Option<bool>,
     company: Option<String>,
     merchant_uid: Option<String>,
@@ -139,16 +147,11 @@ impl RequestCertificationOtp {
             gender_digit: Sensitive::new(gender_digit.into()),
             carrier,
             channel_key: channel_key.into(),
-            is_mvno: None,
-            company: None,
-            merchant_uid: None,
-            pg: None,
-            verification_method: None,
-            bypass: None,
+            optional: RequestCertificationOtpOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// The phone is on a virtual operator of `carrier` (default `false`).
         is_mvno: bool,
         /// Service name shown in the SMS.
@@ -161,7 +164,7 @@ impl RequestCertificationOtp {
         verification_method: OtpMethod,
     }
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// PG-specific parameters, sent as a JSON string.
         bypass / bypass_raw,
     }

@@ -124,8 +124,7 @@ pub struct SucceededChannel {
     pub inserted: UnixTime,
     /// When it was last updated. The spec's required list calls it `update`; both
     /// spellings are read.
-    #[serde(alias = "update", default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(alias = "update", serialize_with = "time::zero_as_none::serialize")]
     pub updated: Option<UnixTime>,
 }
 
@@ -215,6 +214,15 @@ pub struct IssueBillingKey {
     channel_key: String,
     card_number: Sensitive<String>,
     expiry: Sensitive<String>,
+    #[serde(flatten)]
+    optional: IssueBillingKeyOptional,
+}
+
+/// The optional fields of [`IssueBillingKey`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueBillingKeyOptional {
     pg: Option<String>,
     customer_id: Option<String>,
     birth: Option<Sensitive<String>>,
@@ -240,21 +248,11 @@ impl IssueBillingKey {
             channel_key: channel_key.into(),
             card_number: Sensitive::new(card_number.into()),
             expiry: Sensitive::new(expiry.into()),
-            pg: None,
-            customer_id: None,
-            birth: None,
-            pwd_2digit: None,
-            cvc: None,
-            customer_name: None,
-            customer_tel: None,
-            customer_email: None,
-            customer_addr: None,
-            customer_postcode: None,
-            channel_group_id: None,
+            optional: IssueBillingKeyOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// PG to use, when several are configured (`{pg}.{mid}`).
         pg: String,
         /// The merchant's buyer id.

@@ -18,6 +18,15 @@ pub struct IssueCvsPayment {
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
+    #[serde(flatten)]
+    optional: IssueCvsPaymentOptional,
+}
+
+/// The optional fields of [`IssueCvsPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueCvsPaymentOptional {
     barcode: Option<String>,
     expired_at: Option<UnixTime>,
     name: Option<String>,
@@ -40,17 +49,11 @@ impl IssueCvsPayment {
             channel_key: channel_key.into(),
             merchant_uid: merchant_uid.into(),
             amount: amount.into(),
-            barcode: None,
-            expired_at: None,
-            name: None,
-            buyer: Buyer::default(),
-            confirm_url: None,
-            notice_url: None,
-            custom_data: None,
+            optional: IssueCvsPaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// A barcode number the merchant manages itself, instead of a new one.
         barcode: String,
         /// Payment deadline (default: the one agreed with Galaxia).
@@ -61,14 +64,14 @@ impl IssueCvsPayment {
         confirm_url: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    list_setters! {
+    list_setters! { in optional;
         /// Webhook URLs for the payment notification, instead of the console's.
         notice_url,
     }
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
     }

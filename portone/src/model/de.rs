@@ -7,7 +7,8 @@
 //! - an absent field and `null` read as the type's [`Lenient::absent`] value (`None`, zero,
 //!   `false`, an empty string, KRW for a currency, `Other("")` for another enum);
 //! - `""` and PHP's `false` where a number, an amount, a timestamp or an enum is expected
-//!   read as absent too (`previous: false` on a page means "no previous page");
+//!   read as absent too (`previous: false` on a page means "no previous page"), and so
+//!   does a `0` timestamp (PortOne's "not yet": `paid_at: 0` is `None`);
 //! - numbers that arrive as strings (`"0"`, `"1000"`, `"1.5"`) read as numbers, amounts into
 //!   an exact [`Decimal`], and codes that arrive as numbers read as text;
 //! - a value that is present but means nothing for the type (`"ten"` for an amount, `1.5`
@@ -20,7 +21,7 @@
 //! ([`json_text`]).
 //!
 //! A response type says the rule once, and names the fields that read otherwise (the ids it
-//! cannot do without, lists, objects, timestamps where `0` means "not yet"):
+//! cannot do without, lists, objects, JSON text):
 //!
 //! ```ignore
 //! #[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
@@ -280,6 +281,8 @@ macro_rules! lenient_integer {
 
 lenient_integer!(u32, u64, i64);
 
+/// Timestamps: `0` is nothing, as PortOne writes it for an event that has not happened
+/// (`paid_at: 0`), so an `Option<UnixTime>` field reads it as `None`.
 impl Lenient for UnixTime {
     fn absent() -> Self {
         UnixTime::from_secs(0)
@@ -287,6 +290,7 @@ impl Lenient for UnixTime {
 
     fn read(scalar: Scalar) -> Result<Option<Self>, String> {
         whole(scalar, "a unix timestamp")?
+            .filter(|secs| *secs != 0)
             .map(|secs| {
                 i64::try_from(secs)
                     .map(UnixTime::from_secs)

@@ -62,8 +62,7 @@ pub struct NaverProductOrder {
     /// Shipping note.
     pub shipping_memo: Option<String>,
     /// Shipping deadline.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub shipping_due: Option<UnixTime>,
     /// Personal customs clearance code, for imports. Redacted in `Debug`.
     pub individual_code: Option<Sensitive<String>>,
@@ -129,31 +128,28 @@ pub struct NaverReview {
     /// When it was written.
     pub created_at: UnixTime,
     /// When it was last edited.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub modified_at: Option<UnixTime>,
 }
 
 /// The cash-receipt-eligible amounts of a Naver Pay payment (spec:
 /// `NaverCashAmountAnnotation`).
-#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
+#[serde_with::apply(
+    _ => #[serde(default = "absent", deserialize_with = "lenient")],
+    Decimal => #[serde(serialize_with = "money::serialize")],
+)]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct NaverCashAmount {
     /// Total.
-    #[serde(serialize_with = "money::serialize")]
     pub amount_total: Decimal,
     /// Paid with Naver points.
-    #[serde(serialize_with = "money::serialize")]
     pub amount_by_npoint: Decimal,
     /// Paid with the primary means.
-    #[serde(serialize_with = "money::serialize")]
     pub amount_by_primary: Decimal,
     /// Supply value.
-    #[serde(serialize_with = "money::serialize")]
     pub amount_supply: Decimal,
     /// VAT.
-    #[serde(serialize_with = "money::serialize")]
     pub amount_vat: Decimal,
 }
 

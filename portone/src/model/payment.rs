@@ -76,12 +76,10 @@ pub struct Payment {
     /// Virtual account holder.
     pub vbank_holder: Option<String>,
     /// Deadline of the virtual account deposit.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub vbank_date: Option<UnixTime>,
     /// When the virtual account was issued.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub vbank_issued_at: Option<UnixTime>,
     /// Order name.
     pub name: Option<String>,
@@ -113,20 +111,16 @@ pub struct Payment {
     /// `Other("")`, which is not `paid`.
     pub status: PaymentStatus,
     /// When the payment was requested.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub started_at: Option<UnixTime>,
     /// When it was paid; `None` while not paid.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub paid_at: Option<UnixTime>,
     /// When it failed; `None` unless it failed.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub failed_at: Option<UnixTime>,
     /// When it was (last) cancelled; `None` unless cancelled.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub cancelled_at: Option<UnixTime>,
     /// Why it failed.
     pub fail_reason: Option<String>,
@@ -240,21 +234,20 @@ pub struct PaymentBalance {
 
 /// Amounts of one part of a balance (spec: `PaymentBalanceAnnotation`); all zero when
 /// PortOne leaves the part out.
-#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
+#[serde_with::apply(
+    _ => #[serde(default = "absent", deserialize_with = "lenient")],
+    Decimal => #[serde(serialize_with = "money::serialize")],
+)]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BalanceAmounts {
     /// Tax-free amount.
-    #[serde(serialize_with = "money::serialize")]
     pub tax_free: Decimal,
     /// Supply value.
-    #[serde(serialize_with = "money::serialize")]
     pub supply: Decimal,
     /// VAT.
-    #[serde(serialize_with = "money::serialize")]
     pub vat: Decimal,
     /// Service charge.
-    #[serde(serialize_with = "money::serialize")]
     pub service: Decimal,
 }
 

@@ -66,6 +66,15 @@ pub struct RegisterPaymentwallDelivery {
     #[serde(serialize_with = "yes_no")]
     refundable: bool,
     shipping_address_email: String,
+    #[serde(flatten)]
+    optional: RegisterPaymentwallDeliveryOptional,
+}
+
+/// The optional fields of [`RegisterPaymentwallDelivery`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct RegisterPaymentwallDeliveryOptional {
     carrier_tracking_id: Option<String>,
     carrier_type: Option<String>,
     reason: Option<String>,
@@ -105,22 +114,11 @@ impl RegisterPaymentwallDelivery {
             estimated_update_datetime: estimated_update_datetime.into(),
             refundable,
             shipping_address_email: shipping_address_email.into(),
-            carrier_tracking_id: None,
-            carrier_type: None,
-            reason: None,
-            details: None,
-            shipping_address_country: None,
-            shipping_address_city: None,
-            shipping_address_zip: None,
-            shipping_address_state: None,
-            shipping_address_street: None,
-            shipping_address_phone: None,
-            shipping_address_firstname: None,
-            shipping_address_lastname: None,
+            optional: RegisterPaymentwallDeliveryOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Carrier's tracking id.
         carrier_tracking_id: String,
         /// Carrier name.

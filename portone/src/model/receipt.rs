@@ -34,8 +34,7 @@ pub struct Receipt {
     /// When it was issued.
     pub applied_at: UnixTime,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub cancelled_at: Option<UnixTime>,
 }
 
@@ -65,8 +64,7 @@ pub struct ExternalReceipt {
     /// When it was issued.
     pub applied_at: UnixTime,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub cancelled_at: Option<UnixTime>,
 }
 
@@ -77,6 +75,15 @@ pub struct ExternalReceipt {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssueReceipt {
     identifier: Sensitive<String>,
+    #[serde(flatten)]
+    optional: IssueReceiptOptional,
+}
+
+/// The optional fields of [`IssueReceipt`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueReceiptOptional {
     product_type: Option<ProductType>,
     identifier_type: Option<IdentifierType>,
     #[serde(rename = "type")]
@@ -101,22 +108,11 @@ impl IssueReceipt {
     pub fn new(identifier: impl Into<String>) -> Self {
         Self {
             identifier: Sensitive::new(identifier.into()),
-            product_type: None,
-            identifier_type: None,
-            kind: None,
-            company_tel: None,
-            company_name: None,
-            corp_reg_no: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            tax_free: None,
-            vat: None,
-            vat_amount: None,
+            optional: IssueReceiptOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Physical goods or digital content.
         product_type: ProductType,
         /// What `identifier` is (required by KICC and Hecto Financial).
@@ -155,6 +151,15 @@ pub struct IssueExternalReceipt {
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     identifier: Sensitive<String>,
+    #[serde(flatten)]
+    optional: IssueExternalReceiptOptional,
+}
+
+/// The optional fields of [`IssueExternalReceipt`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueExternalReceiptOptional {
     product_type: Option<ProductType>,
     identifier_type: Option<IdentifierType>,
     #[serde(rename = "type")]
@@ -184,20 +189,11 @@ impl IssueExternalReceipt {
             name: name.into(),
             amount: amount.into(),
             identifier: Sensitive::new(identifier.into()),
-            product_type: None,
-            identifier_type: None,
-            kind: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            tax_free: None,
-            vat_amount: None,
-            corp_reg_no: None,
-            pay_method: None,
+            optional: IssueExternalReceiptOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Physical goods or digital content.
         product_type: ProductType,
         /// What `identifier` is.

@@ -38,12 +38,10 @@ pub struct Schedule {
     /// When the payment is due (`0` if PortOne leaves it out, the spec's default).
     pub schedule_at: UnixTime,
     /// When it was executed; `None` until then.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub executed_at: Option<UnixTime>,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "time::zero_as_none")]
-    #[serde_with(skip_apply)]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub revoked_at: Option<UnixTime>,
     /// Amount to charge.
     #[serde(serialize_with = "money::serialize")]
@@ -97,6 +95,15 @@ pub struct ScheduledPayment {
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     name: String,
+    #[serde(flatten)]
+    optional: ScheduledPaymentOptional,
+}
+
+/// The optional fields of [`ScheduledPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct ScheduledPaymentOptional {
     currency: Option<Currency>,
     #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
@@ -131,26 +138,11 @@ impl ScheduledPayment {
             schedule_at: schedule_at.into(),
             amount: amount.into(),
             name: name.into(),
-            currency: None,
-            tax_free: None,
-            vat_amount: None,
-            buyer: Buyer::default(),
-            custom_data: None,
-            notice_url: None,
-            product_type: None,
-            cash_receipt_type: None,
-            card_quota: None,
-            interest_free_by_merchant: None,
-            use_card_point: None,
-            product_count: None,
-            browser_ip: None,
-            extra: None,
-            bypass: None,
-            promotion_id: None,
+            optional: ScheduledPaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Currency (PortOne's default is KRW).
         currency: Currency,
         /// Tax-free amount.
@@ -177,9 +169,9 @@ impl ScheduledPayment {
         promotion_id: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
         /// PG-specific parameters, sent as a JSON string.
@@ -189,7 +181,7 @@ impl ScheduledPayment {
     /// Naver Pay's date of use completion (`YYYYMMDD`), sent as `extra.naverUseCfm`.
     #[must_use]
     pub fn naver_use_cfm(mut self, date: impl Into<String>) -> Self {
-        self.extra = Some(PaymentExtra {
+        self.optional.extra = Some(PaymentExtra {
             naver_use_cfm: Some(date.into()),
         });
         self
@@ -204,6 +196,15 @@ impl ScheduledPayment {
 pub struct SchedulePayments {
     customer_uid: String,
     schedules: Vec<ScheduledPayment>,
+    #[serde(flatten)]
+    optional: SchedulePaymentsOptional,
+}
+
+/// The optional fields of [`SchedulePayments`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct SchedulePaymentsOptional {
     customer_id: Option<String>,
     #[serde(with = "crate::model::money::option")]
     checking_amount: Option<Decimal>,
@@ -224,14 +225,7 @@ impl SchedulePayments {
         Self {
             customer_uid: customer_uid.into(),
             schedules: schedules.into_iter().collect(),
-            customer_id: None,
-            checking_amount: None,
-            card_number: None,
-            expiry: None,
-            birth: None,
-            pwd_2digit: None,
-            cvc: None,
-            channel_key: None,
+            optional: SchedulePaymentsOptional::default(),
         }
     }
 
@@ -242,7 +236,7 @@ impl SchedulePayments {
         self
     }
 
-    setters! {
+    setters! { in optional;
         /// The merchant's buyer id.
         customer_id: String,
         /// Amount charged and refunded at once to check the card (`0`: no check).

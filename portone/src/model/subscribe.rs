@@ -39,6 +39,15 @@ pub struct OnetimePayment {
     amount: Decimal,
     card_number: Sensitive<String>,
     expiry: Sensitive<String>,
+    #[serde(flatten)]
+    optional: OnetimePaymentOptional,
+}
+
+/// The optional fields of [`OnetimePayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct OnetimePaymentOptional {
     currency: Option<Currency>,
     #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
@@ -83,33 +92,11 @@ impl OnetimePayment {
             amount: amount.into(),
             card_number: Sensitive::new(card_number.into()),
             expiry: Sensitive::new(expiry.into()),
-            currency: None,
-            tax_free: None,
-            vat_amount: None,
-            vat: None,
-            birth: None,
-            pwd_2digit: None,
-            cvc: None,
-            customer_uid: None,
-            pg: None,
-            channel_group_id: None,
-            name: None,
-            buyer: Buyer::default(),
-            card_quota: None,
-            interest_free_by_merchant: None,
-            use_card_point: None,
-            custom_data: None,
-            notice_url: None,
-            browser_ip: None,
-            secure_3d_charge_id: None,
-            secure_3d_token: None,
-            product_type: None,
-            promotion_id: None,
-            bypass: None,
+            optional: OnetimePaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Currency (PortOne's default is KRW).
         currency: Currency,
         /// Tax-free amount.
@@ -153,9 +140,9 @@ impl OnetimePayment {
         promotion_id: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
         /// PG-specific parameters, sent as a JSON string.
@@ -181,6 +168,15 @@ pub struct AgainPayment {
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     name: String,
+    #[serde(flatten)]
+    optional: AgainPaymentOptional,
+}
+
+/// The optional fields of [`AgainPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct AgainPaymentOptional {
     currency: Option<Currency>,
     #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
@@ -219,28 +215,11 @@ impl AgainPayment {
             merchant_uid: merchant_uid.into(),
             amount: amount.into(),
             name: name.into(),
-            currency: None,
-            tax_free: None,
-            vat_amount: None,
-            vat: None,
-            buyer: Buyer::default(),
-            card_quota: None,
-            interest_free_by_merchant: None,
-            use_card_point: None,
-            custom_data: None,
-            notice_url: None,
-            browser_ip: None,
-            product_type: None,
-            product_count: None,
-            cash_receipt_type: None,
-            bypass: None,
-            extra: None,
-            promotion_id: None,
-            channel_key: None,
+            optional: AgainPaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Currency (PortOne's default is KRW).
         currency: Currency,
         /// Tax-free amount.
@@ -271,9 +250,9 @@ impl AgainPayment {
         channel_key: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
         /// PG-specific parameters, sent as a JSON string.
@@ -283,7 +262,7 @@ impl AgainPayment {
     /// Naver Pay's date of use completion (`YYYYMMDD`), sent as `extra.naverUseCfm`.
     #[must_use]
     pub fn naver_use_cfm(mut self, date: impl Into<String>) -> Self {
-        self.extra = Some(PaymentExtra {
+        self.optional.extra = Some(PaymentExtra {
             naver_use_cfm: Some(date.into()),
         });
         self

@@ -46,6 +46,15 @@ pub struct CreateVbank {
     amount: Decimal,
     vbank_code: String,
     vbank_due: UnixTime,
+    #[serde(flatten)]
+    optional: CreateVbankOptional,
+}
+
+/// The optional fields of [`CreateVbank`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct CreateVbankOptional {
     product_type: Option<ProductType>,
     vbank_num: Option<String>,
     vbank_holder: Option<String>,
@@ -81,24 +90,11 @@ impl CreateVbank {
             amount: amount.into(),
             vbank_code: vbank_code.into(),
             vbank_due: vbank_due.into(),
-            product_type: None,
-            vbank_num: None,
-            vbank_holder: None,
-            vbank_key: None,
-            name: None,
-            buyer: Buyer::default(),
-            business_registration_number: None,
-            notice_url: None,
-            custom_data: None,
-            tax_free: None,
-            vat_amount: None,
-            product_count: None,
-            escrow_password: None,
-            fixed_unlimited_vbank: None,
+            optional: CreateVbankOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Physical goods or digital content.
         product_type: ProductType,
         /// A fixed account number to use (PG agreement needed).
@@ -124,14 +120,14 @@ impl CreateVbank {
         fixed_unlimited_vbank: bool,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    list_setters! {
+    list_setters! { in optional;
         /// Webhook URLs for the deposit notification, instead of the console's.
         notice_url,
     }
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
     }
