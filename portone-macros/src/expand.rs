@@ -10,7 +10,7 @@ use crate::attr::{self, ArgAttr};
 use crate::ctxt::Ctxt;
 use crate::paths::Paths;
 use crate::template::Piece;
-use crate::{fallback, valid};
+use crate::{fallback, money, valid};
 
 pub(crate) const ENDPOINTS_DOC: &str = "The endpoints this trait declares, one per method in \
     declaration order: name, HTTP method, path template, and where each argument goes. \
@@ -199,9 +199,8 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
     if method.route.idempotent.is_some() {
         chain.extend(quote!(.idempotent(true)));
     }
-    if method.route.charge.is_some() {
-        chain.extend(quote!(.charge(true)));
-    }
+    let money = paths.money(money::money(method).variant());
+    chain.extend(quote!(.money_of_route(#money)));
     chain.extend(quote!(.build()));
     chain
 }
@@ -240,8 +239,10 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
         }
         None => paths.none(),
     };
-    let idempotent = method.route.verb.is_idempotent() || method.route.idempotent.is_some();
-    let charge = method.route.charge.is_some();
+    let money = money::money(method);
+    let idempotent = (method.route.verb.is_idempotent() || method.route.idempotent.is_some())
+        && !money.moves_money();
+    let money = paths.money(money.variant());
     quote! {
         #(#cfgs)*
         #endpoint {
@@ -251,7 +252,7 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
             params: &[#(#params),*],
             timeout_ms: #timeout_ms,
             idempotent: #idempotent,
-            charge: #charge,
+            money: #money,
         }
     }
 }

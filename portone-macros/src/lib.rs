@@ -5,14 +5,17 @@
 //! route templates, `ast` builds the model and checks each method's shape, `valid` checks how
 //! the parts fit together and `spec/` each route against PortOne's spec (its `table`,
 //! generated; `route` finds the route, `suggest` what a mistaken route or name may have
-//! meant), then `expand` writes the code, or `fallback` writes a trait that still compiles
-//! next to the errors. Every path the generated code names is in `paths`.
+//! meant) and `money/` against PortOne's money rules (which routes move money, charge or
+//! issue a payment; its `table` generated too), then `expand` writes the code, or `fallback`
+//! writes a trait that still compiles next to the errors. Every path the generated code names
+//! is in `paths`.
 
 mod ast;
 mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
+mod money;
 mod paths;
 mod spec;
 mod template;

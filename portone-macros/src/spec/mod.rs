@@ -16,6 +16,7 @@ mod suggest;
 #[rustfmt::skip]
 mod table;
 
+pub(crate) use self::route::{documented, fits};
 use self::operation::{Field, Operation};
 use self::suggest::list;
 use crate::ast::Method;

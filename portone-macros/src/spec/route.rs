@@ -63,6 +63,14 @@ pub(super) fn check(method: &Method<'_>, cx: &mut Ctxt) -> Option<&'static Opera
 }
 
 /// What the spec says about a method's route.
+/// The spec's path of the route, when the spec documents it with this verb.
+pub(crate) fn documented(verb: Verb, template: &Template) -> Option<&'static str> {
+    match lookup(verb, template) {
+        Lookup::Documented(op) => Some(op.path),
+        _ => None,
+    }
+}
+
 enum Lookup {
     Documented(&'static Operation),
     /// Not with this verb, but an earlier revision listed it so.
@@ -96,7 +104,7 @@ fn lookup(verb: Verb, template: &Template) -> Lookup {
 /// spec has one, whatever their names. An optional last segment of the spec may be left out
 /// or written `<name?>` (or `<name>`, always sent); only it may be optional. Stops at the
 /// first segment that differs: it runs for every operation of the table.
-fn fits(template: &Template, path: &str, optional_last: bool) -> bool {
+pub(crate) fn fits(template: &Template, path: &str, optional_last: bool) -> bool {
     let mut spec = path.split('/').skip(1);
     for segment in &template.segments {
         let Some(expected) = spec.next() else {

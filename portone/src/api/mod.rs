@@ -47,6 +47,7 @@ pub use codes::Codes;
 pub use escrow::EscrowLogistics;
 pub use paging::{PaymentPages, SubscriptionsExt};
 pub use partners::PartnerReceipts;
+pub(crate) use payments::order_attempts;
 pub use payments::{PaymentValidation, Payments, PaymentsExt};
 pub use pg_settings::PgSettings;
 pub use providers::{Benepia, ConvenienceStore, KcpQuick, NaverPay, Payco, Paymentwall};
@@ -62,7 +63,7 @@ pub const ENDPOINTS: &[&[Endpoint]] = &[
     <Client as Authentication>::ENDPOINTS,
     <Client as Payments>::ENDPOINTS,
     <Client as payments::ByMerchantUid>::ENDPOINTS,
-    <Client as PaymentValidation>::ENDPOINTS,
+    <Client as payments::Prepares>::ENDPOINTS,
     <Client as Subscriptions>::ENDPOINTS,
     <Client as BillingKeys>::ENDPOINTS,
     <Client as VirtualAccounts>::ENDPOINTS,

@@ -199,13 +199,17 @@ pub trait Benepia {
 #[portone::api]
 pub trait ConvenienceStore {
     /// Issues a payment number to pay at a convenience store. Operation `issueCvsPayment`.
-    /// A `failed` answer is [`Error::Declined`](crate::Error::Declined).
+    /// Never sent twice.
+    ///
+    /// `Ok` only for a `ready` payment (the number is issued); a `failed` one is
+    /// [`Error::Declined`](crate::Error::Declined), any other status
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have issued it: look the payment up by its `merchant_uid`
     /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
-    #[post("/cvs", charge)]
+    #[post("/cvs")]
     async fn issue_cvs_payment(&self, #[body] request: &IssueCvsPayment) -> crate::Result<Payment>;
 
     /// Revokes an unpaid convenience-store payment number. Operation `revokeCvsPayment`.

@@ -6,13 +6,17 @@ use crate::model::{CreateVbank, ModifyVbank, Payment, VbankOptions};
 #[portone::api]
 pub trait VirtualAccounts {
     /// Issues a virtual account; the payment is `ready` until the buyer deposits.
-    /// Operation `createVbank`. A `failed` answer is [`Error::Declined`](crate::Error::Declined).
+    /// Operation `createVbank`. Never sent twice.
+    ///
+    /// `Ok` only for a `ready` payment (the account is issued); a `failed` one is
+    /// [`Error::Declined`](crate::Error::Declined), any other status
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have issued it: look the payment up by its `merchant_uid`
     /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
-    #[post("/vbanks", charge)]
+    #[post("/vbanks")]
     async fn create_vbank(
         &self,
         #[body] request: &CreateVbank,

@@ -128,9 +128,13 @@ impl CancelPayment {
     }
 
     setters! { in optional;
-        /// The refundable balance you expect PortOne to hold now (usually
-        /// [`Payment::cancellable_amount`](crate::model::Payment::cancellable_amount)).
-        /// PortOne refuses the cancel if it does not match, which makes a retry safe.
+        /// The refundable balance before this refund, **from your own records** (what the
+        /// order was paid, less what you have refunded), never from a lookup made just
+        /// before: after a lost answer, a fresh lookup already shows the lost refund, and a
+        /// retry built from it refunds a second time. PortOne refuses a cancel whose
+        /// checksum is not the refundable balance, which makes a retry safe, and
+        /// [`resolve_refund`](crate::resolve::Resolution::resolve_refund) tells a lost refund
+        /// from one that never happened by it.
         checksum: Decimal,
         /// Tax-free part of the refunded amount (required by some PGs for tax-free sales).
         tax_free: Decimal,
@@ -159,5 +163,22 @@ impl CancelPayment {
     pub fn requester(mut self, requester: Requester) -> Self {
         self.optional.extra = Some(CancelExtra { requester });
         self
+    }
+
+    /// What the resolver needs: the payment's ids, the amount and the checksum.
+    pub(crate) fn target(
+        &self,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<Decimal>,
+        Option<Decimal>,
+    ) {
+        (
+            self.imp_uid.clone(),
+            self.merchant_uid.clone(),
+            self.amount,
+            self.optional.checksum,
+        )
     }
 }

@@ -49,4 +49,20 @@ impl PreparePayment {
         /// Currency of the amount (PortOne's default is KRW).
         currency: Currency,
     }
+
+    /// The order this prepares.
+    #[must_use]
+    pub fn merchant_uid(&self) -> &str {
+        &self.merchant_uid
+    }
+
+    /// Whether `prepared` is what this request registers: the same order and amount, and
+    /// the same currency where both say one (PortOne's default is KRW).
+    pub(crate) fn is_registered_as(&self, prepared: &PaymentPrepare) -> bool {
+        let krw = || Currency::Krw;
+        prepared.merchant_uid == self.merchant_uid
+            && prepared.amount == self.amount
+            && prepared.currency.clone().unwrap_or_else(krw)
+                == self.currency.clone().unwrap_or_else(krw)
+    }
 }
