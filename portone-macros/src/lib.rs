@@ -103,10 +103,12 @@ use proc_macro::TokenStream;
 /// (`r#type: &str` fills `<type>`). Query pairs keep the order of the arguments.
 ///
 /// For a route with many optional parameters, declare one `#[query(flatten)] options: &Options`
-/// argument rather than a row of `Option`s: a `Serialize` struct of `Option` fields with
-/// `skip_serializing_if = "Option::is_none"` and the wire names as serde names, which callers
-/// build with `Default` and setters. Keep what the route requires positional, so that the
-/// check against PortOne's spec sees it. The ready-made API does this throughout:
+/// argument rather than a row of `Option`s: a `Serialize` struct of `Option` fields under
+/// the wire names, which callers build with `Default` and setters. Mark the struct
+/// `#[serde_with::skip_serializing_none]` (before its `derive`) so that an unset field is
+/// not sent: one line for the struct, not `skip_serializing_if` on every field. Keep what
+/// the route requires positional, so that the check against PortOne's spec sees it. The
+/// ready-made API does this throughout:
 ///
 /// ```
 /// use portone::model::{PaymentStatusFilter, PaymentsByStatus, Sorting};

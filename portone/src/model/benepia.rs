@@ -10,15 +10,12 @@ use super::money;
 use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 
 /// A Benepia point balance (spec: `BenepiaPointAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BenepiaPoint {
     /// Points available.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub point: Decimal,
 }
 
@@ -50,6 +47,7 @@ impl QueryBenepiaPoint {
 /// password is redacted in `Debug`.
 ///
 /// This call moves money: never re-send it after a timeout, look the order up first.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PayWithBenepiaPoint {
     benepia_user: String,
@@ -59,13 +57,10 @@ pub struct PayWithBenepiaPoint {
     amount: Decimal,
     name: String,
     channel_key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     benepia_member_code: Option<String>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
 }
 

@@ -24,47 +24,35 @@ use super::{InvalidRequest, Requester, Sensitive};
 /// assert!(CancelPayment::partial_by_imp_uid("imp_123", Decimal::ZERO).is_err());
 /// # Ok::<(), portone::model::InvalidRequest>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelPayment {
-    #[serde(skip_serializing_if = "Option::is_none")]
     imp_uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_uid: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(flatten)]
+    optional: CancelPaymentOptional,
+}
+
+/// The optional fields of [`CancelPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct CancelPaymentOptional {
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     checksum: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_holder: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_bank: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_account: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     retain_promotion: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     enable_webhook: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<CancelExtra>,
 }
 
@@ -80,17 +68,7 @@ impl CancelPayment {
             imp_uid: None,
             merchant_uid: None,
             amount: None,
-            tax_free: None,
-            vat_amount: None,
-            checksum: None,
-            reason: None,
-            refund_holder: None,
-            refund_bank: None,
-            refund_account: None,
-            refund_tel: None,
-            retain_promotion: None,
-            enable_webhook: None,
-            extra: None,
+            optional: CancelPaymentOptional::default(),
         }
     }
 
@@ -149,7 +127,7 @@ impl CancelPayment {
         self.amount
     }
 
-    setters! {
+    setters! { in optional;
         /// The refundable balance before this refund, **from your own records** (what the
         /// order was paid, less what you have refunded), never from a lookup made just
         /// before: after a lost answer, a fresh lookup already shows the lost refund, and a
@@ -183,7 +161,7 @@ impl CancelPayment {
     /// Who asked for the cancel, for Naver Pay (`extra.requester`).
     #[must_use]
     pub fn requester(mut self, requester: Requester) -> Self {
-        self.extra = Some(CancelExtra { requester });
+        self.optional.extra = Some(CancelExtra { requester });
         self
     }
 
@@ -200,7 +178,7 @@ impl CancelPayment {
             self.imp_uid.clone(),
             self.merchant_uid.clone(),
             self.amount,
-            self.checksum,
+            self.optional.checksum,
         )
     }
 }

@@ -8,20 +8,17 @@ use super::setters::setters;
 use super::{Currency, UnixTime};
 
 /// Shipping information registered for an escrow payment (spec: `EscrowLogisAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct EscrowLogis {
     /// Carrier code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub company: String,
     /// Tracking number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub invoice: String,
     /// When the goods were sent.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sent_at: UnixTime,
     /// When the information was registered.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub applied_at: UnixTime,
 }
 
@@ -46,19 +43,14 @@ impl EscrowAddress {
 
 /// Who sends the goods (spec: `EscrowLogisSenderAnnotation`). Which fields a PG requires
 /// varies (KG Inicis: name, tel, addr, postcode).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EscrowSender {
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     postcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     relationship: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     formed_address: Option<EscrowAddress>,
 }
 
@@ -85,17 +77,13 @@ impl EscrowSender {
 }
 
 /// Who receives the goods (spec: `EscrowLogisReceiverAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EscrowReceiver {
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     postcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     formed_address: Option<EscrowAddress>,
 }
 
@@ -120,14 +108,13 @@ impl EscrowReceiver {
 }
 
 /// The shipment (spec: `EscrowLogisInfoAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EscrowLogisInfo {
     company: String,
     invoice: String,
     sent_at: UnixTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     receiving_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<String>,
 }
 
@@ -156,19 +143,16 @@ impl EscrowLogisInfo {
 }
 
 /// A product of the shipment (spec: `EscrowLogisProductsAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EscrowProduct {
     id: String,
     name: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     currency: Option<Currency>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     quantity: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tag: Option<String>,
 }
 
@@ -200,14 +184,13 @@ impl EscrowProduct {
 
 /// Body of `POST /escrows/logis/{imp_uid}` (operation `escrow_logis_save`): registers the
 /// shipment of an escrow payment.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegisterEscrowLogis {
     sender: EscrowSender,
     receiver: EscrowReceiver,
     logis: EscrowLogisInfo,
-    #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<EscrowProduct>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     send_email: Option<bool>,
 }
 
@@ -238,12 +221,12 @@ impl RegisterEscrowLogis {
 
 /// Body of `PUT /escrows/logis/{imp_uid}` (operation `escrow_logis_edit`): changes the
 /// registered shipment.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateEscrowLogis {
     sender: EscrowSender,
     receiver: EscrowReceiver,
     logis: EscrowLogisInfo,
-    #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<EscrowProduct>>,
 }
 

@@ -106,11 +106,12 @@ query_options! {
 ///     .merchant_uids(["order-7"]);
 /// # let _ = ids;
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentsByIds {
-    #[serde(rename = "imp_uid[]", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imp_uid[]")]
     imp_uids: Option<Vec<String>>,
-    #[serde(rename = "merchant_uid[]", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "merchant_uid[]")]
     merchant_uids: Option<Vec<String>>,
 }
 

@@ -9,32 +9,29 @@ use super::money;
 use super::setters::setters;
 
 /// The amount registered for an order (spec: `PaymentPrepareAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaymentPrepare {
     /// The merchant's order id.
+    #[serde_with(skip_apply)]
     pub merchant_uid: String,
     /// The amount the payment must have.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// Currency of the amount.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub currency: Option<Currency>,
 }
 
 /// Body of `POST /payments/prepare` (operation `preparePayment`) and
 /// `PUT /payments/prepare` (operation `editPreparePayment`): the amount an order must be
 /// paid with, checked by PortOne when the payment completes.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PreparePayment {
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(skip_serializing_if = "Option::is_none")]
     currency: Option<Currency>,
 }
 
