@@ -1,6 +1,7 @@
 //! Benepia welfare points (`/benepia`).
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +50,7 @@ impl QueryBenepiaPoint {
 /// This call moves money: never re-send it after a timeout, look the order up first.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PayWithBenepiaPoint {
     benepia_user: String,
     benepia_password: Sensitive<String>,
@@ -63,6 +65,11 @@ pub struct PayWithBenepiaPoint {
     notice_url: Option<Vec<String>>,
     custom_data: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PayWithBenepiaPoint, |r| None, [
+    "amount" => Some(r.amount),
+]);
 
 impl PayWithBenepiaPoint {
     /// Pays `amount` points of member `benepia_user` for order `merchant_uid` named

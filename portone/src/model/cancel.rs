@@ -3,8 +3,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::money::checked_amounts;
 use super::setters::setters;
-use super::{InvalidRequest, Requester, Sensitive};
+use super::{Currency, InvalidRequest, Requester, Sensitive};
 
 /// Body of `POST /payments/cancel` (operation `cancelPayment`).
 ///
@@ -26,6 +27,7 @@ use super::{InvalidRequest, Requester, Sensitive};
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct CancelPayment {
     imp_uid: Option<String>,
     merchant_uid: Option<String>,
@@ -35,11 +37,22 @@ pub struct CancelPayment {
     optional: CancelPaymentOptional,
 }
 
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(CancelPayment, |r| r.optional.currency.as_ref(), [
+    "amount" => r.amount,
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+    "checksum" => r.optional.checksum,
+]);
+
 /// The optional fields of [`CancelPayment`], unset (and so not sent) until a setter
 /// sets them.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct CancelPaymentOptional {
+    /// Not sent: PortOne knows the payment's currency. Only checks the amounts.
+    #[serde(skip)]
+    currency: Option<Currency>,
     #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
     #[serde(with = "crate::model::money::option")]
@@ -104,9 +117,9 @@ impl CancelPayment {
     /// would refund everything.
     pub fn partial_by_imp_uid(
         imp_uid: impl Into<String>,
-        amount: Decimal,
+        amount: impl Into<Decimal>,
     ) -> Result<Self, InvalidRequest> {
-        Self::full_by_imp_uid(imp_uid).partial(amount)
+        Self::full_by_imp_uid(imp_uid).partial(amount.into())
     }
 
     /// Refunds `amount` of the payment of order `merchant_uid`.
@@ -117,9 +130,9 @@ impl CancelPayment {
     /// would refund everything.
     pub fn partial_by_merchant_uid(
         merchant_uid: impl Into<String>,
-        amount: Decimal,
+        amount: impl Into<Decimal>,
     ) -> Result<Self, InvalidRequest> {
-        Self::full_by_merchant_uid(merchant_uid).partial(amount)
+        Self::full_by_merchant_uid(merchant_uid).partial(amount.into())
     }
 
     /// The amount this request refunds, `None` for a full refund.
@@ -128,6 +141,11 @@ impl CancelPayment {
     }
 
     setters! { in optional;
+        /// The payment's currency, when it is not KRW. It is not sent (PortOne knows the
+        /// payment's currency); the amounts are checked against it before sending, so that a
+        /// refund of ₩1,000.5 is refused rather than left to PortOne. Without it, the amounts
+        /// must be whole, as KRW's are.
+        currency: Currency,
         /// The refundable balance before this refund, **from your own records** (what the
         /// order was paid, less what you have refunded), never from a lookup made just
         /// before: after a lost answer, a fresh lookup already shows the lost refund, and a

@@ -1,6 +1,7 @@
 //! Convenience-store payments (`/cvs`).
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 /// This call moves money: never re-send it after a timeout, look the order up first.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct IssueCvsPayment {
     channel_key: String,
     merchant_uid: String,
@@ -21,6 +23,11 @@ pub struct IssueCvsPayment {
     #[serde(flatten)]
     optional: IssueCvsPaymentOptional,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(IssueCvsPayment, |r| None, [
+    "amount" => Some(r.amount),
+]);
 
 /// The optional fields of [`IssueCvsPayment`], unset (and so not sent) until a setter
 /// sets them.

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{Currency, UnixTime};
 
@@ -145,6 +146,7 @@ impl EscrowLogisInfo {
 /// A product of the shipment (spec: `EscrowLogisProductsAnnotation`).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct EscrowProduct {
     id: String,
     name: String,
@@ -155,6 +157,11 @@ pub struct EscrowProduct {
     quantity: Option<u32>,
     tag: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(EscrowProduct, |r| r.currency.as_ref(), [
+    "amount" => Some(r.amount),
+]);
 
 impl EscrowProduct {
     /// Product `id` named `name` at unit price `amount`.

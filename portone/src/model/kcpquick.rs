@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{PgProvider, Sensitive, UnixTime};
 
@@ -62,6 +63,7 @@ pub struct KcpQuickFidoError {
 /// This call moves money: never re-send it after a timeout, look the order up first.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PayWithKcpQuickMoney {
     member_id: String,
     channel_key: String,
@@ -72,6 +74,11 @@ pub struct PayWithKcpQuickMoney {
     imp_uid: String,
     notice_url: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PayWithKcpQuickMoney, |r| None, [
+    "amount" => Some(r.amount),
+]);
 
 impl PayWithKcpQuickMoney {
     /// Charges `amount` of Quick Pay money of `member_id` for order `merchant_uid` named
@@ -106,6 +113,7 @@ impl PayWithKcpQuickMoney {
 /// This call moves money: never re-send it after a timeout, look the order up first.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PayWithKcpQuickAutoPay {
     customer_uid: String,
     merchant_uid: String,
@@ -115,6 +123,11 @@ pub struct PayWithKcpQuickAutoPay {
     amount: Decimal,
     notice_url: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PayWithKcpQuickAutoPay, |r| None, [
+    "amount" => Some(r.amount),
+]);
 
 impl PayWithKcpQuickAutoPay {
     /// Charges `amount` to the auto-pay key `customer_uid` for order `merchant_uid` named
@@ -155,6 +168,7 @@ fn y_n<S: Serializer>(value: &Option<bool>, serializer: S) -> Result<S::Ok, S::E
 /// code verifier is redacted in `Debug`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct KcpQuickPrepare {
     btid: String,
     cust_ip: String,
@@ -166,6 +180,11 @@ pub struct KcpQuickPrepare {
     vender_type: Option<String>,
     reward_id: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(KcpQuickPrepare, |r| None, [
+    "prepaid_amount" => r.prepaid_amount,
+]);
 
 impl KcpQuickPrepare {
     /// Registers transaction `btid` (at most 20 characters) for the buyer at `cust_ip`,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient, object};
 use super::enums::open_enum;
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{InvalidRequest, Requester, Sensitive, UnixTime};
 use super::{money, time};
@@ -206,18 +207,34 @@ impl NaverProductOrderIds {
     product_order_ids!();
 }
 
-/// Body of `POST /payments/{imp_uid}/naver/cancel` (operation `naverCancelProductOrder`).
+/// Body of `POST /payments/{imp_uid}/naver/cancel` (operation `naverCancelProductOrder`):
+/// a refund. PortOne reads a body without `product_order_id` as every product order of the
+/// payment, so that is said by name ([`all`](Self::all)), and a list is never empty
+/// ([`product_order_ids`](Self::product_order_ids)).
+///
+/// ```
+/// use portone::model::CancelNaverOrders;
+///
+/// let everything = CancelNaverOrders::all();
+/// let one = CancelNaverOrders::all().product_order_ids(["2026120712345678"])?;
+/// # let _ = (everything, one);
+/// # Ok::<(), portone::model::InvalidRequest>(())
+/// ```
 #[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelNaverOrders {
     product_order_id: Option<Vec<String>>,
     reason: Option<NaverCancelReason>,
 }
 
 impl CancelNaverOrders {
-    /// Cancels every product order of the payment.
-    pub fn new() -> Self {
-        Self::default()
+    /// Cancels (refunds) every product order of the payment; narrow it with
+    /// [`product_order_ids`](Self::product_order_ids).
+    pub fn all() -> Self {
+        Self {
+            product_order_id: None,
+            reason: None,
+        }
     }
 
     product_order_ids!();
@@ -379,6 +396,7 @@ impl RejectNaverReturn {
 /// `naverWithholdReturnProductOrder`).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct WithholdNaverReturn {
     memo: String,
     product_order_id: Option<Vec<String>>,
@@ -386,6 +404,11 @@ pub struct WithholdNaverReturn {
     #[serde(with = "crate::model::money::option")]
     extra_charge: Option<Decimal>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(WithholdNaverReturn, |r| None, [
+    "extra_charge" => r.extra_charge,
+]);
 
 impl WithholdNaverReturn {
     /// Withholds the return of every product order, telling the buyer `memo`.

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 
 /// The result of registering sub-merchant receipts (spec: `PartnerReceiptResultAnnotation`).
@@ -18,6 +19,7 @@ pub struct PartnerReceiptResult {
 /// One sub-merchant's part of a payment (spec: `PartnerReceiptsAnnotation`).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PartnerReceipt {
     business_registration_number: String,
     company_name: String,
@@ -28,6 +30,13 @@ pub struct PartnerReceipt {
     #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PartnerReceipt, |r| None, [
+    "amount" => Some(r.amount),
+    "tax_free" => r.tax_free,
+    "vat_amount" => r.vat_amount,
+]);
 
 impl PartnerReceipt {
     /// `amount` of the payment belongs to the sub-merchant `company_name`.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::Currency;
 use super::de::{absent, lenient};
 use super::money;
+use super::money::checked_amounts;
 use super::setters::setters;
 
 /// The amount registered for an order (spec: `PaymentPrepareAnnotation`).
@@ -28,12 +29,18 @@ pub struct PaymentPrepare {
 /// paid with, checked by PortOne when the payment completes.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PreparePayment {
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     currency: Option<Currency>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PreparePayment, |r| r.currency.as_ref(), [
+    "amount" => Some(r.amount),
+]);
 
 impl PreparePayment {
     /// Order `merchant_uid` must be paid with exactly `amount`.

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{CashReceiptType, IdentifierType, PayMethod, ProductType, Sensitive, UnixTime};
 use super::{money, time};
@@ -73,11 +74,19 @@ pub struct ExternalReceipt {
 /// redacted in `Debug`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct IssueReceipt {
     identifier: Sensitive<String>,
     #[serde(flatten)]
     optional: IssueReceiptOptional,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(IssueReceipt, |r| None, [
+    "tax_free" => r.optional.tax_free,
+    "vat" => r.optional.vat,
+    "vat_amount" => r.optional.vat_amount,
+]);
 
 /// The optional fields of [`IssueReceipt`], unset (and so not sent) until a setter
 /// sets them.
@@ -145,6 +154,7 @@ impl IssueReceipt {
 /// `Debug`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct IssueExternalReceipt {
     channel_key: String,
     name: String,
@@ -154,6 +164,13 @@ pub struct IssueExternalReceipt {
     #[serde(flatten)]
     optional: IssueExternalReceiptOptional,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(IssueExternalReceipt, |r| None, [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+]);
 
 /// The optional fields of [`IssueExternalReceipt`], unset (and so not sent) until a setter
 /// sets them.

@@ -1,6 +1,7 @@
 //! Scheduled payments: scheduling, unscheduling, rescheduling, and the schedule itself.
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -89,6 +90,7 @@ impl Schedule {
 /// [`SchedulePayments`].
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct ScheduledPayment {
     merchant_uid: String,
     schedule_at: UnixTime,
@@ -98,6 +100,13 @@ pub struct ScheduledPayment {
     #[serde(flatten)]
     optional: ScheduledPaymentOptional,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(ScheduledPayment, |r| r.optional.currency.as_ref(), [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+]);
 
 /// The optional fields of [`ScheduledPayment`], unset (and so not sent) until a setter
 /// sets them.

@@ -1,6 +1,7 @@
 //! Non-authenticated payments: one-time card payments and payments with a billing key.
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -33,6 +34,7 @@ pub(crate) struct PaymentExtra {
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct OnetimePayment {
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
@@ -42,6 +44,14 @@ pub struct OnetimePayment {
     #[serde(flatten)]
     optional: OnetimePaymentOptional,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(OnetimePayment, |r| r.optional.currency.as_ref(), [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+    "vat" => r.optional.vat,
+]);
 
 /// The optional fields of [`OnetimePayment`], unset (and so not sent) until a setter
 /// sets them.
@@ -162,6 +172,7 @@ impl OnetimePayment {
 /// ```
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct AgainPayment {
     customer_uid: String,
     merchant_uid: String,
@@ -171,6 +182,14 @@ pub struct AgainPayment {
     #[serde(flatten)]
     optional: AgainPaymentOptional,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(AgainPayment, |r| r.optional.currency.as_ref(), [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+    "vat" => r.optional.vat,
+]);
 
 /// The optional fields of [`AgainPayment`], unset (and so not sent) until a setter
 /// sets them.

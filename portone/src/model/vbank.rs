@@ -1,6 +1,7 @@
 //! Virtual accounts issued by API: requests, deposits and the account holder lookup.
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,7 @@ pub struct VbankHolder {
 /// payment window. The `pg_api_key` query parameter is not part of the body.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct CreateVbank {
     channel_key: String,
     merchant_uid: String,
@@ -49,6 +51,13 @@ pub struct CreateVbank {
     #[serde(flatten)]
     optional: CreateVbankOptional,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(CreateVbank, |r| None, [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+]);
 
 /// The optional fields of [`CreateVbank`], unset (and so not sent) until a setter
 /// sets them.
@@ -137,11 +146,17 @@ impl CreateVbank {
 /// deadline of an issued virtual account.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(remote = "Self")]
 pub struct ModifyVbank {
     #[serde(with = "crate::model::money::option")]
     amount: Option<Decimal>,
     vbank_due: Option<UnixTime>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(ModifyVbank, |r| None, [
+    "amount" => r.amount,
+]);
 
 impl ModifyVbank {
     /// A change of nothing yet; set the amount, the deadline or both.
