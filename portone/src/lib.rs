@@ -64,5 +64,5 @@ pub mod prelude {
     };
     pub use crate::resolve::Resolution;
     pub use crate::verify::Verification;
-    pub use crate::{Client, Error, Execute, Result};
+    pub use crate::{Client, Error, Execute, Refusal, Result};
 }
