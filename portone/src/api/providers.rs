@@ -183,13 +183,15 @@ pub trait Benepia {
 
     /// Pays with Benepia points. Moves money. Operation `payBenepiaPoint`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have taken the points: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have taken the points: resolve it
+    /// by its `merchant_uid` ([`resolve_charge`](crate::resolve::Resolution::resolve_charge))
+    /// before deciding, and never send the call again blindly.
     #[post("/benepia/payment", charge)]
     async fn pay_with_benepia_points(
         &self,
@@ -236,13 +238,15 @@ pub trait KcpQuick {
 
     /// Pays with KCP prepaid money. Moves money. Operation `payWithMoney`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have taken the money: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have taken the money: resolve it
+    /// by its `merchant_uid` ([`resolve_charge`](crate::resolve::Resolution::resolve_charge))
+    /// before deciding, and never send the call again blindly.
     #[post("/kcpquick/payment/money", charge)]
     async fn pay_with_kcp_money(
         &self,
@@ -268,13 +272,15 @@ pub trait KcpQuick {
     /// Pays with a KCP Quick Pay automatic-payment key. Moves money.
     /// Operation `payWithAutoPaymentKey`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have charged the key: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have charged the key: resolve it
+    /// by its `merchant_uid` ([`resolve_charge`](crate::resolve::Resolution::resolve_charge))
+    /// before deciding, and never send the call again blindly.
     #[post("/kcpquick/payment/autopay", charge)]
     async fn pay_with_kcp_autopay(
         &self,

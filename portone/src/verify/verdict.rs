@@ -176,7 +176,7 @@ pub enum Mismatch {
         payment: Box<Payment>,
     },
     /// A payment on a test channel (`sandbox: true`): no money moved. See
-    /// [`Order::accept_test_payments`].
+    /// [`Order::accept_test_payments`](super::Order::accept_test_payments).
     TestPayment {
         /// The payment.
         payment: Box<Payment>,
