@@ -21,7 +21,6 @@
 //! [`MockServer::save_state`]: crate::MockServer::save_state
 //! [`MockServerBuilder::load_state`]: crate::MockServerBuilder::load_state
 
-use std::fmt;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -29,9 +28,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::clock::Clock;
 use crate::ids::Ids;
-use crate::state::{Scope, State, Store, Tier};
+use crate::state::{State, Store, Tier};
 
 /// The `format` of every state file.
 pub(crate) const FORMAT: &str = "portone-mock-state";
@@ -39,10 +37,11 @@ pub(crate) const FORMAT: &str = "portone-mock-state";
 pub(crate) const VERSION: u64 = 1;
 
 /// Why a state file could not be read or written.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StateError {
     /// Reading or writing the file failed.
+    #[error("state file `{}`", path.display())]
     Io {
         /// The state file.
         path: PathBuf,
@@ -50,6 +49,7 @@ pub enum StateError {
         source: io::Error,
     },
     /// The file is not JSON: cut short, edited by hand, or another program's.
+    #[error("state file `{}` is not JSON", path.display())]
     NotJson {
         /// The state file.
         path: PathBuf,
@@ -58,12 +58,18 @@ pub enum StateError {
     },
     /// The file is JSON, but not a portone-mock state file: it has no
     /// `"format": "portone-mock-state"`.
+    #[error("`{}` is not a portone-mock state file (no \"format\": \"{FORMAT}\")", path.display())]
     Foreign {
         /// The file.
         path: PathBuf,
     },
     /// A portone-mock state file of a version this build does not read (a newer
     /// portone-mock wrote it).
+    #[error(
+        "state file `{}` has version {}; this portone-mock reads version {supported}",
+        path.display(),
+        found.map_or_else(|| "no number".to_owned(), |v| v.to_string())
+    )]
     UnsupportedVersion {
         /// The state file.
         path: PathBuf,
@@ -74,6 +80,7 @@ pub enum StateError {
     },
     /// A state file of the right version whose records do not hold together (a field
     /// missing or of the wrong type).
+    #[error("state file `{}` is damaged at `{at}`: {message}", path.display())]
     Invalid {
         /// The state file.
         path: PathBuf,
@@ -100,49 +107,6 @@ impl StateError {
             | StateError::Foreign { path }
             | StateError::UnsupportedVersion { path, .. }
             | StateError::Invalid { path, .. } => path,
-        }
-    }
-}
-
-impl fmt::Display for StateError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StateError::Io { path, .. } => write!(f, "state file `{}`", path.display()),
-            StateError::NotJson { path, .. } => {
-                write!(f, "state file `{}` is not JSON", path.display())
-            }
-            StateError::Foreign { path } => write!(
-                f,
-                "`{}` is not a portone-mock state file (no \"format\": \"{FORMAT}\")",
-                path.display()
-            ),
-            StateError::UnsupportedVersion {
-                path,
-                found,
-                supported,
-            } => {
-                let found = found.map_or_else(|| "no number".to_owned(), |v| v.to_string());
-                write!(
-                    f,
-                    "state file `{}` has version {found}; this portone-mock reads version {supported}",
-                    path.display()
-                )
-            }
-            StateError::Invalid { path, at, message } => write!(
-                f,
-                "state file `{}` is damaged at `{at}`: {message}",
-                path.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for StateError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StateError::Io { source, .. } => Some(source),
-            StateError::NotJson { source, .. } => Some(source),
-            _ => None,
         }
     }
 }
@@ -175,7 +139,7 @@ struct Saved<'a> {
 
 #[derive(Serialize)]
 struct SavedStore<'a> {
-    tier: &'a Scope,
+    tier: &'a Option<String>,
     records: &'a Store,
 }
 
@@ -190,7 +154,7 @@ pub(crate) struct Loaded {
 
 #[derive(Clone, Deserialize)]
 struct LoadedStore {
-    tier: Scope,
+    tier: Option<String>,
     records: Store,
 }
 
@@ -301,13 +265,9 @@ impl Loaded {
     }
 
     /// Puts the file's records, ids and clock into a new server's state. The clock goes on
-    /// from where it stood, never back (see [`Clock::resumed`]).
+    /// from where it stood, never back (see `Clock::resume`).
     pub(crate) fn restore(&self, state: &mut State) {
-        state.clock = Clock::resumed(
-            state.clock.is_frozen(),
-            self.clock.now_ms,
-            self.clock.offset_ms,
-        );
+        state.clock.resume(self.clock.now_ms, self.clock.offset_ms);
         state.ids = self.ids.clone();
         state.stores = self
             .stores
@@ -318,53 +278,6 @@ impl Loaded {
                 (s.tier.clone(), records)
             })
             .collect();
-    }
-}
-
-/// A billing key's channel in a state file: its `channel_key`.
-pub(crate) mod channel_key {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::state::{CHANNELS, Channel};
-
-    pub(crate) fn serialize<S: Serializer>(c: &&'static Channel, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(c.key)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<&'static Channel, D::Error> {
-        let key = String::deserialize(d)?;
-        CHANNELS
-            .iter()
-            .find(|c| c.key == key)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown channel_key `{key}`")))
-    }
-}
-
-/// A cash receipt's key in a state file: `["imp_uid", "imp_..."]` or
-/// `["merchant_uid", "..."]`.
-pub(crate) mod receipt_key {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    const FIELDS: [&str; 2] = ["imp_uid", "merchant_uid"];
-
-    pub(crate) fn serialize<S: Serializer>(
-        key: &(&'static str, String),
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        key.serialize(s)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<(&'static str, String), D::Error> {
-        let (field, value) = <(String, String)>::deserialize(d)?;
-        let field = FIELDS
-            .iter()
-            .find(|f| **f == field)
-            .ok_or_else(|| serde::de::Error::custom(format!("unknown receipt key `{field}`")))?;
-        Ok((field, value))
     }
 }
 

@@ -1,22 +1,27 @@
 //! Billing keys (`/subscribe/customers`) and non-authenticated card payments
 //! (`/subscribe/payments/onetime`, `/subscribe/payments/again`).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::Value;
 
-use super::{App, Auth, Body, Path, Query, multi, page_of, paging};
+use super::extract::{BodyParams, Caller, PathParams, QueryParams};
+use super::lists::{multi, page_of, paging};
+use crate::card_rules::{Card, check_expiry, read_card};
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
+use crate::shared::Shared;
 use crate::state::{
-    Buyer, CardInfo, CardOutcome, Channel, Charge, Customer, Funding, ISSUE_FAILED, NO_CUSTOMER,
-    PAYMENT_FAILED, Refusal, Scoped, Store, card_info, charge, check_expiry, resolve_channel,
+    ALREADY_PAID, Buyer, Channel, Charge, Customer, Funding, ISSUE_FAILED, NO_CUSTOMER,
+    PAYMENT_FAILED, Refusal, Store, Tenant, charge, resolve_channel,
 };
-use crate::webhooks::{WebhookEvent, notice_urls};
+use crate::webhooks::WebhookEvent;
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/subscribe/customers", get(many))
         .route(
@@ -34,10 +39,10 @@ pub(super) fn routes() -> Router<App> {
 /// The card in `p` as the PG sees it: `Ok` with what it is and how its payments end, or
 /// `Err` with the PG's reason when the number or the `expiry` cannot be used. Missing
 /// fields are a 400.
-fn card_of(p: &Params, now: i64) -> Result<Result<(CardInfo, CardOutcome), &'static str>, Reply> {
+fn card_of(p: &Params, now: i64) -> Result<Result<Card, &'static str>, Reply> {
     let number = p.required("card_number")?;
     let expiry = p.required("expiry")?;
-    Ok(card_info(&number).and_then(|card| check_expiry(&expiry, now).map(|()| card)))
+    Ok(read_card(&number).and_then(|card| check_expiry(&expiry, now).map(|()| card)))
 }
 
 /// The channel a billing key or card payment in `p` goes through (the billing channel by
@@ -63,7 +68,7 @@ pub(super) fn issue(
     buyer_fallback: bool,
 ) -> Result<(), Reply> {
     let channel = billing_channel(p)?;
-    let (card, outcome) = card_of(p, now)?
+    let card = card_of(p, now)?
         .map_err(|why| Reply::fail(StatusCode::OK, -1, format!("{ISSUE_FAILED} {why}")))?;
     // `onetime` saves the buyer as the key's customer.
     let field = |customer: &str, buyer: &str| {
@@ -80,8 +85,8 @@ pub(super) fn issue(
             customer_uid: customer_uid.to_owned(),
             channel,
             customer_id: p.string("customer_id"),
-            card,
-            outcome,
+            card: card.info,
+            outcome: card.outcome,
             name: field("customer_name", "buyer_name"),
             tel: field("customer_tel", "buyer_tel"),
             email: field("customer_email", "buyer_email"),
@@ -95,13 +100,13 @@ pub(super) fn issue(
 }
 
 async fn save(
-    auth: Auth,
-    State(app): State<App>,
-    Path(customer_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     issue(s.store, s.now, &customer_uid, &p, false)?;
     customer_json(s.store, &customer_uid)
 }
@@ -122,16 +127,24 @@ fn customer_json(store: &Store, customer_uid: &str) -> Answer {
         .ok_or_else(|| unknown_customer(customer_uid))
 }
 
-async fn one(auth: Auth, State(app): State<App>, Path(customer_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn one(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     customer_json(s.store, &customer_uid)
 }
 
 /// Deletes the key (its schedules stay and will fail for want of it) and returns it.
-async fn delete(auth: Auth, State(app): State<App>, Path(customer_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn delete(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .customers
         .remove(&customer_uid)
@@ -140,13 +153,17 @@ async fn delete(auth: Auth, State(app): State<App>, Path(customer_uid): Path<Str
 }
 
 /// `?customer_uid[]=a&customer_uid[]=b`: 200, 207 for some, 404 for none.
-async fn many(auth: Auth, State(app): State<App>, Query(q): Query) -> Answer {
+async fn many(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    QueryParams(q): QueryParams,
+) -> Answer {
     let asked = q.strings("customer_uid");
     if asked.is_empty() {
         return Err(Reply::bad_request("customer_uid[] 파라메터가 필요합니다."));
     }
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let found: Vec<Value> = asked
         .iter()
         .filter_map(|uid| s.store.customers.get(uid))
@@ -157,14 +174,14 @@ async fn many(auth: Auth, State(app): State<App>, Query(q): Query) -> Answer {
 
 /// Payments made with one key, newest first, 20 a page.
 async fn payments(
-    auth: Auth,
-    State(app): State<App>,
-    Path(customer_uid): Path<String>,
-    Query(q): Query,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+    QueryParams(q): QueryParams,
 ) -> Answer {
     let (page, _) = paging(&q, 20)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let items: Vec<Value> = s
         .store
         .payments
@@ -193,7 +210,7 @@ fn buyer(p: &Params) -> Buyer {
 pub(super) fn charge_of(
     p: &Params,
     merchant_uid: String,
-    auth: &Auth,
+    caller: &Caller,
     usage: Option<&'static str>,
 ) -> Result<Charge, Reply> {
     Ok(Charge {
@@ -205,20 +222,18 @@ pub(super) fn charge_of(
         buyer: buyer(p),
         custom_data: p.json_text("custom_data"),
         card_quota: p.int("card_quota")?.unwrap_or(0),
-        user_agent: auth.user_agent.clone(),
+        user_agent: caller.user_agent.clone(),
         customer_uid: p.string("customer_uid"),
         usage,
-        notice_urls: notice_urls(p),
+        notice_urls: p.notice_urls(),
     })
 }
-
-pub(super) const ALREADY_PAID: &str = "이미 결제가 완료된 merchant_uid 입니다.";
 
 /// Answers a charge as PortOne does: `code` 0 with the payment whether it was paid or the
 /// card company declined it (its `status` says which); `code` -1 with no payment when the
 /// charge got no decision (bad card data, PG unreachable). A paid charge is notified; a
 /// failed one, like a failed checkout, is not.
-pub(super) fn charged(s: &mut Scoped<'_>, imp_uid: &str, refusal: Option<Refusal>) -> Answer {
+pub(super) fn charged(s: &mut Tenant<'_>, imp_uid: &str, refusal: Option<Refusal>) -> Answer {
     if refusal.is_none() {
         s.notify(WebhookEvent::Paid, imp_uid);
     }
@@ -240,18 +255,22 @@ pub(super) fn charge_answer(store: &Store, imp_uid: &str, refusal: Option<Refusa
 
 /// Pays with card data. With `customer_uid`, the card is also saved as that billing key.
 /// Every attempt is recorded, `failed` when it did not go through.
-async fn onetime(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn onetime(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
     let customer_uid = p.string("customer_uid");
     let req = charge_of(
         &p,
         merchant_uid.clone(),
-        &auth,
+        &caller,
         customer_uid.as_ref().map(|_| "issue"),
     )?;
     let channel = billing_channel(&p)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     let card = card_of(&p, s.now)?;
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
@@ -260,7 +279,7 @@ async fn onetime(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         issue(s.store, s.now, uid, &p, true)?;
     }
     let funding = match &card {
-        Ok((info, outcome)) => Funding::Card(info, *outcome),
+        Ok(card) => Funding::Card(&card.info, card.outcome),
         Err(why) => Funding::InvalidCard(why),
     };
     let (imp_uid, refusal) = charge(s.store, s.ids, channel, funding, req, s.now);
@@ -276,15 +295,19 @@ pub(super) fn payment_reply(store: &Store, imp_uid: &str) -> Answer {
 
 /// Pays with a saved billing key. An unknown `customer_uid` answers `code` 1 and records
 /// nothing.
-async fn again(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn again(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let customer_uid = p.required("customer_uid")?;
     let merchant_uid = p.required("merchant_uid")?;
     p.required("name")?;
-    let mut req = charge_of(&p, merchant_uid.clone(), &auth, Some("payment"))?;
+    let mut req = charge_of(&p, merchant_uid.clone(), &caller, Some("payment"))?;
     // The key decides the channel; a `channel_key` only has to be one of the account's.
     resolve_channel(None, p.string("channel_key").as_deref(), "payment", 1)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
         return Err(Reply::refused(NO_CUSTOMER));
     };
