@@ -157,6 +157,14 @@ impl Execute for Client {
             raw.decode_as(kind)
         })
     }
+
+    fn portone_time(&self) -> impl Future<Output = Result<i64>> + Send + 'static + use<> {
+        let inner = Arc::clone(&self.inner);
+        async move {
+            let token = inner.token(&tracing::Span::none()).await?;
+            Ok(token.portone_time(inner.clock.now()))
+        }
+    }
 }
 
 impl Inner {
