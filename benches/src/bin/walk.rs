@@ -49,7 +49,11 @@ async fn walk(server: &MockServer, client: &Client, concurrency: usize) -> Walk 
         count += 1;
         held = held.max(stream.held());
         let change = region.change();
-        heap = heap.max(change.bytes_allocated.saturating_sub(change.bytes_deallocated));
+        heap = heap.max(
+            change
+                .bytes_allocated
+                .saturating_sub(change.bytes_deallocated),
+        );
     }
     let elapsed = started.elapsed();
     assert_eq!(count, PAYMENTS, "every payment once");
