@@ -454,3 +454,57 @@ async fn a_long_walk_holds_a_bounded_number_of_payments() {
         assert!(most < before.len() / 2, "held {most}");
     }
 }
+
+#[tokio::test]
+async fn the_mock_lists_each_status_by_its_own_clock() {
+    let server = MockServer::builder().frozen_clock().start().await;
+    let client = client_for(&server);
+    let started = server.now();
+    let waiting = server.checkout(Checkout::vbank_ready("vbank-1", 1_000));
+    server.advance(Duration::from_secs(100));
+    let early = server.checkout(Checkout::paid("order-1", 1_000));
+    let late = server.checkout(Checkout::paid("order-2", 1_000));
+    server.advance(Duration::from_secs(100));
+    // Cancelled after `late`, so by cancel time (`updated`) `early` is the newest.
+    server.cancel_in_console(&late, None);
+    server.advance(Duration::from_secs(100));
+    server.cancel_in_console(&early, None);
+    let listed = |status: PaymentStatusFilter, from: i64, to: i64, sorting: Sorting| {
+        let options = PaymentsByStatus::new().from(from).to(to).sorting(sorting);
+        let client = client.clone();
+        async move {
+            let page = client.payments_by_status(status, &options).await;
+            let page = page.expect("a page");
+            page.list.into_iter().map(|p| p.imp_uid).collect::<Vec<_>>()
+        }
+    };
+    let (paid_at, first_cancel) = (started + 100, started + 200);
+    let everything = (started, started + 300);
+    // `ready` by the time started, `paid` by the time paid, `cancelled` by the time cancelled.
+    let ready = listed(
+        PaymentStatusFilter::Ready,
+        started,
+        started,
+        Sorting::StartedDesc,
+    );
+    assert_eq!(ready.await, [waiting.clone()]);
+    let cancelled = PaymentStatusFilter::Cancelled;
+    let at_payment = listed(cancelled.clone(), paid_at, paid_at, Sorting::UpdatedDesc);
+    assert!(at_payment.await.is_empty(), "not by the time paid");
+    let at_cancel = listed(
+        cancelled.clone(),
+        first_cancel,
+        first_cancel,
+        Sorting::UpdatedDesc,
+    );
+    assert_eq!(at_cancel.await, [late.clone()]);
+    let newest = listed(cancelled, everything.0, everything.1, Sorting::UpdatedDesc);
+    assert_eq!(newest.await, [early, late]);
+    let paid = listed(
+        PaymentStatusFilter::Paid,
+        everything.0,
+        everything.1,
+        Sorting::PaidDesc,
+    );
+    assert!(paid.await.is_empty(), "both were refunded");
+}
