@@ -17,9 +17,10 @@
 //! records already yielded dropped.
 //!
 //! Why side by side: after the first page the walk knows how many records are left (the
-//! page's `total`), and it asks once for the record at the far end of the window; it cuts
-//! what is left into time slices of about nine tenths of a page each and fetches their first
-//! pages `concurrency` at a time. A slice whose first page is not all of it continues by
+//! page's `total`); when there are more than that page, it asks once for the record at the
+//! far end of the window (a listing that fits a page costs one request), then cuts what is
+//! left into time slices of about nine tenths of a page each and fetches their first pages
+//! `concurrency` at a time. A slice whose first page is not all of it continues by
 //! time, its pages queued before the slices that follow it. Pages are yielded in order, so
 //! a page fetched ahead waits for the ones before it: at most `2 × concurrency` pages are
 //! fetched ahead, which bounds the memory a walk holds. Dropping the stream drops the
@@ -220,6 +221,8 @@ struct Walk<T> {
     second: Option<SecondPass>,
     /// Where the records of the window are, once the probe said where the far end is.
     span: Option<Window>,
+    /// Whether the probe was asked for (once per walk).
+    probed: bool,
     /// The size of a full page, once one came.
     page_size: Option<u32>,
 }
@@ -252,6 +255,7 @@ impl<T: Send + 'static> Walk<T> {
             seen: HashSet::new(),
             second: None,
             span: None,
+            probed: false,
             page_size: None,
         }
     }
@@ -322,10 +326,6 @@ impl<T: Send + 'static> Walk<T> {
                 page: 1,
                 last: 1,
             }],
-            // The probe only helps a walk that cuts the window into slices.
-            Some(window) if self.concurrency > 1 && self.listing.reversible => {
-                vec![Unit::Probe(window), Unit::Slice(window)]
-            }
             Some(window) => vec![Unit::Slice(window)],
         };
         self.enqueue(first, false);
@@ -399,18 +399,17 @@ impl<T: Send + 'static> Walk<T> {
                 .get_or_insert(u32::try_from(list.len()).unwrap_or(u32::MAX));
         }
         match unit {
-            Unit::Probe(_) => {
+            Unit::Probe { rest, left } => {
                 // The far end of what exists; the record itself comes again in its turn.
-                self.span = list.first().and_then(|far| self.time(far)).map(|far| {
-                    match self.listing.order {
-                        Order::NewestFirst => Window::new(far, i64::MAX),
-                        Order::OldestFirst => Window::new(i64::MIN, far),
-                    }
+                // Nothing there: the rest of the window was empty when the walk started.
+                let far = list.first().and_then(|far| self.time(far));
+                self.span = Some(match (far, self.listing.order) {
+                    (Some(far), Order::NewestFirst) => Window::new(far, i64::MAX),
+                    (Some(far), Order::OldestFirst) => Window::new(i64::MIN, far),
+                    (None, _) => Window::new(1, 0),
                 });
-                if self.span.is_none() {
-                    // Nothing in the window when the walk started.
-                    self.span = Some(Window::new(1, 0));
-                }
+                let slices = self.plan(rest, left);
+                self.enqueue(slices, true);
             }
             Unit::Slice(window) => {
                 let follow = if next.is_some() && !list.is_empty() {
@@ -511,7 +510,7 @@ impl<T: Send + 'static> Walk<T> {
     }
 
     /// What follows the first page of a slice that did not hold all of it.
-    fn after_slice(&self, window: Window, list: &[T], total: u64) -> Vec<Unit> {
+    fn after_slice(&mut self, window: Window, list: &[T], total: u64) -> Vec<Unit> {
         let order = self.listing.order;
         let first = list.first().and_then(|r| self.time(r));
         let last = list.last().and_then(|r| self.time(r));
@@ -530,7 +529,7 @@ impl<T: Send + 'static> Walk<T> {
             (Some(_), Some(last)) if window.advances_to(last, order) => {
                 let before = list.iter().filter(|r| self.time(r) != Some(last)).count();
                 let left = total.saturating_sub(u64::try_from(before).unwrap_or(u64::MAX));
-                self.plan(window.rest_at_second(last, order), left)
+                self.plan_rest(window.rest_at_second(last, order), left)
             }
             // Records that do not say where to go on: the rest of the slice by page number.
             _ => vec![Unit::Pages {
@@ -539,6 +538,16 @@ impl<T: Send + 'static> Walk<T> {
                 last: 2,
             }],
         }
+    }
+
+    /// What walks `rest`, about `left` records: slices; or first, when the walk cuts
+    /// slices and has not yet, a probe for where the records end.
+    fn plan_rest(&mut self, rest: Window, left: u64) -> Vec<Unit> {
+        if self.concurrency > 1 && self.listing.reversible && !self.probed && !rest.is_empty() {
+            self.probed = true;
+            return vec![Unit::Probe { rest, left }];
+        }
+        self.plan(rest, left)
     }
 
     /// The slices to walk `rest` in, for about `left` records.
@@ -613,7 +622,7 @@ fn pages_of(total: u64, size: u32) -> u32 {
 fn past_the_end(unit: Unit, error: &Error) -> bool {
     let later_page = match unit {
         Unit::Second { page, .. } | Unit::Pages { page, .. } => page > 1,
-        Unit::Slice(_) | Unit::Probe(_) => false,
+        Unit::Slice(_) | Unit::Probe { .. } => false,
     };
     later_page && matches!(error, Error::Api(_)) && error.status() == Some(StatusCode::BAD_REQUEST)
 }

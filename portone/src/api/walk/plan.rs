@@ -124,9 +124,10 @@ pub(crate) struct Ask {
 pub(crate) enum Unit {
     /// The first page of a time slice; the rest of the slice follows from its last record.
     Slice(Window),
-    /// The one record at the far end of the window (the last in walk order), asked for at
-    /// the start so that the window can be cut where the records are.
-    Probe(Window),
+    /// The one record at the far end of what is left of the window (the last in walk
+    /// order), asked for once the first page showed there is more than a page, so that the
+    /// rest (`left` records, about) is cut where the records are.
+    Probe { rest: Window, left: u64 },
     /// Page `page` of second `at`, which holds more records than a page; `pass` counts the
     /// walks of that second again after it changed under the walk.
     Second { at: i64, page: u32, pass: u8 },
@@ -144,7 +145,7 @@ impl Unit {
     pub(crate) fn ask(self, order: Order) -> Ask {
         let (window, page, order, limit) = match self {
             Unit::Slice(window) => (Some(window), 1, order, None),
-            Unit::Probe(window) => (Some(window), 1, order.reversed(), Some(1)),
+            Unit::Probe { rest, .. } => (Some(rest), 1, order.reversed(), Some(1)),
             Unit::Second { at, page, .. } => (Some(Window::new(at, at)), page, order, None),
             Unit::Pages { window, page, .. } => (window, page, order, None),
         };
@@ -257,7 +258,11 @@ mod tests {
 
     #[test]
     fn a_probe_asks_for_one_record_from_the_other_end() {
-        let ask = Unit::Probe(Window::new(1, 2)).ask(Order::NewestFirst);
+        let probe = Unit::Probe {
+            rest: Window::new(1, 2),
+            left: 7,
+        };
+        let ask = probe.ask(Order::NewestFirst);
         assert_eq!(
             (ask.order, ask.limit, ask.page),
             (Order::OldestFirst, Some(1), 1)
