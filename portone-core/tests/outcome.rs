@@ -168,7 +168,10 @@ async fn portones_own_server_error_on_a_refund_is_unknown_with_its_words() {
     let (err, arrivals) = fail(&server, cancel()).await;
     assert!(matches!(err, Error::Api(_)), "{err:?}");
     assert!(err.is_outcome_unknown(), "{err:?}");
-    assert_eq!((err.code(), err.message()), (Some(-1), Some("PG사 통신 실패")));
+    assert_eq!(
+        (err.code(), err.message()),
+        (Some(-1), Some("PG사 통신 실패"))
+    );
     assert_eq!(arrivals, 1, "never sent twice");
 }
 
