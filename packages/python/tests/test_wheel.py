@@ -10,10 +10,10 @@ import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, get_args
 
 import pytest
-from portone_mock import MockAdminError, MockError, MockServer
+from portone_mock import FaultKind, MockAdminError, MockError, MockServer
 
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -107,6 +107,19 @@ def test_a_fault_on_one_route_for_one_request(portone_mock: MockServer) -> None:
         None,
     ]
     assert portone_mock.faults()[0]["remaining"] == 0
+
+
+def test_every_typed_fault_kind_is_one_the_server_takes(portone_mock: MockServer) -> None:
+    for kind in get_args(FaultKind):
+        extra: dict[str, Any] = {
+            "delay": {"delay_ms": 1},
+            "delay_after_processing": {"delay_ms": 1},
+            "respond": {"status": 418},
+        }.get(kind, {})
+        assert portone_mock.inject(kind, path="/nowhere", **extra)["kind"] == kind
+    assert len(portone_mock.faults()) == len(get_args(FaultKind))
+    portone_mock.clear_faults()
+    assert portone_mock.faults() == []
 
 
 class Receiver(BaseHTTPRequestHandler):
