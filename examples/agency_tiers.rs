@@ -13,7 +13,10 @@
 //! (in process, no network, no environment). It shows that `client.with_tier("A1B")?` views
 //! share the client's token, that a payment made under one tier is invisible under
 //! another, that the tier header never goes to getToken, and that a malformed tier code is
-//! refused before anything is sent. It exits with 0 when every step behaved as described,
+//! refused before anything is sent. Last, a webhook for the sub-merchant's payment: the
+//! notification does not name the tier, so each sub-merchant's webhook URL does
+//! (`/portone/webhook/A1B`), and verifying with that tier's view finds the payment where the
+//! agency's own view finds nothing. It exits with 0 when every step behaved as described,
 //! and with 1 and the error otherwise.
 
 // An example talks to whoever runs it.
@@ -24,6 +27,8 @@ use std::fmt;
 
 use portone::model::{PaymentStatusFilter, PaymentsByStatus};
 use portone::prelude::*;
+use portone::verify::{Order, Verdict};
+use portone::webhook::Notification;
 use portone_mock::{Checkout, MockServer};
 
 pub(crate) type BoxError = Box<dyn StdError + Send + Sync>;
@@ -56,6 +61,27 @@ pub(crate) struct Summary {
     /// Other requests, and how many of them carried a `Tier` header.
     pub(crate) api_calls: usize,
     pub(crate) api_calls_with_tier: usize,
+    /// The verdict on A1B's order through the webhook URL that names the tier.
+    pub(crate) webhook_verdict: Verdict,
+    /// The verdict on the same order through the agency's own view.
+    pub(crate) agency_verdict: Verdict,
+}
+
+/// What a webhook receiver at `/portone/webhook/{tier}` does with a notification: the tier
+/// comes from the URL (one per sub-merchant), the verdict from that tier's view.
+///
+/// # Errors
+///
+/// A malformed tier code in the URL, or a lookup that failed.
+pub(crate) async fn on_webhook(
+    agency: &Client,
+    tier_in_url: &str,
+    notification: &Notification,
+) -> portone::Result<Verdict> {
+    let shop = agency.with_tier(tier_in_url)?;
+    // Your own records say what the order costs; never the notification.
+    let order = Order::new(notification.merchant_uid.clone(), 30_000);
+    shop.verify_order(&order).await
 }
 
 /// An agency and two sub-merchants on `portone-mock`.
@@ -83,13 +109,13 @@ pub(crate) async fn run() -> Result<Summary, BoxError> {
     let busan = agency.with_tier("C2D")?;
 
     let tier = seoul.tier_info("A1B").await?;
-    println!("[1/5] tier      A1B is {:?}", tier.tier_name);
+    println!("[1/6] tier      A1B is {:?}", tier.tier_name);
 
     // A buyer pays at the A1B shop: the payment belongs to A1B.
     let imp_uid = server.try_checkout(Checkout::paid("a1b-order-1", 30_000).tier("A1B"))?;
     let payment = seoul.payment(&imp_uid).await?;
     println!(
-        "[2/5] A1B       sees {imp_uid}: {} {} {}",
+        "[2/6] A1B       sees {imp_uid}: {} {} {}",
         payment.status, payment.amount, payment.currency
     );
     let from_busan = busan.payment(&imp_uid).await;
@@ -109,7 +135,7 @@ pub(crate) async fn run() -> Result<Summary, BoxError> {
             .total;
     }
     println!(
-        "[3/5] listings  A1B lists {}, C2D {}, the agency {} payment(s)",
+        "[3/6] listings  A1B lists {}, C2D {}, the agency {} payment(s)",
         visible[0], visible[1], visible[2]
     );
 
@@ -117,7 +143,7 @@ pub(crate) async fn run() -> Result<Summary, BoxError> {
     let unregistered_tier = match agency.with_tier("ZZZ")?.bank_codes().await {
         Err(Error::Api(refusal)) => {
             println!(
-                "[4/5] ZZZ       refused by PortOne: HTTP {}, code {}",
+                "[4/6] ZZZ       refused by PortOne: HTTP {}, code {}",
                 refusal.status.as_u16(),
                 refusal.code
             );
@@ -134,12 +160,25 @@ pub(crate) async fn run() -> Result<Summary, BoxError> {
     match malformed {
         Err(e) => {
             let cause = e.source().map(ToString::to_string).unwrap_or_default();
-            println!("[5/5] a1b       refused before any I/O: {e}: {cause}");
+            println!("[5/6] a1b       refused before any I/O: {e}: {cause}");
         }
         Ok(view) => return Err(format!("tier \"a1b\" was accepted: {view:?}").into()),
     }
     ensure(malformed_refused_before_io, || {
         "the malformed tier reached the server".to_owned()
+    })?;
+
+    // PortOne's notification for A1B's payment names no tier: the URL it was sent to does.
+    let notification = Notification::new(&imp_uid, "a1b-order-1", "paid");
+    let webhook_verdict = on_webhook(&agency, "A1B", &notification).await?;
+    let agency_verdict = agency
+        .verify_order(&Order::new("a1b-order-1", 30_000))
+        .await?;
+    println!(
+        "[6/6] webhook   /portone/webhook/A1B: {webhook_verdict}; without the tier: {agency_verdict}"
+    );
+    ensure(webhook_verdict.is_paid(), || {
+        format!("the tier's view did not find A1B's payment: {webhook_verdict}")
     })?;
 
     let requests = server.requests();
@@ -161,6 +200,8 @@ pub(crate) async fn run() -> Result<Summary, BoxError> {
             .iter()
             .filter(|r| r.header("tier").is_some())
             .count(),
+        webhook_verdict,
+        agency_verdict,
     };
     println!(
         "summary: {} getToken call(s), none with a Tier header ({}); {} API calls, {} with one",

@@ -196,7 +196,7 @@ impl Inner {
             });
         if decodes {
             match &result {
-                Ok(_) | Err(Error::Declined(_)) => span.record("code", 0),
+                Ok(_) | Err(Error::Declined(_) | Error::Unsettled(_)) => span.record("code", 0),
                 Err(Error::Api(e)) => span.record("code", e.code),
                 Err(_) => &span,
             };

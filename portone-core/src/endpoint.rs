@@ -16,9 +16,9 @@ pub struct Endpoint {
     pub timeout_ms: Option<u64>,
     /// Whether the call may be retried after it may have reached the server.
     pub idempotent: bool,
-    /// Whether the call is a charge: a `failed` payment in its answer is
-    /// [`Error::Declined`](crate::Error::Declined).
-    pub charge: bool,
+    /// What the call does with money: the route's own rule for the routes PortOne documents
+    /// as moving money, otherwise what the declaration says (`charge`).
+    pub money: crate::Money,
 }
 
 impl Endpoint {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::error::{ApiError, Declined, Error, RecordIds, Result};
+use crate::error::{ApiError, Declined, Error, RecordIds, Result, Unsettled};
 
 /// The most of a body kept in an error for an answer that is not PortOne's.
 const EXCERPT_LEN: usize = 512;
@@ -71,12 +71,9 @@ fn decode_slowly<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result
         return Err(unexpected(status, body));
     };
     if code != 0 || !status.is_success() {
-        return Err(Error::Api(ApiError {
-            status,
-            code,
-            message: envelope.message,
-            extra: extra_fields(body),
-        }));
+        let mut refusal = ApiError::new(status, code, envelope.message);
+        refusal.extra = extra_fields(body);
+        return Err(Error::Api(refusal));
     }
     let raw = envelope.response.map_or("null", RawValue::get);
     serde_json::from_str(raw).or_else(|first| {
@@ -89,9 +86,17 @@ fn decode_slowly<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result
     })
 }
 
-/// Decodes the answer to a charge: a `code: 0` answer whose `response.status` is `failed` is
-/// [`Error::Declined`] (the card company refused), whether or not it would decode as `T`.
-pub(crate) fn decode_charge<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T> {
+/// Decodes the answer to a call that creates a payment, which is a success only when the
+/// payment's `status` is `settles_as` (`paid` for a charge, `ready` for a virtual account).
+/// A `code: 0` answer whose `response.status` is `failed` is [`Error::Declined`] (the card
+/// company refused); any other status, or none, is [`Error::Unsettled`]; both whether or
+/// not the payment would decode as `T`. Refusals (`code != 0`) and error statuses decode as
+/// any answer does.
+pub(crate) fn decode_charge<T: DeserializeOwned>(
+    status: StatusCode,
+    body: &[u8],
+    settles_as: &'static str,
+) -> Result<T> {
     #[derive(Deserialize)]
     struct Attempt<'a> {
         #[serde(default, deserialize_with = "lenient_code")]
@@ -99,9 +104,9 @@ pub(crate) fn decode_charge<T: DeserializeOwned>(status: StatusCode, body: &[u8]
         #[serde(borrow, default, alias = "data")]
         response: Option<&'a RawValue>,
     }
-    #[derive(Deserialize)]
+    #[derive(Deserialize, Default)]
     struct Outcome<'a> {
-        #[serde(borrow, default)]
+        #[serde(borrow, default, deserialize_with = "lenient_status")]
         status: Option<std::borrow::Cow<'a, str>>,
         #[serde(default, deserialize_with = "lenient_message")]
         fail_reason: Option<String>,
@@ -109,21 +114,50 @@ pub(crate) fn decode_charge<T: DeserializeOwned>(status: StatusCode, body: &[u8]
     let attempt = match serde_json::from_slice::<Attempt<'_>>(body) {
         Ok(Attempt {
             code: Some(0),
-            response: Some(response),
+            response,
         }) if status.is_success() => response,
         _ => return decode(status, body),
     };
-    match serde_json::from_str::<Outcome<'_>>(attempt.get()) {
-        Ok(Outcome {
-            status: Some(outcome),
-            fail_reason,
-        }) if outcome == "failed" => Err(Error::Declined(Box::new(Declined::new(
+    let raw = attempt.map_or("null", RawValue::get);
+    // Only an object carries a status (serde would also read a struct from an array).
+    let outcome = if raw.trim_start().starts_with('{') {
+        serde_json::from_str::<Outcome<'_>>(raw).unwrap_or_default()
+    } else {
+        Outcome::default()
+    };
+    let owned = || {
+        attempt.map_or_else(
+            || RawValue::from_string("null".to_owned()),
+            |raw| Ok(raw.to_owned()),
+        )
+    };
+    match outcome.status.as_deref() {
+        Some(settled) if settled == settles_as => decode(status, body),
+        Some("failed") => Err(Error::Declined(Box::new(Declined::new(
             status,
-            record_ids(attempt.get()),
-            fail_reason,
-            attempt.to_owned(),
+            record_ids(raw),
+            outcome.fail_reason,
+            owned().map_err(|source| charge_undecodable(status, source))?,
         )))),
-        _ => decode(status, body),
+        other => Err(Error::Unsettled(Box::new(Unsettled::new(
+            status,
+            record_ids(raw),
+            other.map(str::to_owned),
+            settles_as,
+            owned().map_err(|source| charge_undecodable(status, source))?,
+        )))),
+    }
+}
+
+/// Cannot happen (`null` and borrowed JSON text are valid JSON), but never a panic.
+#[cold]
+fn charge_undecodable(status: StatusCode, source: serde_json::Error) -> Error {
+    Error::Decode {
+        status,
+        path: "response".to_owned(),
+        source,
+        record: None,
+        outcome_unknown: true,
     }
 }
 
@@ -247,6 +281,23 @@ fn lenient_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error
     }
 }
 
+/// A payment's `status` is a string; anything else counts as no status.
+fn lenient_status<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::borrow::Cow<'de, str>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Status<'a> {
+        #[serde(borrow)]
+        Text(std::borrow::Cow<'a, str>),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match Option::<Status<'de>>::deserialize(d)? {
+        Some(Status::Text(text)) => Some(text),
+        _ => None,
+    })
+}
+
 /// `message` is a string or null; anything else is kept as its JSON text.
 fn lenient_message<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let value = Option::<serde_json::Value>::deserialize(d)?;
@@ -358,7 +409,7 @@ mod tests {
     #[test]
     fn a_failed_charge_is_declined_with_its_ids_and_reason() {
         let body = r#"{"code":0,"message":null,"response":{"imp_uid":"imp_9","merchant_uid":"m-9","status":"failed","fail_reason":"한도초과","amount":"not a number"}}"#;
-        let err = decode_charge::<Payment>(OK, body.as_bytes()).err();
+        let err = decode_charge::<Payment>(OK, body.as_bytes(), "paid").err();
         let Some(Error::Declined(declined)) = err else {
             panic!("{err:?}")
         };
@@ -376,18 +427,82 @@ mod tests {
         );
 
         let paid = br#"{"code":0,"response":{"imp_uid":"imp_1","amount":5,"status":"paid"}}"#;
-        let ok: Payment = decode_charge(OK, paid).unwrap_or_else(|e| panic!("{e}"));
+        let ok: Payment = decode_charge(OK, paid, "paid").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(ok.amount, 5);
         // Refusals with a non-zero code stay `Api`: no decision was made.
         let refused = br#"{"code":-1,"message":"no key","response":null}"#;
         assert!(matches!(
-            decode_charge::<Payment>(OK, refused).err(),
+            decode_charge::<Payment>(OK, refused, "paid").err(),
             Some(Error::Api(_))
         ));
         // A failed status on an error status is not a decision either.
         let odd = br#"{"code":0,"response":{"imp_uid":"i","status":"failed"}}"#;
         assert!(!matches!(
-            decode_charge::<Payment>(StatusCode::INTERNAL_SERVER_ERROR, odd).err(),
+            decode_charge::<Payment>(StatusCode::INTERNAL_SERVER_ERROR, odd, "paid").err(),
+            Some(Error::Declined(_))
+        ));
+    }
+
+    #[test]
+    fn a_charge_is_ok_only_with_the_status_that_settles_it() {
+        for (response, found) in [
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"ready"}"#,
+                Some("ready"),
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"cancelled"}"#,
+                Some("cancelled"),
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":"partial_paid"}"#,
+                Some("partial_paid"),
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5}"#,
+                None,
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":null}"#,
+                None,
+            ),
+            (
+                r#"{"imp_uid":"imp_1","merchant_uid":"m-1","amount":5,"status":7}"#,
+                None,
+            ),
+            ("null", None),
+            (r#"[{"status":"paid"}]"#, None),
+        ] {
+            let body = format!(r#"{{"code":0,"message":null,"response":{response}}}"#);
+            let err = decode_charge::<Payment>(OK, body.as_bytes(), "paid").err();
+            let Some(Error::Unsettled(unsettled)) = &err else {
+                panic!("{response}: {err:?}")
+            };
+            assert_eq!(unsettled.payment_status.as_deref(), found, "{response}");
+            assert_eq!(unsettled.expected, "paid");
+            assert!(err.as_ref().is_some_and(Error::is_outcome_unknown));
+            if response.starts_with('{') {
+                assert_eq!(unsettled.imp_uid.as_deref(), Some("imp_1"));
+                assert_eq!(
+                    unsettled.payment::<Payment>().ok().map(|p| p.amount),
+                    Some(5)
+                );
+            }
+        }
+        // A virtual account is settled by `ready`, and a `paid` one is not what was asked.
+        let ready = br#"{"code":0,"response":{"imp_uid":"imp_2","amount":9,"status":"ready"}}"#;
+        let issued: Payment = decode_charge(OK, ready, "ready").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(issued.imp_uid, "imp_2");
+        let paid = br#"{"code":0,"response":{"imp_uid":"imp_2","amount":9,"status":"paid"}}"#;
+        let err = decode_charge::<Payment>(OK, paid, "ready").err();
+        assert!(
+            matches!(err, Some(Error::Unsettled(ref u)) if u.expected == "ready"),
+            "{err:?}"
+        );
+        let failed =
+            br#"{"code":0,"response":{"imp_uid":"imp_2","status":"failed","fail_reason":"x"}}"#;
+        assert!(matches!(
+            decode_charge::<Payment>(OK, failed, "ready").err(),
             Some(Error::Declined(_))
         ));
     }

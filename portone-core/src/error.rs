@@ -1,12 +1,12 @@
 //! The one error type of the client, sorted by where the failure happened.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
-use serde_json::value::RawValue;
+
+pub use crate::charge::{Declined, RecordIds, Unsettled};
+pub use crate::refusal::{ApiError, Refusal};
 
 /// The result of every fallible call of this crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -55,14 +55,25 @@ pub enum Error {
     },
 
     /// PortOne answered with a non-zero `code`, or an error status with the usual envelope.
-    #[error("portone refused the request")]
-    Api(#[source] ApiError),
+    /// [`ApiError::kind`] says which refusal it is. A `5xx` on a call the client does not
+    /// retry (one that moves money) may have been acted on: see [`Error::is_outcome_unknown`].
+    #[error("{}: {}", api_headline(.0), .0)]
+    Api(ApiError),
 
     /// A charge reached the card company, which refused it: PortOne answered `code: 0` with
     /// a payment whose `status` is `failed`. Nothing was paid. The failed payment (its
     /// `imp_uid`, `merchant_uid` and `fail_reason`) is in [`Declined`].
-    #[error("the payment was declined")]
-    Declined(#[source] Box<Declined>),
+    #[error("{0}")]
+    Declined(Box<Declined>),
+
+    /// A call that creates a payment ([`Money::Charges`](crate::Money::Charges) or
+    /// [`Money::Issues`](crate::Money::Issues)) was answered with `code: 0` and a payment
+    /// whose `status` is not the one that settles it (`paid` for a charge, `ready` for a
+    /// virtual account): `ready` (the PG has not decided), `cancelled`, a status this version
+    /// does not know, or none. The outcome is unknown ([`Error::is_outcome_unknown`]): look
+    /// the payment up before deciding. The payment PortOne answered is in [`Unsettled`].
+    #[error("{0}")]
+    Unsettled(Box<Unsettled>),
 
     /// A non-success answer without PortOne's envelope, such as an HTML page from a proxy,
     /// or a redirect (which the client never follows).
@@ -102,6 +113,15 @@ pub enum Error {
     Webhook(#[source] WebhookError),
 }
 
+/// The start of an [`Error::Api`] message: a `5xx` on a call that moves money is no refusal.
+fn api_headline(error: &ApiError) -> &'static str {
+    if error.outcome_unknown {
+        "portone failed, the outcome is unknown"
+    } else {
+        "portone refused the request"
+    }
+}
+
 impl Error {
     /// The HTTP status of the answer this error came from, if there was one.
     #[must_use]
@@ -109,6 +129,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Declined(d) => Some(d.status),
+            Error::Unsettled(u) => Some(u.status),
             Error::UnexpectedResponse { status, .. } | Error::Decode { status, .. } => {
                 Some(*status)
             }
@@ -141,23 +162,23 @@ impl Error {
         }
     }
 
+    /// Which refusal PortOne's answer is ([`Refusal`]), when PortOne refused with its envelope.
+    #[must_use]
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            Error::Api(e) => Some(e.kind()),
+            _ => None,
+        }
+    }
+
     /// Whether PortOne said the thing asked for does not exist: HTTP 404, or a refusal
-    /// in PortOne's words for "no such record". The live server answers some unknown ids
-    /// with HTTP 200 and `code` 1 although its spec says 404 (an unknown `customer_uid`:
-    /// `요청하신 customer_uid(..)로 등록된 정보를 찾을 수 없습니다.`; an unknown payment to
-    /// cancel: `취소할 결제건이 존재하지 않습니다.`; `등록된 고객정보가 없습니다.`).
+    /// in PortOne's words for "no such record" ([`Refusal::is_not_found`]). The live server
+    /// answers some unknown ids with HTTP 200 and `code` 1 although its spec says 404 (an
+    /// unknown `customer_uid`: `요청하신 customer_uid(..)로 등록된 정보를 찾을 수 없습니다.`; an
+    /// unknown payment to cancel: `취소할 결제건이 존재하지 않습니다.`).
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        /// The phrases of PortOne's "no such record" messages, as observed.
-        const NOT_FOUND: [&str; 3] = ["존재하지 않", "찾을 수 없", "등록된 고객정보가 없"];
-        match self {
-            Error::Api(e) if e.status == StatusCode::NOT_FOUND => true,
-            Error::Api(e) if e.code != 0 && e.status.is_success() => e
-                .message
-                .as_deref()
-                .is_some_and(|m| NOT_FOUND.iter().any(|phrase| m.contains(phrase))),
-            _ => false,
-        }
+        self.refusal().is_some_and(Refusal::is_not_found)
     }
 
     /// Whether the credentials or the token were refused (HTTP 401), after the client's
@@ -207,16 +228,21 @@ impl Error {
     /// `true` for:
     /// - a timeout or a lost connection after the request may have left, on a call that is
     ///   not retried (a POST that moves money, a `DELETE` that revokes something);
-    /// - a `5xx` answer without PortOne's envelope (a proxy's page) on such a call;
+    /// - any `5xx` answer on such a call, with PortOne's envelope (`PG사 통신 실패`: the PG
+    ///   may have acted) or without it (a proxy's page); PortOne's `code` and `message` stay
+    ///   readable through [`code`](Self::code) and [`message`](Self::message);
     /// - a `2xx` answer with `code: 0` whose `response` did not decode, on such a call:
-    ///   PortOne did it (a refund happened), only the answer is lost.
+    ///   PortOne did it (a refund happened), only the answer is lost;
+    /// - a charge answered with a payment that is neither paid nor failed
+    ///   ([`Error::Unsettled`]).
     ///
-    /// `false` for everything PortOne refused or never received (a non-zero `code`, a `4xx`,
-    /// a refused connection, a request that could not be built, a failed getToken, a
-    /// declined charge) and for lookups and other calls the client retries.
+    /// `false` for everything PortOne refused or never received (a non-zero `code` with a
+    /// `2xx` or `4xx` status, a refused connection, a request that could not be built, a
+    /// failed getToken, a declined charge) and for lookups and other calls the client
+    /// retries.
     ///
-    /// On `true`, do not repeat the call blindly: look the payment up (by `merchant_uid`
-    /// with `find_payment`, or by `imp_uid`) and decide from what PortOne has.
+    /// On `true`, do not repeat the call blindly: look the payment up and decide from what
+    /// PortOne has; `portone::resolve` does that in one call.
     #[must_use]
     pub fn is_outcome_unknown(&self) -> bool {
         match self {
@@ -232,21 +258,29 @@ impl Error {
             | Error::Decode {
                 outcome_unknown, ..
             } => *outcome_unknown,
+            Error::Api(e) => e.outcome_unknown,
+            Error::Unsettled(_) => true,
             _ => false,
         }
     }
 
     /// The ids of the record this error is about, where the answer carried them: the
-    /// declined payment, or the `response` that did not decode.
+    /// declined or unsettled payment, or the `response` that did not decode.
     #[must_use]
     pub fn record(&self) -> Option<RecordIds> {
         match self {
-            Error::Declined(d) => Some(RecordIds {
-                imp_uid: d.imp_uid.clone(),
-                merchant_uid: d.merchant_uid.clone(),
-                customer_uid: d.customer_uid.clone(),
-            }),
+            Error::Declined(d) => Some(d.record()),
+            Error::Unsettled(u) => Some(u.record()),
             Error::Decode { record, .. } => record.as_deref().cloned(),
+            _ => None,
+        }
+    }
+
+    /// The unsettled charge, when this is [`Error::Unsettled`].
+    #[must_use]
+    pub fn unsettled(&self) -> Option<&Unsettled> {
+        match self {
+            Error::Unsettled(u) => Some(u),
             _ => None,
         }
     }
@@ -263,137 +297,12 @@ impl Error {
                 outcome_unknown,
                 ..
             } => *outcome_unknown = status.is_server_error(),
+            // PortOne's own envelope on a 5xx (`PG사 통신 실패`) is no refusal: the PG may
+            // have acted before PortOne lost its answer.
+            Error::Api(e) => e.outcome_unknown = e.status.is_server_error(),
             _ => {}
         }
         self
-    }
-}
-
-/// What identifies a record in an answer: enough to look it up again and reconcile.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RecordIds {
-    /// PortOne's payment id (`imp_...`).
-    pub imp_uid: Option<String>,
-    /// The merchant's order id.
-    pub merchant_uid: Option<String>,
-    /// The billing key's id.
-    pub customer_uid: Option<String>,
-}
-
-/// A charge the card company refused: PortOne's `code: 0` answer with a payment whose
-/// `status` is `failed`.
-///
-/// The failed payment itself is [`payment`](Self::payment):
-/// `declined.payment::<portone::model::Payment>()`.
-pub struct Declined {
-    /// PortOne's id of the failed payment.
-    pub imp_uid: Option<String>,
-    /// The merchant's order id.
-    pub merchant_uid: Option<String>,
-    /// The billing key the charge used, when the answer names one.
-    pub customer_uid: Option<String>,
-    /// Why, in the card company's words (`잔액부족`, `한도초과`, ...).
-    pub fail_reason: Option<String>,
-    /// The HTTP status (200).
-    pub status: StatusCode,
-    /// The envelope's `response`: the failed payment, as PortOne sent it.
-    response: Box<RawValue>,
-}
-
-impl Declined {
-    pub(crate) fn new(
-        status: StatusCode,
-        ids: RecordIds,
-        fail_reason: Option<String>,
-        response: Box<RawValue>,
-    ) -> Self {
-        let RecordIds {
-            imp_uid,
-            merchant_uid,
-            customer_uid,
-        } = ids;
-        Self {
-            imp_uid,
-            merchant_uid,
-            customer_uid,
-            fail_reason,
-            status,
-            response,
-        }
-    }
-
-    /// The failed payment, decoded as `T` (for the ready-made methods,
-    /// `portone::model::Payment`).
-    ///
-    /// # Errors
-    ///
-    /// When the payment does not decode as `T`.
-    pub fn payment<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(self.response.get())
-    }
-}
-
-impl fmt::Debug for Declined {
-    // The payment is left out: it holds the buyer's details.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Declined")
-            .field("imp_uid", &self.imp_uid)
-            .field("merchant_uid", &self.merchant_uid)
-            .field("customer_uid", &self.customer_uid)
-            .field("fail_reason", &self.fail_reason)
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Display for Declined {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("declined")?;
-        if let Some(merchant_uid) = &self.merchant_uid {
-            write!(f, " `{merchant_uid}`")?;
-        }
-        match &self.fail_reason {
-            Some(reason) => write!(f, ": {reason}"),
-            None => f.write_str(" without a reason"),
-        }
-    }
-}
-
-impl std::error::Error for Declined {}
-
-/// PortOne's own refusal: the `{code, message}` of its envelope and the HTTP status.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("code {code} with status {status}: {}", message.as_deref().unwrap_or("(no message)"))]
-#[non_exhaustive]
-pub struct ApiError {
-    /// The HTTP status; PortOne also answers refusals with 200.
-    pub status: StatusCode,
-    /// PortOne's `code`: never 0 here, except for an error status with a success code.
-    pub code: i64,
-    /// PortOne's `message`, usually Korean.
-    pub message: Option<String>,
-    /// What the answer carried beside `code`, `message` and `response`, such as the PG's own
-    /// `error: {code, message}` that KCP adds when a quick-pay FIDO release fails.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl ApiError {
-    /// A refusal with nothing beside `code` and `message`.
-    #[must_use]
-    pub fn new(status: StatusCode, code: i64, message: Option<String>) -> Self {
-        Self {
-            status,
-            code,
-            message,
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// A field PortOne sent beside the envelope's own, such as `error`.
-    #[must_use]
-    pub fn extra(&self, name: &str) -> Option<&serde_json::Value> {
-        self.extra.get(name)
     }
 }
 
@@ -476,6 +385,13 @@ pub enum RequestError {
     /// A value's own `Serialize` implementation failed.
     #[error("a value could not be serialized: {0}")]
     Serialize(String),
+    /// A call that moves money was marked to be sent again after a lost answer: PortOne's V1
+    /// API has no idempotency key, so a second refund or charge would happen twice.
+    #[error("`{route}` moves money and is never sent twice: it cannot be marked idempotent")]
+    RetriedMoneyRoute {
+        /// The route template.
+        route: &'static str,
+    },
 }
 
 /// Why a webhook notification could not be read ([`Error::Webhook`]).
@@ -545,6 +461,7 @@ mod tests {
             "취소할 결제건이 존재하지 않습니다.",
             "요청하신 customer_uid(c-1)로 등록된 정보를 찾을 수 없습니다.",
             "등록된 고객정보가 없습니다.",
+            "등록되지 않은 구매자입니다.",
         ] {
             assert!(refusal(ok, 1, message).is_not_found(), "{message}");
         }
@@ -557,5 +474,40 @@ mod tests {
         }
         let server = refusal(StatusCode::INTERNAL_SERVER_ERROR, -1, "존재하지 않는 PG");
         assert!(!server.is_not_found());
+    }
+
+    #[test]
+    fn a_server_error_after_an_unretried_send_is_an_unknown_outcome() {
+        let pg = refusal(StatusCode::INTERNAL_SERVER_ERROR, -1, "PG사 통신 실패");
+        assert!(
+            !pg.is_outcome_unknown(),
+            "unknown only once the call is known"
+        );
+        let pg = pg.after_unretried_send();
+        assert!(pg.is_outcome_unknown());
+        assert_eq!(
+            (pg.code(), pg.message()),
+            (Some(-1), Some("PG사 통신 실패"))
+        );
+        assert_eq!(
+            pg.to_string(),
+            "portone failed, the outcome is unknown: code -1 with status 500 Internal Server Error: PG사 통신 실패"
+        );
+        for known in [
+            refusal(StatusCode::OK, 1, "취소할 결제건이 존재하지 않습니다."),
+            refusal(
+                StatusCode::BAD_REQUEST,
+                -1,
+                "amount 파라메터가 누락되었습니다.",
+            ),
+        ] {
+            let known = known.after_unretried_send();
+            assert!(!known.is_outcome_unknown(), "{known}");
+            assert!(
+                known
+                    .to_string()
+                    .starts_with("portone refused the request: code ")
+            );
+        }
     }
 }

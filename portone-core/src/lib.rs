@@ -8,12 +8,16 @@
 //! Use it through the `portone` crate, which re-exports everything here.
 
 mod builder;
+mod charge;
 mod client;
 mod clock;
 mod encode;
 mod endpoint;
 mod envelope;
 mod error;
+mod money;
+mod money_routes;
+mod refusal;
 mod request;
 mod retry;
 mod tier;
@@ -24,8 +28,10 @@ pub use client::{Client, DEFAULT_BASE_URL};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use endpoint::{Endpoint, Location, Param};
 pub use error::{
-    ApiError, ConfigError, Declined, Error, RecordIds, RequestError, Result, WebhookError,
+    ApiError, ConfigError, Declined, Error, RecordIds, Refusal, RequestError, Result, Unsettled,
+    WebhookError,
 };
+pub use money::Money;
 pub use request::{Execute, RawResponse, Request, RequestBuilder};
 pub use reqwest::{Method, StatusCode};
 pub use retry::{RetryBudget, RetryPolicy};
@@ -42,6 +48,7 @@ struct ReadmeDoctests;
 pub mod __private {
     pub use crate::endpoint::{Endpoint, Location, Param};
     pub use crate::error::Result;
+    pub use crate::money::Money;
     pub use crate::request::{Execute, Request, RequestBuilder};
     pub use core::future::Future;
     pub use core::marker::Send;

@@ -16,6 +16,8 @@ use serde::de::DeserializeOwned;
 use crate::encode;
 use crate::envelope;
 use crate::error::{Error, RequestError, Result};
+use crate::money::Money;
+use crate::money_routes;
 
 /// A request whose path, query, headers and body are already encoded: building it is where
 /// every mistake in the arguments shows up, so a `Request` that exists can be sent as is.
@@ -46,14 +48,14 @@ pub struct Request {
     body: Option<Vec<u8>>,
     timeout: Option<Duration>,
     idempotent: bool,
-    charge: bool,
+    money: Money,
 }
 
 /// What decoding an answer needs to know about its call.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CallKind {
     idempotent: bool,
-    charge: bool,
+    money: Money,
 }
 
 impl Request {
@@ -78,9 +80,12 @@ impl Request {
                 body: None,
                 timeout: None,
                 idempotent,
-                charge: false,
+                money: Money::Untouched,
             },
             query_start: None,
+            money: None,
+            idempotent_asked: false,
+            routed: false,
             error: None,
         }
     }
@@ -145,23 +150,29 @@ impl Request {
     }
 
     /// Whether the call may be sent again after it may have reached the server: true for
-    /// GET, HEAD, PUT and OPTIONS, or when marked so. Never for a charge.
+    /// GET, HEAD, PUT and OPTIONS, or when marked so. Never for a call that moves money.
     #[must_use]
     pub fn is_idempotent(&self) -> bool {
-        self.idempotent && !self.charge
+        self.idempotent && !self.money.moves_money()
     }
 
-    /// Whether the call asks for a payment, whose refusal by the card company is
-    /// [`Error::Declined`](crate::Error::Declined).
+    /// What the call does with money: see [`Money`].
+    #[must_use]
+    pub fn money(&self) -> Money {
+        self.money
+    }
+
+    /// Whether the call creates a payment ([`Money::Charges`] or [`Money::Issues`]), whose
+    /// answer is a success only with the status the call settles as.
     #[must_use]
     pub fn is_charge(&self) -> bool {
-        self.charge
+        self.money.settles_as().is_some()
     }
 
     pub(crate) fn kind(&self) -> CallKind {
         CallKind {
             idempotent: self.is_idempotent(),
-            charge: self.charge,
+            money: self.money,
         }
     }
 
@@ -182,7 +193,7 @@ impl fmt::Debug for Request {
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("timeout", &self.timeout)
             .field("idempotent", &self.is_idempotent())
-            .field("charge", &self.charge)
+            .field("money", &self.money)
             .finish()
     }
 }
@@ -196,6 +207,13 @@ pub struct RequestBuilder {
     /// Where the query starts in the target, once a query argument was given. Generated
     /// code gives the path first, so the query is written straight after it.
     query_start: Option<usize>,
+    /// What the caller said the call does with money; `None` leaves it to the route.
+    money: Option<Money>,
+    /// Whether the caller asked for the call to be sent again after a lost answer.
+    idempotent_asked: bool,
+    /// Whether the money rule came from the route already (generated code), so that
+    /// `build` need not look the route up.
+    routed: bool,
     error: Option<Box<RequestError>>,
 }
 
@@ -336,35 +354,87 @@ impl RequestBuilder {
     }
 
     /// Marks the call as safe to send again after it may have reached the server (for a
-    /// POST that only reads). Calls that move money must never be marked.
+    /// POST that only reads). A route that moves money refuses it when the request is built
+    /// ([`RequestError::RetriedMoneyRoute`]): a second refund or charge cannot be undone.
     #[inline(always)]
     pub fn idempotent(mut self, idempotent: bool) -> Self {
         self.request.idempotent = idempotent;
+        self.idempotent_asked = idempotent;
         self
     }
 
-    /// Marks the call as a charge (a payment with a billing key or card data): PortOne
-    /// answers a card company's refusal with `code: 0` and a `failed` payment, which the
-    /// client turns into [`Error::Declined`](crate::Error::Declined). A charge is never
-    /// retried after it may have reached the server, whatever [`idempotent`](Self::idempotent)
-    /// says.
+    /// Marks the call as a charge ([`Money::Charges`]): a payment with a billing key or card
+    /// data, on a route PortOne does not document (the documented ones are known and marked
+    /// when the request is built). The answer is `Ok` only for a `paid` payment: PortOne
+    /// answers a card company's refusal with `code: 0` and a `failed` payment, which is
+    /// [`Error::Declined`](crate::Error::Declined), and any other status is
+    /// [`Error::Unsettled`](crate::Error::Unsettled). A charge is never sent twice.
+    ///
+    /// ```
+    /// use portone_core::{Method, Money, Request};
+    ///
+    /// let request = Request::builder(Method::POST, "/subscribe/payments/foreign")
+    ///     .path("/subscribe/payments/foreign")
+    ///     .json(&serde_json::json!({"merchant_uid": "order-1", "amount": 1000}))
+    ///     .charge(true)
+    ///     .build()?;
+    /// assert_eq!(request.money(), Money::Charges);
+    /// assert!(!request.is_idempotent());
+    /// # Ok::<(), portone_core::Error>(())
+    /// ```
     #[inline(always)]
-    pub fn charge(mut self, charge: bool) -> Self {
-        self.request.charge = charge;
+    pub fn charge(self, charge: bool) -> Self {
+        self.money(if charge {
+            Money::Charges
+        } else {
+            Money::Untouched
+        })
+    }
+
+    /// Says what the call does with money ([`Money`]), for a route PortOne does not document.
+    /// On a route it documents, the route's own rule applies whatever is said here.
+    #[inline(always)]
+    pub fn money(mut self, money: Money) -> Self {
+        self.money = Some(money);
         self
     }
 
-    /// Finishes the request.
+    /// What generated code calls: the rule `#[portone::api]` already read from the route, so
+    /// that building the request need not look the route up again.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn money_of_route(mut self, money: Money) -> Self {
+        self.request.money = money;
+        self.money = None;
+        self.routed = true;
+        self
+    }
+
+    /// Finishes the request. A route PortOne documents as moving money (or an undocumented
+    /// one older SDKs call, such as `POST /subscribe/payments/foreign`) gets its own
+    /// [`Money`] rule, whatever [`charge`](Self::charge) or [`money`](Self::money) said.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidRequest`] with the first mistake met while building.
+    /// [`Error::InvalidRequest`] with the first mistake met while building, or
+    /// [`RequestError::RetriedMoneyRoute`] for [`idempotent`](Self::idempotent) on a call that
+    /// moves money.
     #[inline(always)]
     pub fn build(mut self) -> Result<Request> {
         if let Some(e) = self.error {
             return Err(Error::InvalidRequest(*e));
         }
         self.request.path_len = self.query_start.unwrap_or(self.request.target.len());
+        if !self.routed {
+            self.request.money = money_routes::lookup(&self.request.method, self.request.path())
+                .or(self.money)
+                .unwrap_or(Money::Untouched);
+            if self.idempotent_asked && self.request.money.moves_money() {
+                return Err(Error::InvalidRequest(RequestError::RetriedMoneyRoute {
+                    route: self.request.route,
+                }));
+            }
+        }
         Ok(self.request)
     }
 }
@@ -391,14 +461,14 @@ impl RawResponse {
         envelope::decode(self.status, &self.body)
     }
 
-    /// Decodes the answer to a call of this kind: a charge's `failed` payment is
-    /// [`Error::Declined`], and an answer that fails to decode after a call that is not
-    /// retried says the outcome is unknown.
+    /// Decodes the answer to a call of this kind: a call that creates a payment is `Ok`
+    /// only with the status that settles it ([`Error::Declined`] for `failed`,
+    /// [`Error::Unsettled`] for anything else), and an answer that fails to decode, or a
+    /// `5xx`, after a call that is not retried says the outcome is unknown.
     pub(crate) fn decode_as<T: DeserializeOwned>(&self, kind: CallKind) -> Result<T> {
-        let result = if kind.charge {
-            envelope::decode_charge(self.status, &self.body)
-        } else {
-            envelope::decode(self.status, &self.body)
+        let result = match kind.money.settles_as() {
+            Some(settles_as) => envelope::decode_charge(self.status, &self.body, settles_as),
+            None => envelope::decode(self.status, &self.body),
         };
         if kind.idempotent {
             result
@@ -421,9 +491,10 @@ pub trait Execute: Send + Sync {
         request: Request,
     ) -> impl Future<Output = Result<RawResponse>> + Send + 'static + use<Self>;
 
-    /// Sends the request and decodes the envelope's `response` as `T`: a charge's `failed`
-    /// payment is [`Error::Declined`], and a decoding failure after a call that is not
-    /// retried is marked as an unknown outcome ([`Error::is_outcome_unknown`]).
+    /// Sends the request and decodes the envelope's `response` as `T`: a call that creates a
+    /// payment is `Ok` only when the payment is settled ([`Money`]), and a decoding failure
+    /// or a `5xx` after a call that is not retried is marked as an unknown outcome
+    /// ([`Error::is_outcome_unknown`]).
     fn call<T: DeserializeOwned + Send + 'static>(
         &self,
         request: Request,
@@ -492,6 +563,46 @@ mod tests {
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(request.headers().len(), 1);
+    }
+
+    #[test]
+    fn a_money_route_built_by_hand_keeps_its_rule() {
+        let build = |method: Method, path: &'static str| Request::builder(method, path).path(path);
+        let again = build(Method::POST, "/subscribe/payments/again").build();
+        assert_eq!(again.map(|r| r.money()).ok(), Some(Money::Charges));
+        // The route's rule wins over what the caller said.
+        let cancel = build(Method::POST, "/payments/cancel/")
+            .charge(true)
+            .build();
+        assert_eq!(cancel.map(|r| r.money()).ok(), Some(Money::Moves));
+        let vbank = build(Method::POST, "/vbanks").charge(true).build();
+        assert_eq!(vbank.map(|r| r.money()).ok(), Some(Money::Issues));
+        // A PUT that moves money is never sent twice, though PUTs are otherwise.
+        let modify = build(Method::PUT, "/vbanks").segment("imp_1").build();
+        assert!(modify.is_ok_and(|r| !r.is_idempotent() && r.money() == Money::Moves));
+        // Asking to send it twice is refused before anything is sent.
+        for request in [
+            build(Method::POST, "/payments/cancel").idempotent(true),
+            build(Method::POST, "/a/route/of/mine")
+                .charge(true)
+                .idempotent(true),
+        ] {
+            assert!(matches!(
+                request.build(),
+                Err(Error::InvalidRequest(
+                    RequestError::RetriedMoneyRoute { .. }
+                ))
+            ));
+        }
+        // Elsewhere the caller decides.
+        let mine = build(Method::POST, "/a/route/of/mine")
+            .money(Money::Issues)
+            .build();
+        assert_eq!(mine.map(|r| r.money()).ok(), Some(Money::Issues));
+        let read = build(Method::POST, "/benepia/point")
+            .idempotent(true)
+            .build();
+        assert!(read.is_ok_and(|r| r.is_idempotent() && r.money() == Money::Untouched));
     }
 
     #[test]

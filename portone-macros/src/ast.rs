@@ -8,13 +8,13 @@
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{
-    Attribute, FnArg, GenericParam, Ident, ItemTrait, Pat, ReceiverKind, ReturnType, Safety,
-    TraitItem, TraitItemFn, Type,
+    Attribute, FnArg, GenericParam, Ident, ItemTrait, LitStr, Pat, ReceiverKind, ReturnType,
+    Safety, TraitItem, TraitItemFn, Type,
 };
 
 use crate::attr::{self, ArgAttr, Helper, Route};
 use crate::ctxt::Ctxt;
-use crate::path::{self, Template};
+use crate::template::{self, Template};
 
 pub(crate) struct Api<'a> {
     pub(crate) item: &'a ItemTrait,
@@ -45,6 +45,14 @@ pub(crate) struct Arg<'a> {
     pub(crate) ty: &'a Type,
     /// `None` for a bare argument, which binds the placeholder of its name.
     pub(crate) marker: Option<Marker<'a>>,
+}
+
+impl Arg<'_> {
+    /// The key a `#[query]` argument is sent under: the one written in `#[query("key")]`,
+    /// else the argument's name.
+    pub(crate) fn query_key(&self, key: Option<&LitStr>) -> String {
+        key.map_or_else(|| self.name.clone(), LitStr::value)
+    }
 }
 
 pub(crate) struct Marker<'a> {
@@ -122,7 +130,7 @@ impl<'a> Method<'a> {
         };
 
         let route = route?;
-        let template = match path::parse(&route.template.value()) {
+        let template = match template::parse(&route.template.value()) {
             Ok(template) => template,
             Err(error) => {
                 cx.error(route.template.span(), error);

@@ -8,9 +8,9 @@ use syn::{FnArg, ItemTrait};
 use crate::ast::{Api, Method};
 use crate::attr::{self, ArgAttr};
 use crate::ctxt::Ctxt;
-use crate::path::Piece;
 use crate::paths::Paths;
-use crate::{fallback, valid};
+use crate::template::Piece;
+use crate::{fallback, money, valid};
 
 pub(crate) const ENDPOINTS_DOC: &str = "The endpoints this trait declares, one per method in \
     declaration order: name, HTTP method, path template, and where each argument goes. \
@@ -80,11 +80,7 @@ fn declaration(method: &Method<'_>, paths: &Paths) -> TokenStream {
 /// The method in the blanket impl: the request is built here, synchronously, so the future
 /// it returns owns everything and borrows neither `self` nor the arguments.
 fn definition(method: &Method<'_>, paths: &Paths) -> TokenStream {
-    let cfgs = method
-        .item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"));
+    let cfgs = attr::cfgs(&method.item.attrs);
     let sig = signature(method, paths, &quote!(__PortoneExecutor));
     let request = request(method, paths);
     // A return type that is not `Result<T>`, or a `T` that cannot be decoded, is reported on
@@ -183,9 +179,7 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
         let span = arg.ty.span();
         chain.extend(match &marker.attr {
             ArgAttr::Query(key) => {
-                let key = key
-                    .as_ref()
-                    .map_or_else(|| arg.name.clone(), |key| key.value());
+                let key = arg.query_key(key.as_ref());
                 quote_spanned!(span=> .query(#key, &#ident))
             }
             // The runtime sends a struct as one pair per field; the name is not used then.
@@ -205,20 +199,15 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
     if method.route.idempotent.is_some() {
         chain.extend(quote!(.idempotent(true)));
     }
-    if method.route.charge.is_some() {
-        chain.extend(quote!(.charge(true)));
-    }
+    let money = paths.money(money::money(method).variant());
+    chain.extend(quote!(.money_of_route(#money)));
     chain.extend(quote!(.build()));
     chain
 }
 
 /// The method's entry in `ENDPOINTS`.
 fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
-    let cfgs = method
-        .item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("cfg"));
+    let cfgs = attr::cfgs(&method.item.attrs);
     let endpoint = paths.endpoint();
     let param = paths.param();
     let name = &method.name;
@@ -235,11 +224,7 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
                 let location = if optional { "OptionalPath" } else { "Path" };
                 (arg.name.clone(), location)
             }
-            Some(ArgAttr::Query(key)) => (
-                key.as_ref()
-                    .map_or_else(|| arg.name.clone(), |key| key.value()),
-                "Query",
-            ),
+            Some(ArgAttr::Query(key)) => (arg.query_key(key.as_ref()), "Query"),
             Some(ArgAttr::Flatten) => (String::new(), "QueryFields"),
             Some(ArgAttr::Header(name)) => (name.value(), "Header"),
             Some(ArgAttr::Body) => (String::new(), "Body"),
@@ -254,8 +239,10 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
         }
         None => paths.none(),
     };
-    let idempotent = method.route.verb.is_idempotent() || method.route.idempotent.is_some();
-    let charge = method.route.charge.is_some();
+    let money = money::money(method);
+    let idempotent = (method.route.verb.is_idempotent() || method.route.idempotent.is_some())
+        && !money.moves_money();
+    let money = paths.money(money.variant());
     quote! {
         #(#cfgs)*
         #endpoint {
@@ -265,7 +252,7 @@ fn endpoint_data(method: &Method<'_>, paths: &Paths) -> TokenStream {
             params: &[#(#params),*],
             timeout_ms: #timeout_ms,
             idempotent: #idempotent,
-            charge: #charge,
+            money: #money,
         }
     }
 }

@@ -72,7 +72,7 @@ pub(crate) fn expand(item: &ItemTrait, paths: &Paths) -> TokenStream {
 }
 
 fn definition(method: &TraitItemFn, paths: &Paths) -> TokenStream {
-    let cfgs = method.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+    let cfgs = attr::cfgs(&method.attrs);
     let sig = signature(&method.sig, paths, &quote!(__PortoneExecutor), true);
     let body = if method.sig.asyncness.is_some() {
         let pending = paths.pending();

@@ -1,25 +1,24 @@
 //! Procedural macros of [`portone`](https://docs.rs/portone). Use them through that crate:
 //! `#[portone::api]`.
 //!
-//! The macro runs in stages, one file each: `attr` reads the attributes, `path` the route
-//! templates, `ast` builds the model and checks each method's shape, `valid` checks how the
-//! parts fit together and `spec` each route against PortOne's spec (`spec_table`, generated;
-//! `suggest` finds what a mistaken route or name may have meant), then `expand` writes the
-//! code, or `fallback` writes a trait that still compiles next to the errors. Every path the
-//! generated code names is in `paths`.
+//! The macro runs in stages, one file each: `attr` reads the attributes, `template` the
+//! route templates, `ast` builds the model and checks each method's shape, `valid` checks how
+//! the parts fit together and `spec/` each route against PortOne's spec (its `table`,
+//! generated; `route` finds the route, `suggest` what a mistaken route or name may have
+//! meant) and `money/` against PortOne's money rules (which routes move money, charge or
+//! issue a payment; its `table` generated too), then `expand` writes the code, or `fallback`
+//! writes a trait that still compiles next to the errors. Every path the generated code names
+//! is in `paths`.
 
 mod ast;
 mod attr;
 mod ctxt;
 mod expand;
 mod fallback;
-mod path;
+mod money;
 mod paths;
 mod spec;
-// Generated; `tests/tests/spec_table.rs` compares it byte for byte with what it generates.
-#[rustfmt::skip]
-mod spec_table;
-mod suggest;
+mod template;
 mod valid;
 
 use proc_macro::TokenStream;
@@ -104,10 +103,12 @@ use proc_macro::TokenStream;
 /// (`r#type: &str` fills `<type>`). Query pairs keep the order of the arguments.
 ///
 /// For a route with many optional parameters, declare one `#[query(flatten)] options: &Options`
-/// argument rather than a row of `Option`s: a `Serialize` struct of `Option` fields with
-/// `skip_serializing_if = "Option::is_none"` and the wire names as serde names, which callers
-/// build with `Default` and setters. Keep what the route requires positional, so that the
-/// check against PortOne's spec sees it. The ready-made API does this throughout:
+/// argument rather than a row of `Option`s: a `Serialize` struct of `Option` fields under
+/// the wire names, which callers build with `Default` and setters. Mark the struct
+/// `#[serde_with::skip_serializing_none]` (before its `derive`) so that an unset field is
+/// not sent: one line for the struct, not `skip_serializing_if` on every field. Keep what
+/// the route requires positional, so that the check against PortOne's spec sees it. The
+/// ready-made API does this throughout:
 ///
 /// ```
 /// use portone::model::{PaymentStatusFilter, PaymentsByStatus, Sorting};

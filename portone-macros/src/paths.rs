@@ -62,6 +62,13 @@ impl Paths {
         quote!(#location::#variant)
     }
 
+    /// `Money::Charges`: what a call does with money.
+    pub(crate) fn money(&self, variant: &str) -> TokenStream {
+        let money = self.private("Money");
+        let variant = format_ident!("{variant}");
+        quote!(#money::#variant)
+    }
+
     pub(crate) fn duration(&self) -> TokenStream {
         quote!(::core::time::Duration)
     }

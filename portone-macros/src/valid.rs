@@ -6,7 +6,7 @@ use syn::Type;
 use crate::ast::{Api, Arg, Method};
 use crate::attr::ArgAttr;
 use crate::ctxt::Ctxt;
-use crate::spec;
+use crate::{money, spec};
 
 /// Methods of the runtime's `Execute` trait: a method of the same name would make every call
 /// on a client ambiguous.
@@ -61,6 +61,7 @@ fn check_method(method: &Method<'_>, cx: &mut Ctxt) {
         }
     }
     spec::check(method, cx);
+    money::check(method, cx);
 }
 
 fn check_placeholders(method: &Method<'_>, cx: &mut Ctxt) {

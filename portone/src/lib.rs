@@ -38,6 +38,7 @@ extern crate self as portone;
 
 pub mod api;
 pub mod model;
+pub mod resolve;
 pub mod verify;
 pub mod webhook;
 
@@ -61,6 +62,7 @@ pub mod prelude {
         PaymentPages, PaymentValidation, Payments, PaymentsExt, Paymentwall, PgSettings,
         Subscriptions, SubscriptionsExt, Tiers, VirtualAccounts,
     };
+    pub use crate::resolve::Resolution;
     pub use crate::verify::Verification;
-    pub use crate::{Client, Error, Execute, Result};
+    pub use crate::{Client, Error, Execute, Refusal, Result};
 }

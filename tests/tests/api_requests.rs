@@ -403,7 +403,25 @@ async fn partner_receipts_naver_payco_and_paymentwall() {
             UnixTime::from(1),
             UnixTime::from(2),
             NaverReviewType::Premium,
-            "channel-key-1",
+            &NaverReviews::new(),
+        )
+        .await;
+    assert_eq!(
+        received(&server).await,
+        (
+            "GET".into(),
+            "/naver/reviews?from=1&to=2&review_type=premium".into(),
+            None
+        ),
+        "PortOne's SDKs send no channel_key: neither does an unset option"
+    );
+    let (server, client) = serve(json!([])).await;
+    let _ = client
+        .naver_reviews(
+            UnixTime::from(1),
+            UnixTime::from(2),
+            NaverReviewType::Premium,
+            &NaverReviews::new().channel_key("channel-key-1"),
         )
         .await;
     assert_eq!(
@@ -484,4 +502,49 @@ async fn authentication_get_token() {
         .filter(|r| r.url.path() == "/users/getToken")
         .count();
     assert_eq!(calls, 2);
+}
+
+#[tokio::test]
+async fn a_fraction_of_a_won_is_refused_before_anything_is_sent() {
+    let (server, client) = serve(payment_json()).await;
+    let half = "1000.5".parse::<Decimal>().unwrap_or_default();
+    let charge = AgainPayment::new("customer-1", "order-1", half, "Monthly plan");
+    let refund = CancelPayment::partial_by_imp_uid("imp_1", half)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .checksum(10_000);
+    let errors = [
+        client.pay_again(&charge).await.err(),
+        client.cancel_payment(&refund).await.err(),
+        client
+            .prepare_payment(&PreparePayment::new("order-1", half))
+            .await
+            .err(),
+    ];
+    for error in errors {
+        let error = error.unwrap_or_else(|| panic!("a fraction of a won was sent"));
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        assert!(!error.is_outcome_unknown());
+        let mut chain = Vec::new();
+        let mut cause: Option<&dyn std::error::Error> = Some(&error);
+        while let Some(e) = cause {
+            chain.push(e.to_string());
+            cause = e.source();
+        }
+        assert_eq!(
+            chain,
+            [
+                "invalid request",
+                "the body could not be serialized",
+                "`amount` has a fraction, but KRW has no minor units"
+            ]
+        );
+    }
+    // Nothing reached the server, not even getToken.
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(sent.is_empty(), "{sent:?}");
+    // The same refund in dollars is sent.
+    let _ = client.cancel_payment(&refund.currency(Currency::Usd)).await;
+    let (_, target, body) = received(&server).await;
+    assert_eq!(target, "/payments/cancel");
+    assert_eq!(body.map(|b| b["amount"].clone()), Some(json!(1000.5)));
 }

@@ -270,9 +270,19 @@ async fn agency_tiers_scopes_data_by_tier_with_one_token() {
     assert_eq!(s.unregistered_tier, (400, -1));
     assert!(s.malformed_refused_before_io);
     assert_eq!((s.get_token_calls, s.get_token_with_tier), (1, 0));
-    // tier info, 3 lookups, 3 listings, the refused ZZZ call; all but the agency's own two
-    // carry a tier.
-    assert_eq!((s.api_calls, s.api_calls_with_tier), (8, 6));
+    // tier info, 3 lookups, 3 listings, the refused ZZZ call, the two order lookups of the
+    // webhook; all but the agency's own three carry a tier.
+    assert_eq!((s.api_calls, s.api_calls_with_tier), (10, 7));
+    // The webhook: found through the tier its URL names, unknown to the agency's own view.
+    assert!(s.webhook_verdict.is_paid(), "{}", s.webhook_verdict);
+    assert!(
+        matches!(
+            &s.agency_verdict,
+            portone::verify::Verdict::Mismatch(portone::verify::Mismatch::UnknownOrder { .. })
+        ),
+        "{}",
+        s.agency_verdict
+    );
 }
 
 #[tokio::test]

@@ -3,23 +3,33 @@
 
 use portone::model::{CancelPayment, Payment, PaymentStatus};
 use portone::prelude::*;
+use portone::resolve::{RefundOutcome, Resolve};
 use portone_mock::{Checkout, Fault, Method, MockServer};
 use rust_decimal::Decimal;
 
-/// The code under test: refunds part of a payment, guarded by the balance it just read.
+/// What your database knows of an order's payment.
+struct Order {
+    imp_uid: String,
+    /// What is still refundable: what was paid, less what you have refunded.
+    refundable: Decimal,
+}
+
+/// The code under test: refunds part of an order. The checksum comes from your records,
+/// never from a lookup made just before: after a lost answer, a lookup already shows the
+/// lost refund, and a retry built from it would refund a second time. With your records'
+/// balance, PortOne refuses the retry instead.
 async fn refund(
     client: &portone::Client,
-    imp_uid: &str,
+    order: &Order,
     amount: Decimal,
 ) -> portone::Result<Payment> {
-    let payment = client.payment(imp_uid).await?;
     let cancel =
-        CancelPayment::partial_by_imp_uid(imp_uid, amount)?.checksum(payment.cancellable_amount());
+        CancelPayment::partial_by_imp_uid(&order.imp_uid, amount)?.checksum(order.refundable);
     client.cancel_payment(&cancel).await
 }
 
 #[tokio::test]
-async fn refunds_part_of_a_paid_order() -> portone::Result<()> {
+async fn refunds_part_of_a_paid_order_once() -> portone::Result<()> {
     let server = MockServer::start().await;
     let client = portone::Client::builder()
         .api_key(server.api_key())
@@ -28,30 +38,32 @@ async fn refunds_part_of_a_paid_order() -> portone::Result<()> {
         .build()?;
     // What the buyer's browser would do.
     let imp_uid = server.checkout(Checkout::paid("order-1", 10_000));
+    let mut order = Order {
+        imp_uid: imp_uid.clone(),
+        refundable: Decimal::from(10_000),
+    };
 
-    let after = refund(&client, &imp_uid, Decimal::from(3_000)).await?;
+    let after = refund(&client, &order, Decimal::from(3_000)).await?;
     assert_eq!(after.status, PaymentStatus::Paid);
-    assert_eq!(after.cancellable_amount(), Decimal::from(7_000));
+    order.refundable = after.cancellable_amount(); // 7,000, in your records
     assert_eq!(server.get_token_calls(), 1);
 
-    // PortOne refunds, then the answer is lost: the client says the outcome is unknown
-    // and never re-sends; looking the payment up tells what happened.
+    // PortOne refunds, then the answer is lost: the outcome is unknown, the client never
+    // re-sends, and a retry by the caller is refused by PortOne (the balance moved).
     server.inject(
         Fault::drop_response()
             .on(Method::POST, "/payments/cancel")
             .times(1),
     );
-    let lost = refund(&client, &imp_uid, Decimal::from(1_000)).await;
+    let lost = refund(&client, &order, Decimal::from(1_000)).await;
     assert!(lost.is_err_and(|e| e.is_outcome_unknown()));
-    let cancels = server
-        .requests()
-        .iter()
-        .filter(|r| r.path == "/payments/cancel")
-        .count();
-    assert_eq!(cancels, 2);
-    assert_eq!(
-        client.payment(&imp_uid).await?.cancellable_amount(),
-        Decimal::from(6_000)
-    );
+    let retried = refund(&client, &order, Decimal::from(1_000)).await;
+    assert!(retried.is_err_and(|e| e.refusal() == Some(Refusal::ChecksumMismatch)));
+
+    // The resolver tells a lost refund from one that never happened.
+    let cancel = CancelPayment::partial_by_imp_uid(&imp_uid, 1_000)?.checksum(order.refundable);
+    let outcome = client.resolve_refund(&cancel, &Resolve::new()).await?;
+    assert!(matches!(outcome, RefundOutcome::Refunded { .. }));
+    assert_eq!(outcome.payment().cancellable_amount(), Decimal::from(6_000));
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::future::{Future, ready};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use portone::{Endpoint, Execute, Location, Param, RawResponse, Request, StatusCode};
+use portone::{Endpoint, Execute, Location, Money, Param, RawResponse, Request, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -282,7 +282,7 @@ fn endpoints_list_every_method_in_order() {
             ],
             timeout_ms: Some(1500),
             idempotent: true,
-            charge: false,
+            money: Money::Untouched,
         }
     );
     assert_eq!(
@@ -302,18 +302,19 @@ fn endpoints_list_every_method_in_order() {
     );
     let summary: Vec<_> = endpoints
         .iter()
-        .map(|e| (e.name, e.method, e.idempotent, e.charge, e.timeout_ms))
+        .map(|e| (e.name, e.method, e.idempotent, e.money, e.timeout_ms))
         .collect();
     assert_eq!(
         summary,
         [
-            ("find", "GET", true, false, Some(1500)),
-            ("cancel", "POST", false, false, None),
-            ("check", "POST", true, false, None),
-            ("put", "PUT", true, false, None),
-            ("patch", "PATCH", false, false, None),
-            ("delete", "DELETE", false, false, None),
-            ("again", "POST", false, true, None),
+            ("find", "GET", true, Money::Untouched, Some(1500)),
+            // The route's own rule, though the declaration says nothing of money.
+            ("cancel", "POST", false, Money::Moves, None),
+            ("check", "POST", true, Money::Untouched, None),
+            ("put", "PUT", true, Money::Untouched, None),
+            ("patch", "PATCH", false, Money::Untouched, None),
+            ("delete", "DELETE", false, Money::Untouched, None),
+            ("again", "POST", false, Money::Charges, None),
         ]
     );
     assert_eq!(endpoints[3].params[0].name, "type");

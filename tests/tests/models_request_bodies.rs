@@ -359,7 +359,7 @@ fn bodies() -> BTreeMap<&'static str, Value> {
     add(
         "POST /payments/{imp_uid}/naver/cancel",
         json(
-            &ok(CancelNaverOrders::new().product_order_ids(ids()))
+            &ok(CancelNaverOrders::all().product_order_ids(ids()))
                 .reason(NaverCancelReason::SoldOut),
         ),
     );

@@ -153,7 +153,7 @@ fn unscheduling_all_and_listed_are_different_calls() {
 fn naver_actions_refuse_an_empty_product_order_list() {
     assert_eq!(body(&NaverProductOrderIds::all()), json!({}));
     assert_eq!(
-        CancelNaverOrders::new().product_order_ids(Vec::<String>::new()),
+        CancelNaverOrders::all().product_order_ids(Vec::<String>::new()),
         Err(InvalidRequest::NoProductOrderIds)
     );
     let ship = ShipNaverOrders::new(NaverDeliveryMethod::Delivery, 1_700_000_000)

@@ -34,9 +34,11 @@ async fn run() -> portone::Result<()> {
         )
         .await?;
 
-    // A partial refund that is safe to retry: PortOne refuses it if the balance moved.
-    let refund = CancelPayment::partial_by_imp_uid(&payment.imp_uid, Decimal::from(3000))?
-        .checksum(payment.cancellable_amount())
+    // A partial refund that is safe to retry: the checksum is the refundable balance your
+    // own records hold, so PortOne refuses the refund once it has happened.
+    let refundable = Decimal::from(15_000); // from your database: paid, less refunded
+    let refund = CancelPayment::partial_by_imp_uid(&payment.imp_uid, 3_000)?
+        .checksum(refundable)
         .reason("one item returned");
     client.cancel_payment(&refund).await?;
 

@@ -6,13 +6,13 @@
 //! decoder have their property tests, at 4096 cases each, in `portone-core/tests/properties.rs`.
 
 #[allow(dead_code, unreachable_pub, clippy::all)]
-#[path = "../../portone-macros/src/path.rs"]
-mod path;
+#[path = "../../portone-macros/src/template.rs"]
+mod template;
 
 use std::collections::BTreeSet;
 
-use path::{Piece, Segment, parse};
 use proptest::prelude::*;
+use template::{Piece, Segment, parse};
 
 fn config() -> ProptestConfig {
     ProptestConfig {

@@ -1,13 +1,53 @@
-//! The table `#[portone::api]` checks routes against (`portone-macros/src/spec_table.rs`) is
-//! exactly what the vendored spec and its history give (`tests/src/spec_table.rs`).
+//! The table `#[portone::api]` checks routes against (`portone-macros/src/spec/table.rs`) is
+//! exactly what the vendored spec and its history give (`tests/src/spec_table.rs`), and the
+//! money routes' tables of the macro and the runtime are exactly the one list of
+//! `tests/src/money_table.rs`, whose routes the spec documents (or older SDKs call).
 
+use std::path::Path;
+
+use portone_tests::money_table::{
+    DOCUMENTED, UNDOCUMENTED, macro_table, macro_table_path, runtime_table, runtime_table_path,
+};
 use portone_tests::spec_table::{REGENERATE, generate, revision_label, table_path};
 
 #[test]
 fn the_checked_in_table_is_the_vendored_spec() {
-    let generated = generate();
-    let file = table_path();
-    let checked_in = std::fs::read_to_string(&file)
+    same_as_checked_in(&generate(), &table_path());
+}
+
+#[test]
+fn the_money_tables_are_the_one_list() {
+    same_as_checked_in(&macro_table(), &macro_table_path());
+    same_as_checked_in(&runtime_table(), &runtime_table_path());
+}
+
+#[test]
+fn every_money_route_is_documented_or_listed_as_undocumented() {
+    let table = generate();
+    let documented = |verb: &str, path: &str| {
+        let verb = match verb {
+            "POST" => "Post",
+            "PUT" => "Put",
+            "DELETE" => "Delete",
+            other => panic!("no money route uses {other}"),
+        };
+        table.contains(&format!("Operation {{ verb: {verb}, path: {path:?},"))
+    };
+    for (verb, path, _) in DOCUMENTED {
+        assert!(documented(verb, path), "{verb} {path} is not in the spec");
+    }
+    for (verb, path, _) in UNDOCUMENTED {
+        assert!(
+            !documented(verb, path),
+            "{verb} {path} is documented now: move it"
+        );
+    }
+    assert_eq!(DOCUMENTED.len(), 30);
+}
+
+/// Fails with the first line that differs and how to regenerate.
+fn same_as_checked_in(generated: &str, file: &Path) {
+    let checked_in = std::fs::read_to_string(file)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
     if generated == checked_in {
         return;
@@ -18,9 +58,9 @@ fn the_checked_in_table_is_the_vendored_spec() {
         .position(|(a, b)| a != b)
         .unwrap_or_else(|| generated.lines().count().min(checked_in.lines().count()));
     panic!(
-        "portone-macros/src/spec_table.rs does not match the vendored spec (first difference \
-         at line {}):\n  generated:  {}\n  checked in: {}\nregenerate it with\n  {REGENERATE}\n\
-         and review the diff",
+        "{} does not match what generates it (first difference at line {}):\n  generated:  \
+         {}\n  checked in: {}\nregenerate it with\n  {REGENERATE}\nand review the diff",
+        file.display(),
         line + 1,
         generated.lines().nth(line).unwrap_or("<end of file>"),
         checked_in.lines().nth(line).unwrap_or("<end of file>"),

@@ -28,21 +28,33 @@
 //! [`ENDPOINTS`] lists every declared endpoint, for introspection.
 
 mod auth;
-mod other;
+mod certifications;
+mod codes;
+mod escrow;
 mod paging;
+mod partners;
 mod payments;
+mod pg_settings;
 mod providers;
+mod receipts;
 mod subscribe;
+mod tiers;
+mod vbanks;
 
 pub use auth::Authentication;
-pub use other::{
-    CashReceipts, Certifications, Codes, EscrowLogistics, PartnerReceipts, PgSettings, Tiers,
-    VirtualAccounts,
-};
+pub use certifications::Certifications;
+pub use codes::Codes;
+pub use escrow::EscrowLogistics;
 pub use paging::{PaymentPages, SubscriptionsExt};
+pub use partners::PartnerReceipts;
+pub(crate) use payments::order_attempts;
 pub use payments::{PaymentValidation, Payments, PaymentsExt};
+pub use pg_settings::PgSettings;
 pub use providers::{Benepia, ConvenienceStore, KcpQuick, NaverPay, Payco, Paymentwall};
+pub use receipts::CashReceipts;
 pub use subscribe::{BillingKeys, Subscriptions};
+pub use tiers::Tiers;
+pub use vbanks::VirtualAccounts;
 
 use crate::{Client, Endpoint};
 
@@ -51,7 +63,7 @@ pub const ENDPOINTS: &[&[Endpoint]] = &[
     <Client as Authentication>::ENDPOINTS,
     <Client as Payments>::ENDPOINTS,
     <Client as payments::ByMerchantUid>::ENDPOINTS,
-    <Client as PaymentValidation>::ENDPOINTS,
+    <Client as payments::Prepares>::ENDPOINTS,
     <Client as Subscriptions>::ENDPOINTS,
     <Client as BillingKeys>::ENDPOINTS,
     <Client as VirtualAccounts>::ENDPOINTS,

@@ -8,7 +8,7 @@ use crate::model::{
     PaymentLookup, PaymentPrepare, PaymentStatus, PaymentStatusFilter, PaymentsByIds,
     PaymentsByStatus, PreparePayment,
 };
-use crate::{Execute, Result};
+use crate::{Execute, Refusal, Result};
 
 /// Looking up, listing and cancelling payments. The one-argument lookups and the lookups by
 /// merchant order id are in [`PaymentsExt`].
@@ -57,29 +57,91 @@ pub trait Payments {
     async fn cancel_payment(&self, #[body] request: &CancelPayment) -> crate::Result<Payment>;
 }
 
-/// Registering the amount of an order before checkout, so that PortOne refuses a checkout
-/// whose amount was tampered with.
+/// The prepare routes as PortOne has them; [`PaymentValidation`] adds what a retry needs.
+/// Private, so the only way to them is through there.
 #[portone::api]
-pub trait PaymentValidation {
-    /// Registers the expected amount of a merchant order id. Operation `preparePayment`.
+pub(crate) trait Prepares {
+    /// Operation `preparePayment`.
     #[post("/payments/prepare")]
     async fn prepare_payment(
         &self,
         #[body] request: &PreparePayment,
     ) -> crate::Result<PaymentPrepare>;
 
-    /// Changes the registered amount of a merchant order id. Operation `editPreparePayment`.
+    /// Operation `editPreparePayment`.
     #[put("/payments/prepare")]
     async fn update_prepared_payment(
         &self,
         #[body] request: &PreparePayment,
     ) -> crate::Result<PaymentPrepare>;
 
-    /// The registered amount of a merchant order id.
     /// Operation `getPaymentPrepareByMerchantUid`.
     #[get("/payments/prepare/<merchant_uid>")]
     async fn prepared_payment(&self, merchant_uid: &str) -> crate::Result<PaymentPrepare>;
 }
+
+/// Registering the amount of an order before checkout, so that PortOne refuses a checkout
+/// whose amount was tampered with. Implemented for every [`Execute`] type; in the prelude.
+pub trait PaymentValidation: Execute {
+    /// Registers the expected amount of a merchant order id. Operation `preparePayment`.
+    ///
+    /// Safe to send again after a lost answer: PortOne refuses a second prepare of the same
+    /// `merchant_uid` ([`Refusal::AlreadyPrepared`](crate::Refusal::AlreadyPrepared)), and
+    /// when the amount it holds is this request's, that refusal is this call's own success,
+    /// so the answer is `Ok` with what PortOne holds. With another amount the refusal stays:
+    /// change a prepared amount with
+    /// [`update_prepared_payment`](Self::update_prepared_payment).
+    ///
+    /// # Errors
+    ///
+    /// As any call; [`Refusal::AlreadyPrepared`](crate::Refusal::AlreadyPrepared) when the
+    /// order is prepared with another amount.
+    fn prepare_payment(
+        &self,
+        request: &PreparePayment,
+    ) -> impl Future<Output = Result<PaymentPrepare>> + Send + 'static + use<Self> {
+        let prepare = Prepares::prepare_payment(self, request);
+        // Built now, sent only after a refusal: the call's future does nothing until polled.
+        let registered = Prepares::prepared_payment(self, request.merchant_uid());
+        let request = request.clone();
+        async move {
+            match prepare.await {
+                Err(e) if e.refusal() == Some(Refusal::AlreadyPrepared) => match registered.await {
+                    Ok(prepared) if request.is_registered_as(&prepared) => Ok(prepared),
+                    _ => Err(e),
+                },
+                answer => answer,
+            }
+        }
+    }
+
+    /// Changes the registered amount of a merchant order id. Operation `editPreparePayment`.
+    ///
+    /// # Errors
+    ///
+    /// As any call.
+    fn update_prepared_payment(
+        &self,
+        request: &PreparePayment,
+    ) -> impl Future<Output = Result<PaymentPrepare>> + Send + 'static + use<Self> {
+        Prepares::update_prepared_payment(self, request)
+    }
+
+    /// The registered amount of a merchant order id.
+    /// Operation `getPaymentPrepareByMerchantUid`.
+    ///
+    /// # Errors
+    ///
+    /// As any call; not found when the order was never prepared.
+    fn prepared_payment(
+        &self,
+        merchant_uid: &str,
+    ) -> impl Future<Output = Result<PaymentPrepare>> + Send + 'static + use<Self> {
+        Prepares::prepared_payment(self, merchant_uid)
+    }
+}
+
+impl<C: Execute + ?Sized> PaymentValidation for C {}
 
 /// The lookups by merchant order id as PortOne's routes have them: the optional status is
 /// a path segment, which [`PaymentsExt`] takes from the options value so that no caller
@@ -176,3 +238,29 @@ pub trait PaymentsExt: Execute {
 }
 
 impl<C: Execute + ?Sized> PaymentsExt for C {}
+
+/// Every attempt of the order `merchant_uid` (retries after a decline included): all pages
+/// of `GET /payments/findAll/{merchant_uid}`, none when PortOne has no payment for it.
+pub(crate) async fn order_attempts<E: Execute + ?Sized>(
+    client: &E,
+    merchant_uid: &str,
+) -> Result<Vec<Payment>> {
+    const PER_PAGE: u32 = 100;
+    let mut attempts = Vec::new();
+    let mut page = 1;
+    loop {
+        let options = FindAllPayments::new().page(page).limit(PER_PAGE);
+        let list = match PaymentsExt::find_all_payments(client, merchant_uid, &options).await {
+            Ok(list) => list,
+            Err(e) if page == 1 && e.is_not_found() => return Ok(attempts),
+            Err(e) => return Err(e),
+        };
+        let next = list.next_page();
+        attempts.extend(list.list);
+        match next {
+            // A page that does not advance ends the walk: a confused server cannot loop it.
+            Some(next) if next > page => page = next,
+            _ => return Ok(attempts),
+        }
+    }
+}

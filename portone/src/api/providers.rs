@@ -5,8 +5,8 @@ use crate::model::{
     ApproveNaverReturn, BenepiaPoint, CancelNaverOrders, ChangePaycoOrderStatus,
     ConfirmNaverPayment, IssueCvsPayment, KcpQuickAutoPayKey, KcpQuickFidoRelease, KcpQuickMember,
     KcpQuickPrepare, NaverCashAmount, NaverProductOrder, NaverProductOrderIds, NaverReview,
-    NaverReviewType, PayWithBenepiaPoint, PayWithKcpQuickAutoPay, PayWithKcpQuickMoney,
-    PaycoStatus, Payment, PaymentwallDeliveryResult, QueryBenepiaPoint,
+    NaverReviewType, NaverReviews, PayWithBenepiaPoint, PayWithKcpQuickAutoPay,
+    PayWithKcpQuickMoney, PaycoStatus, Payment, PaymentwallDeliveryResult, QueryBenepiaPoint,
     RegisterPaymentwallDelivery, RejectNaverReturn, ReleaseKcpQuickFido, RequestNaverReturn,
     ShipNaverExchange, ShipNaverOrders, UnixTime, WithholdNaverReturn,
 };
@@ -129,15 +129,17 @@ pub trait NaverPay {
     async fn naver_product_order(&self, product_order_id: &str)
     -> crate::Result<NaverProductOrder>;
 
-    /// Lists buyers' reviews in a time range. The spec gives `channel_key` as a form field
-    /// of this GET; it is sent as a query parameter. Operation `getReviews`.
+    /// Lists buyers' reviews in a time range. `channel_key` is an option
+    /// ([`NaverReviews`]): only the 2026-03 revision of the spec lists it (as a form field
+    /// of this GET, sent as a query parameter when set), and PortOne's own SDKs do not send
+    /// it. Operation `getReviews`.
     #[get("/naver/reviews")]
     async fn naver_reviews(
         &self,
         #[query] from: UnixTime,
         #[query] to: UnixTime,
         #[query] review_type: NaverReviewType,
-        #[query] channel_key: &str,
+        #[query(flatten)] options: &NaverReviews,
     ) -> crate::Result<Vec<NaverReview>>;
 
     /// The amount of a payment eligible for a cash receipt. Operation `queryCashAmount`.
@@ -181,13 +183,15 @@ pub trait Benepia {
 
     /// Pays with Benepia points. Moves money. Operation `payBenepiaPoint`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have taken the points: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have taken the points: resolve it
+    /// by its `merchant_uid` ([`resolve_charge`](crate::resolve::Resolution::resolve_charge))
+    /// before deciding, and never send the call again blindly.
     #[post("/benepia/payment", charge)]
     async fn pay_with_benepia_points(
         &self,
@@ -199,13 +203,17 @@ pub trait Benepia {
 #[portone::api]
 pub trait ConvenienceStore {
     /// Issues a payment number to pay at a convenience store. Operation `issueCvsPayment`.
-    /// A `failed` answer is [`Error::Declined`](crate::Error::Declined).
+    /// Never sent twice.
+    ///
+    /// `Ok` only for a `ready` payment (the number is issued); a `failed` one is
+    /// [`Error::Declined`](crate::Error::Declined), any other status
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
     /// a lost answer), PortOne may have issued it: look the payment up by its `merchant_uid`
     /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
     /// send the call again blindly.
-    #[post("/cvs", charge)]
+    #[post("/cvs")]
     async fn issue_cvs_payment(&self, #[body] request: &IssueCvsPayment) -> crate::Result<Payment>;
 
     /// Revokes an unpaid convenience-store payment number. Operation `revokeCvsPayment`.
@@ -230,13 +238,15 @@ pub trait KcpQuick {
 
     /// Pays with KCP prepaid money. Moves money. Operation `payWithMoney`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have taken the money: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have taken the money: resolve it
+    /// by its `merchant_uid` ([`resolve_charge`](crate::resolve::Resolution::resolve_charge))
+    /// before deciding, and never send the call again blindly.
     #[post("/kcpquick/payment/money", charge)]
     async fn pay_with_kcp_money(
         &self,
@@ -262,13 +272,15 @@ pub trait KcpQuick {
     /// Pays with a KCP Quick Pay automatic-payment key. Moves money.
     /// Operation `payWithAutoPaymentKey`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have charged the key: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have charged the key: resolve it
+    /// by its `merchant_uid` ([`resolve_charge`](crate::resolve::Resolution::resolve_charge))
+    /// before deciding, and never send the call again blindly.
     #[post("/kcpquick/payment/autopay", charge)]
     async fn pay_with_kcp_autopay(
         &self,

@@ -13,25 +13,31 @@ pub trait Subscriptions {
     /// Pays once with card data, without the checkout window (and, with a `customer_uid`,
     /// keeps the card as a billing key). Moves money. Operation `onetime`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A card company's refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have charged the card:
+    /// resolve it by its `merchant_uid`
+    /// ([`resolve_charge`](crate::resolve::Resolution::resolve_charge)) before deciding, and
+    /// never send the call again blindly.
     #[post("/subscribe/payments/onetime", charge)]
     async fn pay_onetime(&self, #[body] request: &OnetimePayment) -> crate::Result<Payment>;
 
     /// Pays with a billing key. Moves money. Operation `again`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A card company's refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have charged the card:
+    /// resolve it by its `merchant_uid`
+    /// ([`resolve_charge`](crate::resolve::Resolution::resolve_charge)) before deciding, and
+    /// never send the call again blindly.
     #[post("/subscribe/payments/again", charge)]
     async fn pay_again(&self, #[body] request: &AgainPayment) -> crate::Result<Payment>;
 
@@ -86,13 +92,16 @@ pub trait Subscriptions {
 
     /// Retries a failed scheduled payment now. Moves money. Operation `retryScheduleByMid`.
     ///
-    /// A card company's refusal is [`Error::Declined`](crate::Error::Declined) (PortOne
-    /// answers it with `code: 0` and a `failed` payment), never an `Ok` payment.
+    /// `Ok` only for a `paid` payment. A card company's refusal is
+    /// [`Error::Declined`](crate::Error::Declined) (PortOne answers it with `code: 0` and a
+    /// `failed` payment); any other status (`ready`: the PG has not decided) is
+    /// [`Error::Unsettled`](crate::Error::Unsettled).
     ///
     /// On an error with [`is_outcome_unknown`](crate::Error::is_outcome_unknown) (a timeout,
-    /// a lost answer), PortOne may have charged the card: look the payment up by its `merchant_uid`
-    /// ([`find_payment`](crate::api::PaymentsExt::find_payment)) before deciding, and never
-    /// send the call again blindly.
+    /// a lost answer, a `5xx`, an unsettled payment), PortOne may have charged the card:
+    /// resolve it by its `merchant_uid`
+    /// ([`resolve_charge`](crate::resolve::Resolution::resolve_charge)) before deciding, and
+    /// never send the call again blindly.
     #[post("/subscribe/payments/schedule/<merchant_uid>/retry", charge)]
     async fn retry_schedule(&self, merchant_uid: &str) -> crate::Result<Payment>;
 

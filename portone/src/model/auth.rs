@@ -36,16 +36,16 @@ impl fmt::Debug for GetToken {
 }
 
 /// An access token (spec: `AuthAnnotation`). `Debug` never shows the token.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct AccessToken {
     /// The token. Send it in a header; never log it.
+    #[serde_with(skip_apply)]
     pub access_token: Sensitive<String>,
     /// The server's clock when it answered; `0` if PortOne leaves it out.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub now: UnixTime,
     /// When the token expires, on the server's clock; `0` (long expired) if PortOne leaves
     /// it out.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub expired_at: UnixTime,
 }

@@ -1,6 +1,7 @@
 //! Benepia welfare points (`/benepia`).
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -10,15 +11,12 @@ use super::money;
 use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 
 /// A Benepia point balance (spec: `BenepiaPointAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BenepiaPoint {
     /// Points available.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub point: Decimal,
 }
 
@@ -50,7 +48,9 @@ impl QueryBenepiaPoint {
 /// password is redacted in `Debug`.
 ///
 /// This call moves money: never re-send it after a timeout, look the order up first.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PayWithBenepiaPoint {
     benepia_user: String,
     benepia_password: Sensitive<String>,
@@ -59,15 +59,17 @@ pub struct PayWithBenepiaPoint {
     amount: Decimal,
     name: String,
     channel_key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     benepia_member_code: Option<String>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PayWithBenepiaPoint, |r| None, [
+    "amount" => Some(r.amount),
+]);
 
 impl PayWithBenepiaPoint {
     /// Pays `amount` points of member `benepia_user` for order `merchant_uid` named

@@ -3,8 +3,9 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+use super::money::checked_amounts;
 use super::setters::setters;
-use super::{InvalidRequest, Requester, Sensitive};
+use super::{Currency, InvalidRequest, Requester, Sensitive};
 
 /// Body of `POST /payments/cancel` (operation `cancelPayment`).
 ///
@@ -24,47 +25,47 @@ use super::{InvalidRequest, Requester, Sensitive};
 /// assert!(CancelPayment::partial_by_imp_uid("imp_123", Decimal::ZERO).is_err());
 /// # Ok::<(), portone::model::InvalidRequest>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct CancelPayment {
-    #[serde(skip_serializing_if = "Option::is_none")]
     imp_uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_uid: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(flatten)]
+    optional: CancelPaymentOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(CancelPayment, |r| r.optional.currency.as_ref(), [
+    "amount" => r.amount,
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+    "checksum" => r.optional.checksum,
+]);
+
+/// The optional fields of [`CancelPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct CancelPaymentOptional {
+    /// Not sent: PortOne knows the payment's currency. Only checks the amounts.
+    #[serde(skip)]
+    currency: Option<Currency>,
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     checksum: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_holder: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_bank: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_account: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     refund_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     retain_promotion: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     enable_webhook: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<CancelExtra>,
 }
 
@@ -80,17 +81,7 @@ impl CancelPayment {
             imp_uid: None,
             merchant_uid: None,
             amount: None,
-            tax_free: None,
-            vat_amount: None,
-            checksum: None,
-            reason: None,
-            refund_holder: None,
-            refund_bank: None,
-            refund_account: None,
-            refund_tel: None,
-            retain_promotion: None,
-            enable_webhook: None,
-            extra: None,
+            optional: CancelPaymentOptional::default(),
         }
     }
 
@@ -126,9 +117,9 @@ impl CancelPayment {
     /// would refund everything.
     pub fn partial_by_imp_uid(
         imp_uid: impl Into<String>,
-        amount: Decimal,
+        amount: impl Into<Decimal>,
     ) -> Result<Self, InvalidRequest> {
-        Self::full_by_imp_uid(imp_uid).partial(amount)
+        Self::full_by_imp_uid(imp_uid).partial(amount.into())
     }
 
     /// Refunds `amount` of the payment of order `merchant_uid`.
@@ -139,9 +130,9 @@ impl CancelPayment {
     /// would refund everything.
     pub fn partial_by_merchant_uid(
         merchant_uid: impl Into<String>,
-        amount: Decimal,
+        amount: impl Into<Decimal>,
     ) -> Result<Self, InvalidRequest> {
-        Self::full_by_merchant_uid(merchant_uid).partial(amount)
+        Self::full_by_merchant_uid(merchant_uid).partial(amount.into())
     }
 
     /// The amount this request refunds, `None` for a full refund.
@@ -149,10 +140,19 @@ impl CancelPayment {
         self.amount
     }
 
-    setters! {
-        /// The refundable balance you expect PortOne to hold now (usually
-        /// [`Payment::cancellable_amount`](crate::model::Payment::cancellable_amount)).
-        /// PortOne refuses the cancel if it does not match, which makes a retry safe.
+    setters! { in optional;
+        /// The payment's currency, when it is not KRW. It is not sent (PortOne knows the
+        /// payment's currency); the amounts are checked against it before sending, so that a
+        /// refund of ₩1,000.5 is refused rather than left to PortOne. Without it, the amounts
+        /// must be whole, as KRW's are.
+        currency: Currency,
+        /// The refundable balance before this refund, **from your own records** (what the
+        /// order was paid, less what you have refunded), never from a lookup made just
+        /// before: after a lost answer, a fresh lookup already shows the lost refund, and a
+        /// retry built from it refunds a second time. PortOne refuses a cancel whose
+        /// checksum is not the refundable balance, which makes a retry safe, and
+        /// [`resolve_refund`](crate::resolve::Resolution::resolve_refund) tells a lost refund
+        /// from one that never happened by it.
         checksum: Decimal,
         /// Tax-free part of the refunded amount (required by some PGs for tax-free sales).
         tax_free: Decimal,
@@ -179,7 +179,24 @@ impl CancelPayment {
     /// Who asked for the cancel, for Naver Pay (`extra.requester`).
     #[must_use]
     pub fn requester(mut self, requester: Requester) -> Self {
-        self.extra = Some(CancelExtra { requester });
+        self.optional.extra = Some(CancelExtra { requester });
         self
+    }
+
+    /// What the resolver needs: the payment's ids, the amount and the checksum.
+    pub(crate) fn target(
+        &self,
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<Decimal>,
+        Option<Decimal>,
+    ) {
+        (
+            self.imp_uid.clone(),
+            self.merchant_uid.clone(),
+            self.amount,
+            self.optional.checksum,
+        )
     }
 }

@@ -12,58 +12,45 @@ use super::{PgProvider, Sensitive, UnixTime};
 ///
 /// Birth dates and the identity keys (CI, DI) are [`Sensitive`]: `Debug` never prints
 /// them. Some PGs (Danal without carrier approval) omit `phone` and `carrier`.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Certification {
     /// PortOne's certification id.
+    #[serde_with(skip_apply)]
     pub imp_uid: String,
     /// The merchant's id for this certification.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub merchant_uid: Option<String>,
     /// The PG's certification id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// PG that certified.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// Certified name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Certified gender.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub gender: Option<Gender>,
     /// Birth date, `YYYY-MM-DD`.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub birthday: Option<Sensitive<String>>,
     /// Birth date as a timestamp (KST midnight); not in the spec, sent by some PGs.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub birth: Option<Sensitive<UnixTime>>,
     /// Whether the person is a foreigner.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub foreigner: bool,
     /// Whether the person is a foreigner, `None` when the PG does not say.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub foreigner_v2: Option<bool>,
     /// Phone number used (not for card certification).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub phone: Option<String>,
     /// Carrier of that phone.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub carrier: Option<Carrier>,
     /// Whether the certification succeeded.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub certified: bool,
     /// When it was certified.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub certified_at: Option<UnixTime>,
     /// Connecting information (CI), the person's unique key.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub unique_key: Option<Sensitive<String>>,
     /// Duplication information (DI), the person's key within the merchant.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub unique_in_site: Option<Sensitive<String>>,
     /// URL of the page that started the certification.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub origin: Option<String>,
 }
 
@@ -115,6 +102,7 @@ open_enum! {
 
 /// Body of `POST /certifications/otp/request` (operation `requestOTP`): sends a one-time
 /// code to the person's phone. Birth date and gender digit are redacted in `Debug`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequestCertificationOtp {
     name: String,
@@ -123,17 +111,20 @@ pub struct RequestCertificationOtp {
     gender_digit: Sensitive<String>,
     carrier: Carrier,
     channel_key: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: RequestCertificationOtpOptional,
+}
+
+/// The optional fields of [`RequestCertificationOtp`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct RequestCertificationOtpOptional {
     is_mvno: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     company: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pg: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     verification_method: Option<OtpMethod>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     bypass: Option<String>,
 }
 
@@ -156,16 +147,11 @@ impl RequestCertificationOtp {
             gender_digit: Sensitive::new(gender_digit.into()),
             carrier,
             channel_key: channel_key.into(),
-            is_mvno: None,
-            company: None,
-            merchant_uid: None,
-            pg: None,
-            verification_method: None,
-            bypass: None,
+            optional: RequestCertificationOtpOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// The phone is on a virtual operator of `carrier` (default `false`).
         is_mvno: bool,
         /// Service name shown in the SMS.
@@ -178,7 +164,7 @@ impl RequestCertificationOtp {
         verification_method: OtpMethod,
     }
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// PG-specific parameters, sent as a JSON string.
         bypass / bypass_raw,
     }

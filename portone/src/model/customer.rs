@@ -13,164 +13,134 @@ use super::{CardType, PgProvider, Sensitive, UnixTime};
 ///
 /// Payloads from 2017 carry only `card_name`, `customer_*`, `inserted` and `updated`, so
 /// the PG fields are optional here although the spec calls them required.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BillingKey {
     /// The merchant's id of this billing key.
+    #[serde_with(skip_apply)]
     pub customer_uid: String,
     /// PG the key is registered with.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: Option<PgProvider>,
     /// PG merchant id (MID).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// Whether this is a test billing key. Absent before 2026: `false`.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sandbox: bool,
     /// The merchant's buyer id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// Card name; `None` for easy-pay keys.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// Card company code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_code: Option<String>,
     /// Card issuer code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_code: Option<String>,
     /// Card issuer name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_name: Option<String>,
     /// Card publisher code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_code: Option<String>,
     /// Card publisher name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_name: Option<String>,
     /// Masked card number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_number: Option<String>,
     /// Credit or check card; `None` where the PG does not say.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_type: Option<CardType>,
     /// Customer's name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_name: Option<String>,
     /// Customer's phone number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_tel: Option<String>,
     /// Customer's email address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_email: Option<String>,
     /// Customer's address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_addr: Option<String>,
     /// Customer's postcode.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_postcode: Option<String>,
     /// When the key was issued.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub inserted: UnixTime,
     /// When the key was last updated; equal to `inserted` for a new key.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub updated: UnixTime,
 }
 
 /// A super billing key: one key issued on several channels of a smart routing group
 /// (spec: `SuperBillingKeyAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct SuperBillingKey {
     /// The merchant's id of this billing key.
+    #[serde_with(skip_apply)]
     pub customer_uid: String,
     /// Smart routing group id (`channelGroupId`).
     #[serde(rename = "channelGroupId")]
+    #[serde_with(skip_apply)]
     pub channel_group_id: String,
     /// The merchant's buyer id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// Customer's name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_name: Option<String>,
     /// Customer's phone number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_tel: Option<String>,
     /// Customer's email address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_email: Option<String>,
     /// Customer's address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_addr: Option<String>,
     /// Customer's postcode.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_postcode: Option<String>,
     /// Channels the key was issued on (`succeededChannels`).
     #[serde(rename = "succeededChannels", default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     pub succeeded_channels: Vec<SucceededChannel>,
     /// Channels that refused it (`failedChannels`).
     #[serde(rename = "failedChannels", default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     pub failed_channels: Vec<FailedChannel>,
 }
 
 /// A channel a super billing key was issued on (spec: `SucceededChannelAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct SucceededChannel {
     /// PG of the channel.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id (MID).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: String,
     /// Card name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// Card company code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_code: Option<String>,
     /// Card issuer code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_code: Option<String>,
     /// Card issuer name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_name: Option<String>,
     /// Card publisher code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_code: Option<String>,
     /// Card publisher name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_name: Option<String>,
     /// Masked card number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_number: Option<String>,
     /// Credit or check card.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_type: Option<CardType>,
     /// When the key was issued on this channel.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub inserted: UnixTime,
     /// When it was last updated. The spec's required list calls it `update`; both
     /// spellings are read.
-    #[serde(alias = "update", default, with = "time::zero_as_none")]
+    #[serde(alias = "update", serialize_with = "time::zero_as_none::serialize")]
     pub updated: Option<UnixTime>,
 }
 
 /// A channel that refused a super billing key (spec: `FailedChannelAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct FailedChannel {
     /// What failed (`type` on the wire).
-    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
+    #[serde(rename = "type")]
     pub kind: FailureType,
     /// The failure message.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub message: String,
     /// PG of the channel.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id (MID).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: String,
 }
 
@@ -238,32 +208,31 @@ impl<'de> Deserialize<'de> for AnyBillingKey {
 /// let debug = format!("{issue:?}");
 /// assert!(!debug.contains("4092") && !debug.contains("880101"));
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IssueBillingKey {
     channel_key: String,
     card_number: Sensitive<String>,
     expiry: Sensitive<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: IssueBillingKeyOptional,
+}
+
+/// The optional fields of [`IssueBillingKey`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueBillingKeyOptional {
     pg: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     birth: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pwd_2digit: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cvc: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_postcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     channel_group_id: Option<String>,
 }
 
@@ -279,21 +248,11 @@ impl IssueBillingKey {
             channel_key: channel_key.into(),
             card_number: Sensitive::new(card_number.into()),
             expiry: Sensitive::new(expiry.into()),
-            pg: None,
-            customer_id: None,
-            birth: None,
-            pwd_2digit: None,
-            cvc: None,
-            customer_name: None,
-            customer_tel: None,
-            customer_email: None,
-            customer_addr: None,
-            customer_postcode: None,
-            channel_group_id: None,
+            optional: IssueBillingKeyOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// PG to use, when several are configured (`{pg}.{mid}`).
         pg: String,
         /// The merchant's buyer id.

@@ -1,6 +1,7 @@
 //! Convenience-store payments (`/cvs`).
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -11,25 +12,35 @@ use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 /// a convenience store.
 ///
 /// This call moves money: never re-send it after a timeout, look the order up first.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct IssueCvsPayment {
     channel_key: String,
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: IssueCvsPaymentOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(IssueCvsPayment, |r| None, [
+    "amount" => Some(r.amount),
+]);
+
+/// The optional fields of [`IssueCvsPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueCvsPaymentOptional {
     barcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expired_at: Option<UnixTime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     confirm_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
 }
 
@@ -45,17 +56,11 @@ impl IssueCvsPayment {
             channel_key: channel_key.into(),
             merchant_uid: merchant_uid.into(),
             amount: amount.into(),
-            barcode: None,
-            expired_at: None,
-            name: None,
-            buyer: Buyer::default(),
-            confirm_url: None,
-            notice_url: None,
-            custom_data: None,
+            optional: IssueCvsPaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// A barcode number the merchant manages itself, instead of a new one.
         barcode: String,
         /// Payment deadline (default: the one agreed with Galaxia).
@@ -66,14 +71,14 @@ impl IssueCvsPayment {
         confirm_url: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    list_setters! {
+    list_setters! { in optional;
         /// Webhook URLs for the payment notification, instead of the console's.
         notice_url,
     }
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
     }

@@ -7,7 +7,8 @@
 //! - an absent field and `null` read as the type's [`Lenient::absent`] value (`None`, zero,
 //!   `false`, an empty string, KRW for a currency, `Other("")` for another enum);
 //! - `""` and PHP's `false` where a number, an amount, a timestamp or an enum is expected
-//!   read as absent too (`previous: false` on a page means "no previous page");
+//!   read as absent too (`previous: false` on a page means "no previous page"), and so
+//!   does a `0` timestamp (PortOne's "not yet": `paid_at: 0` is `None`);
 //! - numbers that arrive as strings (`"0"`, `"1000"`, `"1.5"`) read as numbers, amounts into
 //!   an exact [`Decimal`], and codes that arrive as numbers read as text;
 //! - a value that is present but means nothing for the type (`"ten"` for an amount, `1.5`
@@ -18,6 +19,19 @@
 //! empty list and [`object`] reads `null`, `""`, `false` and `[]` (PHP's empty array) as
 //! no object. `custom_data` may arrive as a JSON string or as the object itself
 //! ([`json_text`]).
+//!
+//! A response type says the rule once, and names the fields that read otherwise (the ids it
+//! cannot do without, lists, objects, JSON text):
+//!
+//! ```ignore
+//! #[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
+//! #[derive(Deserialize)]
+//! struct Receipt {
+//!     #[serde_with(skip_apply)]
+//!     imp_uid: String,
+//!     amount: Decimal,
+//! }
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -267,6 +281,8 @@ macro_rules! lenient_integer {
 
 lenient_integer!(u32, u64, i64);
 
+/// Timestamps: `0` is nothing, as PortOne writes it for an event that has not happened
+/// (`paid_at: 0`), so an `Option<UnixTime>` field reads it as `None`.
 impl Lenient for UnixTime {
     fn absent() -> Self {
         UnixTime::from_secs(0)
@@ -274,6 +290,7 @@ impl Lenient for UnixTime {
 
     fn read(scalar: Scalar) -> Result<Option<Self>, String> {
         whole(scalar, "a unix timestamp")?
+            .filter(|secs| *secs != 0)
             .map(|secs| {
                 i64::try_from(secs)
                     .map(UnixTime::from_secs)
@@ -490,27 +507,22 @@ mod tests {
         id: Option<String>,
     }
 
+    #[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
     #[derive(Debug, PartialEq, Deserialize)]
     struct Row {
-        #[serde(default = "absent", deserialize_with = "lenient")]
         name: Option<String>,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         count: u32,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         quota: Option<u32>,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         amount: Decimal,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         at: UnixTime,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         flag: bool,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         status: PaymentStatus,
-        #[serde(default = "absent", deserialize_with = "lenient")]
         currency: Currency,
         #[serde(default, deserialize_with = "list")]
+        #[serde_with(skip_apply)]
         items: Vec<u32>,
         #[serde(default, deserialize_with = "object")]
+        #[serde_with(skip_apply)]
         inner: Option<Inner>,
     }
 

@@ -366,6 +366,24 @@ open_enum! {
     }
 }
 
+impl Currency {
+    /// The currency's code and how many decimal places its amounts have (ISO 4217): none for
+    /// KRW, JPY and VND, two for USD, EUR and CNY; `None` for a currency this version does
+    /// not know.
+    #[must_use]
+    pub fn minor_units(&self) -> Option<(&'static str, u32)> {
+        match self {
+            Currency::Krw => Some(("KRW", 0)),
+            Currency::Jpy => Some(("JPY", 0)),
+            Currency::Vnd => Some(("VND", 0)),
+            Currency::Usd => Some(("USD", 2)),
+            Currency::Eur => Some(("EUR", 2)),
+            Currency::Cny => Some(("CNY", 2)),
+            Currency::Other(_) => None,
+        }
+    }
+}
+
 open_enum! {
     /// Status of a scheduled payment (`schedule_status`).
     pub enum ScheduleStatus {

@@ -4,24 +4,22 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{Currency, UnixTime};
 
 /// Shipping information registered for an escrow payment (spec: `EscrowLogisAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct EscrowLogis {
     /// Carrier code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub company: String,
     /// Tracking number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub invoice: String,
     /// When the goods were sent.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sent_at: UnixTime,
     /// When the information was registered.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub applied_at: UnixTime,
 }
 
@@ -46,19 +44,14 @@ impl EscrowAddress {
 
 /// Who sends the goods (spec: `EscrowLogisSenderAnnotation`). Which fields a PG requires
 /// varies (KG Inicis: name, tel, addr, postcode).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EscrowSender {
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     postcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     relationship: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     formed_address: Option<EscrowAddress>,
 }
 
@@ -85,17 +78,13 @@ impl EscrowSender {
 }
 
 /// Who receives the goods (spec: `EscrowLogisReceiverAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EscrowReceiver {
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     addr: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     postcode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     formed_address: Option<EscrowAddress>,
 }
 
@@ -120,14 +109,13 @@ impl EscrowReceiver {
 }
 
 /// The shipment (spec: `EscrowLogisInfoAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EscrowLogisInfo {
     company: String,
     invoice: String,
     sent_at: UnixTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     receiving_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     address: Option<String>,
 }
 
@@ -156,21 +144,24 @@ impl EscrowLogisInfo {
 }
 
 /// A product of the shipment (spec: `EscrowLogisProductsAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct EscrowProduct {
     id: String,
     name: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     currency: Option<Currency>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     quantity: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tag: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(EscrowProduct, |r| r.currency.as_ref(), [
+    "amount" => Some(r.amount),
+]);
 
 impl EscrowProduct {
     /// Product `id` named `name` at unit price `amount`.
@@ -200,14 +191,13 @@ impl EscrowProduct {
 
 /// Body of `POST /escrows/logis/{imp_uid}` (operation `escrow_logis_save`): registers the
 /// shipment of an escrow payment.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegisterEscrowLogis {
     sender: EscrowSender,
     receiver: EscrowReceiver,
     logis: EscrowLogisInfo,
-    #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<EscrowProduct>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     send_email: Option<bool>,
 }
 
@@ -238,12 +228,12 @@ impl RegisterEscrowLogis {
 
 /// Body of `PUT /escrows/logis/{imp_uid}` (operation `escrow_logis_edit`): changes the
 /// registered shipment.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateEscrowLogis {
     sender: EscrowSender,
     receiver: EscrowReceiver,
     logis: EscrowLogisInfo,
-    #[serde(skip_serializing_if = "Option::is_none")]
     products: Option<Vec<EscrowProduct>>,
 }
 

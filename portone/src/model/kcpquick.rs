@@ -4,66 +4,66 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{PgProvider, Sensitive, UnixTime};
 
 /// A KCP Quick Pay member (spec: `KcpQuickMemberAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct KcpQuickMember {
     /// The buyer's member id.
+    #[serde_with(skip_apply)]
     pub member_id: String,
     /// PG of the member.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// When the member was registered.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub inserted: UnixTime,
     /// When it was last updated.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub updated: UnixTime,
 }
 
 /// The deleted auto-pay key (spec: the inline `response` of `DELETE
 /// /kcpquick/autopay/{customer_uid}`, operation `deleteAutoPayKey`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct KcpQuickAutoPayKey {
     /// Billing key id of the deleted auto-pay key.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid: Option<String>,
 }
 
 /// The member whose biometric (FIDO) login was released (spec: the inline `response` of
 /// `POST /kcpquick/members/{member_id}/fido/release`, operation `releaseFido`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct KcpQuickFidoRelease {
     /// The member id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub member_id: Option<String>,
 }
 
 /// KCP's own error, sent beside the envelope as `error` when a FIDO release fails (spec:
 /// the inline `error` of operation `releaseFido`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct KcpQuickFidoError {
     /// KCP's response code, e.g. `C210`.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub code: Option<String>,
     /// KCP's response message.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub message: Option<String>,
 }
 
 /// Body of `POST /kcpquick/payment/money` (operation `payWithMoney`).
 ///
 /// This call moves money: never re-send it after a timeout, look the order up first.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PayWithKcpQuickMoney {
     member_id: String,
     channel_key: String,
@@ -72,9 +72,13 @@ pub struct PayWithKcpQuickMoney {
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     imp_uid: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PayWithKcpQuickMoney, |r| None, [
+    "amount" => Some(r.amount),
+]);
 
 impl PayWithKcpQuickMoney {
     /// Charges `amount` of Quick Pay money of `member_id` for order `merchant_uid` named
@@ -107,7 +111,9 @@ impl PayWithKcpQuickMoney {
 /// Body of `POST /kcpquick/payment/autopay` (operation `payWithAutoPaymentKey`).
 ///
 /// This call moves money: never re-send it after a timeout, look the order up first.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PayWithKcpQuickAutoPay {
     customer_uid: String,
     merchant_uid: String,
@@ -115,9 +121,13 @@ pub struct PayWithKcpQuickAutoPay {
     buyer_name: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PayWithKcpQuickAutoPay, |r| None, [
+    "amount" => Some(r.amount),
+]);
 
 impl PayWithKcpQuickAutoPay {
     /// Charges `amount` to the auto-pay key `customer_uid` for order `merchant_uid` named
@@ -156,23 +166,25 @@ fn y_n<S: Serializer>(value: &Option<bool>, serializer: S) -> Result<S::Ok, S::E
 /// Body of `POST` and `PUT /kcpquick/prepare/{merchant_uid}` (operations
 /// `prepare_create` and `prepare_update`): pre-registers a Quick Pay transaction. The
 /// code verifier is redacted in `Debug`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct KcpQuickPrepare {
     btid: String,
     cust_ip: String,
     code_verifier: Sensitive<String>,
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "y_n")]
+    #[serde(serialize_with = "y_n")]
     prepaid_auth_yn: Option<bool>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     prepaid_amount: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     vender_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reward_id: Option<String>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(KcpQuickPrepare, |r| None, [
+    "prepaid_amount" => r.prepaid_amount,
+]);
 
 impl KcpQuickPrepare {
     /// Registers transaction `btid` (at most 20 characters) for the buyer at `cust_ip`,

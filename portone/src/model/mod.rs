@@ -107,8 +107,9 @@ pub use naver::{
     RequestNaverReturn, ShipNaverExchange, ShipNaverOrders, WithholdNaverReturn,
 };
 pub use options::{
-    BillingKeyPayments, DeleteBillingKey, FindAllPayments, FindPayment, PaymentLookup,
-    PaymentsByIds, PaymentsByStatus, SchedulesByCustomer, SchedulesByRange, VbankOptions,
+    BillingKeyPayments, DeleteBillingKey, FindAllPayments, FindPayment, NaverReviews,
+    PaymentLookup, PaymentsByIds, PaymentsByStatus, SchedulesByCustomer, SchedulesByRange,
+    VbankOptions,
 };
 pub use page::{Page, PaymentList, ScheduleList};
 pub use partner::{IssuePartnerReceipts, PartnerReceipt, PartnerReceiptResult};

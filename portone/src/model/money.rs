@@ -38,6 +38,7 @@ use serde::de;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::de::{Lenient, Scalar};
+use super::{Currency, InvalidRequest};
 
 /// Writes an amount as a JSON number.
 ///
@@ -118,6 +119,53 @@ pub mod option {
         crate::model::de::lenient(deserializer)
     }
 }
+
+/// Refuses an amount with more decimal places than `currency` has (₩1,000.5): `None` is
+/// KRW, PortOne's default. A currency this version does not know is not checked.
+pub(crate) fn check_places(
+    currency: Option<&Currency>,
+    amounts: &[(&'static str, Option<Decimal>)],
+) -> Result<(), InvalidRequest> {
+    let currency = currency.unwrap_or(&Currency::Krw);
+    let Some((code, places)) = currency.minor_units() else {
+        return Ok(());
+    };
+    for &(field, amount) in amounts {
+        if amount.is_some_and(|amount| amount.normalize().scale() > places) {
+            return Err(InvalidRequest::FractionalAmount {
+                field,
+                currency: code,
+                places,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// `Serialize` for a request type derived with `#[serde(remote = "Self")]`: its amounts are
+/// checked against its currency first ([`check_places`]), so that ₩1,000.5 is refused
+/// when the request is built, before anything is sent.
+///
+/// `checked_amounts!(Type, |request| currency, ["amount" => Some(request.amount), ..])`,
+/// where `currency` is an `Option<&Currency>` (`None`: KRW).
+macro_rules! checked_amounts {
+    ($ty:ty, |$this:ident| $currency:expr, [$($field:literal => $value:expr),* $(,)?]) => {
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                let $this = self;
+                $crate::model::money::check_places($currency, &[$(($field, $value)),*])
+                    .map_err(::serde::ser::Error::custom)?;
+                // The inherent `serialize` that `#[serde(remote = "Self")]` derives.
+                <$ty>::serialize(self, serializer)
+            }
+        }
+    };
+}
+
+pub(crate) use checked_amounts;
 
 /// Parses an amount's text exactly (`"1000"`, `" 12.50 "`, `"1e3"`).
 pub(crate) fn parse_text(text: &str) -> Result<Decimal, String> {
@@ -220,6 +268,46 @@ mod tests {
             r#"{"amount":-0.25,"tax_free":null}"#
         );
         Ok(())
+    }
+
+    #[test]
+    fn a_fraction_is_refused_where_the_currency_has_none() {
+        use crate::model::{AgainPayment, CancelPayment, CreateVbank, Currency, PreparePayment};
+
+        let again = |amount: &str| AgainPayment::new("c", "m", dec(amount), "n");
+        // KRW is the default: whole won only, however the amount is written.
+        assert!(serde_json::to_value(again("1000")).is_ok());
+        assert!(serde_json::to_value(again("1000.00")).is_ok());
+        let err = serde_json::to_value(again("1000.5"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("`amount` has a fraction, but KRW has no minor units")
+        );
+        let err = serde_json::to_value(again("1000").tax_free(dec("0.5"))).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("`tax_free`")));
+        // Currencies with minor units take them, and no more.
+        assert!(serde_json::to_value(again("10.50").currency(Currency::Usd)).is_ok());
+        assert!(serde_json::to_value(again("10.505").currency(Currency::Usd)).is_err());
+        assert!(serde_json::to_value(again("100.5").currency(Currency::Jpy)).is_err());
+        // A currency this version does not know is PortOne's to judge.
+        assert!(serde_json::to_value(again("10.505").currency("KWD")).is_ok());
+        assert!(serde_json::to_value(PreparePayment::new("m", dec("9.9"))).is_err());
+        // A refund is checked against the currency the caller names (KRW unless named), which
+        // is not sent.
+        let refund = CancelPayment::partial_by_imp_uid("imp_1", dec("0.5")).ok();
+        assert!(
+            refund
+                .as_ref()
+                .is_some_and(|r| serde_json::to_value(r).is_err())
+        );
+        let usd = refund.map(|r| serde_json::to_value(r.currency(Currency::Usd)));
+        assert!(usd.as_ref().is_some_and(Result::is_ok));
+        assert!(usd.is_some_and(|v| v.ok().is_some_and(|v| v.get("currency").is_none())));
+        // Virtual accounts are in KRW.
+        let vbank = CreateVbank::new("channel", "m", dec("1000.1"), "004", 1);
+        assert!(serde_json::to_value(vbank).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient, object};
 use super::enums::open_enum;
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{InvalidRequest, Requester, Sensitive, UnixTime};
 use super::{money, time};
@@ -21,184 +22,135 @@ pub use super::naver_codes::{
 /// A Naver Pay product order (spec: `NaverProductOrderAnnotation`).
 ///
 /// Status and claim values are Naver's own codes, kept as text.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct NaverProductOrder {
     /// Naver's product order id.
     #[serde(deserialize_with = "crate::model::de::token")]
+    #[serde_with(skip_apply)]
     pub product_order_id: String,
     /// Naver's product order status.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_order_status: String,
     /// Kind of claim (cancel, return, exchange...).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub claim_type: Option<String>,
     /// Status of the claim.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub claim_status: Option<String>,
     /// Product id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_id: String,
     /// Product name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_name: String,
     /// Product option id; `None` for a product without options.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_option_id: Option<String>,
     /// Product option name; `None` for a product without options.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_option_name: Option<String>,
     /// Product amount.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::option::serialize"
-    )]
+    #[serde(serialize_with = "money::option::serialize")]
     pub product_amount: Option<Decimal>,
     /// Shipping fee.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::option::serialize"
-    )]
+    #[serde(serialize_with = "money::option::serialize")]
     pub delivery_amount: Option<Decimal>,
     /// Quantity.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub quantity: u32,
     /// Who ordered.
     #[serde(default, deserialize_with = "object")]
+    #[serde_with(skip_apply)]
     pub orderer: Option<NaverOrderer>,
     /// Where to ship.
     #[serde(default, deserialize_with = "object")]
+    #[serde_with(skip_apply)]
     pub shipping_address: Option<NaverAddress>,
     /// Shipping note.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub shipping_memo: Option<String>,
     /// Shipping deadline.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub shipping_due: Option<UnixTime>,
     /// Personal customs clearance code, for imports. Redacted in `Debug`.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub individual_code: Option<Sensitive<String>>,
 }
 
 /// Who placed a Naver Pay order (spec: `NaverOrderer`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct NaverOrderer {
     /// Name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: String,
     /// Naver id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub id: String,
     /// Phone number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub tel: String,
 }
 
 /// A Naver Pay shipping address (spec: `NaverAddress`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct NaverAddress {
     /// Base address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub base: String,
     /// Address detail.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub detail: Option<String>,
     /// Postcode.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub postcode: String,
     /// Phone number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub tel1: String,
     /// Second phone number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub tel2: Option<String>,
     /// Receiver's name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: String,
 }
 
 /// A Naver Pay review (spec: `NaverReviewAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct NaverReview {
     /// Review id.
     #[serde(deserialize_with = "crate::model::de::token")]
+    #[serde_with(skip_apply)]
     pub review_id: String,
     /// Satisfaction: `0`-`2` for general reviews, `10`-`13` for premium ones.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub score: String,
     /// Title.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub title: String,
     /// Text.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub content: Option<String>,
     /// Product order id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_order_id: String,
     /// Product id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_id: String,
     /// Product name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_name: String,
     /// Product option.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub product_option_name: Option<String>,
     /// Writer's Naver id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub writer: String,
     /// When it was written.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub created_at: UnixTime,
     /// When it was last edited.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub modified_at: Option<UnixTime>,
 }
 
 /// The cash-receipt-eligible amounts of a Naver Pay payment (spec:
 /// `NaverCashAmountAnnotation`).
+#[serde_with::apply(
+    _ => #[serde(default = "absent", deserialize_with = "lenient")],
+    Decimal => #[serde(serialize_with = "money::serialize")],
+)]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct NaverCashAmount {
     /// Total.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub amount_total: Decimal,
     /// Paid with Naver points.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub amount_by_npoint: Decimal,
     /// Paid with the primary means.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub amount_by_primary: Decimal,
     /// Supply value.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub amount_supply: Decimal,
     /// VAT.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub amount_vat: Decimal,
 }
 
@@ -240,9 +192,9 @@ macro_rules! product_order_ids {
 /// (`naverApproveCancelProductOrder`), `collect-exchanged` (`naverCollectProductOrder`),
 /// `place` (`naverPlaceProductOrder`) and `resolve-return`
 /// (`naverResolveReturnProductOrder`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct NaverProductOrderIds {
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
 }
 
@@ -255,19 +207,34 @@ impl NaverProductOrderIds {
     product_order_ids!();
 }
 
-/// Body of `POST /payments/{imp_uid}/naver/cancel` (operation `naverCancelProductOrder`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+/// Body of `POST /payments/{imp_uid}/naver/cancel` (operation `naverCancelProductOrder`):
+/// a refund. PortOne reads a body without `product_order_id` as every product order of the
+/// payment, so that is said by name ([`all`](Self::all)), and a list is never empty
+/// ([`product_order_ids`](Self::product_order_ids)).
+///
+/// ```
+/// use portone::model::CancelNaverOrders;
+///
+/// let everything = CancelNaverOrders::all();
+/// let one = CancelNaverOrders::all().product_order_ids(["2026120712345678"])?;
+/// # let _ = (everything, one);
+/// # Ok::<(), portone::model::InvalidRequest>(())
+/// ```
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CancelNaverOrders {
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<NaverCancelReason>,
 }
 
 impl CancelNaverOrders {
-    /// Cancels every product order of the payment.
-    pub fn new() -> Self {
-        Self::default()
+    /// Cancels (refunds) every product order of the payment; narrow it with
+    /// [`product_order_ids`](Self::product_order_ids).
+    pub fn all() -> Self {
+        Self {
+            product_order_id: None,
+            reason: None,
+        }
     }
 
     product_order_ids!();
@@ -279,15 +246,13 @@ impl CancelNaverOrders {
 }
 
 /// Body of `POST /payments/{imp_uid}/naver/ship` (operation `naverShipProductOrder`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShipNaverOrders {
     delivery_method: NaverDeliveryMethod,
     dispatched_at: UnixTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     delivery_company: Option<NaverDeliveryCompany>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tracking_number: Option<String>,
 }
 
@@ -317,14 +282,12 @@ impl ShipNaverOrders {
 
 /// Body of `POST /payments/{imp_uid}/naver/ship-exchanged` (the second operation named
 /// `naverShipProductOrder`): re-ships exchanged goods.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShipNaverExchange {
     delivery_method: NaverDeliveryMethod,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     delivery_company: Option<NaverDeliveryCompany>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tracking_number: Option<String>,
 }
 
@@ -351,16 +314,13 @@ impl ShipNaverExchange {
 
 /// Body of `POST /payments/{imp_uid}/naver/request-return` (operation
 /// `naverRequestReturnProductOrder`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequestNaverReturn {
     delivery_method: NaverReturnDeliveryMethod,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<NaverReturnReason>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     delivery_company: Option<NaverDeliveryCompany>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     tracking_number: Option<String>,
 }
 
@@ -390,11 +350,10 @@ impl RequestNaverReturn {
 
 /// Body of `POST /payments/{imp_uid}/naver/approve-return` (operation
 /// `naverApproveReturnProductOrder`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ApproveNaverReturn {
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     memo: Option<String>,
 }
 
@@ -414,10 +373,10 @@ impl ApproveNaverReturn {
 
 /// Body of `POST /payments/{imp_uid}/naver/reject-return` (operation
 /// `naverRejectReturnProductOrder`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RejectNaverReturn {
     memo: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
 }
 
@@ -435,19 +394,21 @@ impl RejectNaverReturn {
 
 /// Body of `POST /payments/{imp_uid}/naver/withhold-return` (operation
 /// `naverWithholdReturnProductOrder`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct WithholdNaverReturn {
     memo: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_order_id: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<NaverWithholdReason>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     extra_charge: Option<Decimal>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(WithholdNaverReturn, |r| None, [
+    "extra_charge" => r.extra_charge,
+]);
 
 impl WithholdNaverReturn {
     /// Withholds the return of every product order, telling the buyer `memo`.
@@ -471,9 +432,9 @@ impl WithholdNaverReturn {
 }
 
 /// Body of `POST /payments/{imp_uid}/naver/confirm` (operation `naverConfirmPayment`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConfirmNaverPayment {
-    #[serde(skip_serializing_if = "Option::is_none")]
     requester: Option<Requester>,
 }
 

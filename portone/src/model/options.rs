@@ -106,11 +106,12 @@ query_options! {
 ///     .merchant_uids(["order-7"]);
 /// # let _ = ids;
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentsByIds {
-    #[serde(rename = "imp_uid[]", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "imp_uid[]")]
     imp_uids: Option<Vec<String>>,
-    #[serde(rename = "merchant_uid[]", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "merchant_uid[]")]
     merchant_uids: Option<Vec<String>>,
 }
 
@@ -314,6 +315,24 @@ query_options! {
         /// Which of the merchant's PG accounts (MIDs) to use, by its API key, when there
         /// are several (`pg_api_key`).
         pg_api_key: String as into,
+    }
+}
+
+query_options! {
+    /// Options of [`naver_reviews`](crate::api::NaverPay::naver_reviews) (operation
+    /// `getReviews`). Only the 2026-03 revision of PortOne's spec lists `channel_key` (as a
+    /// form field of this GET), and PortOne's own SDKs, updated against that revision, do
+    /// not send it: it is sent only when set.
+    ///
+    /// ```
+    /// use portone::model::NaverReviews;
+    ///
+    /// let one_channel = NaverReviews::new().channel_key("channel-key-naverpay");
+    /// # let _ = one_channel;
+    /// ```
+    pub struct NaverReviews {
+        /// The Naver Pay channel whose reviews to list (`channel_key`).
+        channel_key: String as into,
     }
 }
 

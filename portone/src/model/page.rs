@@ -103,16 +103,15 @@ impl<'a, T> IntoIterator for &'a Page<T> {
 }
 
 /// The paged form on the wire.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Deserialize)]
 #[serde(bound = "T: Deserialize<'de>")]
 struct Paged<T> {
-    #[serde(default = "absent", deserialize_with = "lenient")]
     total: Option<u64>,
-    #[serde(default = "absent", deserialize_with = "lenient")]
     previous: u32,
-    #[serde(default = "absent", deserialize_with = "lenient")]
     next: u32,
     #[serde(default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     list: Vec<T>,
 }
 

@@ -4,35 +4,39 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 
 /// The result of registering sub-merchant receipts (spec: `PartnerReceiptResultAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PartnerReceiptResult {
     /// URL of the sales slip.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
 }
 
 /// One sub-merchant's part of a payment (spec: `PartnerReceiptsAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct PartnerReceipt {
     business_registration_number: String,
     company_name: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(PartnerReceipt, |r| None, [
+    "amount" => Some(r.amount),
+    "tax_free" => r.tax_free,
+    "vat_amount" => r.vat_amount,
+]);
 
 impl PartnerReceipt {
     /// `amount` of the payment belongs to the sub-merchant `company_name`.

@@ -18,11 +18,11 @@ open_enum! {
 }
 
 /// The changed status of a PAYCO order (spec: `PaycoStatusAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaycoStatus {
     /// The order's status now.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub status: PaycoOrderStatus,
 }
 

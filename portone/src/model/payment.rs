@@ -17,177 +17,138 @@ use super::{
 /// missing `currency` is KRW, a missing `status` is `Other("")`), `""` where a number or an
 /// enum is expected is absent, numbers sent as strings are numbers, and timestamps that are
 /// `0` until the event happens are `None`.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Payment {
     /// PortOne's transaction id (`imp_...`).
+    #[serde_with(skip_apply)]
     pub imp_uid: String,
     /// The merchant's order id.
+    #[serde_with(skip_apply)]
     pub merchant_uid: String,
     /// Payment method.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pay_method: Option<PayMethod>,
     /// Where the payment was made: PC, mobile or API.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub channel: Option<Channel>,
     /// The PG that processed the payment.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: Option<PgProvider>,
     /// The PG behind a hub-type PG, when there is one.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub emb_pg_provider: Option<PgProvider>,
     /// The PG's transaction id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// The PG merchant id (MID).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// Whether this is a test payment. Absent before 2026: `false`.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sandbox: bool,
     /// Whether this is an escrow payment.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub escrow: bool,
     /// Approval number; some PGs send `""`.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub apply_num: Option<String>,
     /// Standard bank code, for account transfers.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub bank_code: Option<String>,
     /// Bank name, for account transfers.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub bank_name: Option<String>,
     /// Card company code (KFTC standard code).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_code: Option<String>,
     /// Card company name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_name: Option<String>,
     /// Card issuer code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_code: Option<String>,
     /// Card issuer name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_issuer_name: Option<String>,
     /// Card publisher code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_code: Option<String>,
     /// Card publisher name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_publisher_name: Option<String>,
     /// Instalment months; `0` is a lump-sum payment.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_quota: Option<u32>,
     /// The masked card number, as the PG reports it.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_number: Option<String>,
     /// Credit or check card; `None` where the PG does not say.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub card_type: Option<CardType>,
     /// Virtual account bank code.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_code: Option<String>,
     /// Virtual account bank name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_name: Option<String>,
     /// Virtual account number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_num: Option<String>,
     /// Virtual account holder.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub vbank_holder: Option<String>,
     /// Deadline of the virtual account deposit.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub vbank_date: Option<UnixTime>,
     /// When the virtual account was issued.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub vbank_issued_at: Option<UnixTime>,
     /// Order name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Amount paid.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// Amount cancelled so far. Absent in some SDK printouts: zero.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub cancel_amount: Decimal,
     /// Currency of `amount`; KRW when PortOne leaves it out.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub currency: Currency,
     /// Buyer's name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_name: Option<String>,
     /// Buyer's email address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_email: Option<String>,
     /// Buyer's phone number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_tel: Option<String>,
     /// Buyer's address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_addr: Option<String>,
     /// Buyer's postcode.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_postcode: Option<String>,
     /// The merchant's extra data: JSON inside a string. See [`Payment::custom_data`].
     #[serde(default, deserialize_with = "json_text")]
+    #[serde_with(skip_apply)]
     pub custom_data: Option<String>,
     /// User agent of the buyer's device.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub user_agent: Option<String>,
     /// Payment status. Only `paid` means the money was taken; an absent status reads as
     /// `Other("")`, which is not `paid`.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub status: PaymentStatus,
     /// When the payment was requested.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub started_at: Option<UnixTime>,
     /// When it was paid; `None` while not paid.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub paid_at: Option<UnixTime>,
     /// When it failed; `None` unless it failed.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub failed_at: Option<UnixTime>,
     /// When it was (last) cancelled; `None` unless cancelled.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub cancelled_at: Option<UnixTime>,
     /// Why it failed.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub fail_reason: Option<String>,
     /// Why it was cancelled.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cancel_reason: Option<String>,
     /// Sales slip URL.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
     /// Every cancellation, full or partial.
     #[serde(default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     pub cancel_history: Vec<PaymentCancelHistory>,
     /// Deposits into a fixed unlimited virtual account.
     #[serde(default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     pub deposit_history: Vec<VbankDeposit>,
     /// Sales slip URLs of the cancellations.
     #[serde(default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     pub cancel_receipt_urls: Vec<String>,
     /// Whether a cash receipt was issued.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cash_receipt_issued: bool,
     /// The billing key id used, if any.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid: Option<String>,
     /// What the billing key was used for; `None` for an ordinary payment.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid_usage: Option<CustomerUidUsage>,
     /// The promotion applied, if any.
     #[serde(default, deserialize_with = "object")]
+    #[serde_with(skip_apply)]
     pub promotion: Option<PaymentPromotion>,
 }
 
@@ -210,109 +171,83 @@ impl Payment {
 }
 
 /// A promotion applied to a payment (spec: the inline `promotion` of `PaymentAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaymentPromotion {
     /// Promotion id (`promotion-id-...`).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub id: Option<String>,
     /// Amount discounted from the order.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::option::serialize"
-    )]
+    #[serde(serialize_with = "money::option::serialize")]
     pub discount: Option<Decimal>,
 }
 
 /// One cancellation of a payment (spec: `PaymentCancelAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaymentCancelHistory {
     /// The PG's cancel transaction id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// Amount refunded by this cancellation.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// When it was cancelled; `0` if PortOne leaves it out.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cancelled_at: UnixTime,
     /// Why.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub reason: Option<String>,
     /// Id of this cancellation; missing in payloads before 2024.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub cancellation_id: Option<String>,
     /// Sales slip URL of the cancellation.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
 }
 
 /// The balance of a payment by means of payment (spec: `PaymentBalanceResponseAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaymentBalance {
     /// Total remaining amount.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// Part paid with cash-receipt-eligible means.
     #[serde(default, deserialize_with = "object_or_default")]
+    #[serde_with(skip_apply)]
     pub cash_receipt: BalanceAmounts,
     /// Part paid with the primary means.
     #[serde(default, deserialize_with = "object_or_default")]
+    #[serde_with(skip_apply)]
     pub primary: BalanceAmounts,
     /// Part paid with secondary means (points...).
     #[serde(default, deserialize_with = "object_or_default")]
+    #[serde_with(skip_apply)]
     pub secondary: BalanceAmounts,
     /// Discounts.
     #[serde(default, deserialize_with = "object_or_default")]
+    #[serde_with(skip_apply)]
     pub discount: BalanceAmounts,
     /// How the balance changed over time.
     #[serde(default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     pub histories: Vec<BalanceHistory>,
 }
 
 /// Amounts of one part of a balance (spec: `PaymentBalanceAnnotation`); all zero when
 /// PortOne leaves the part out.
+#[serde_with::apply(
+    _ => #[serde(default = "absent", deserialize_with = "lenient")],
+    Decimal => #[serde(serialize_with = "money::serialize")],
+)]
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct BalanceAmounts {
     /// Tax-free amount.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub tax_free: Decimal,
     /// Supply value.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub supply: Decimal,
     /// VAT.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub vat: Decimal,
     /// Service charge.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
     pub service: Decimal,
 }
 

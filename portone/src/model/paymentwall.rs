@@ -10,17 +10,17 @@ use super::setters::setters;
 /// Paymentwall's answer to a delivery registration (spec:
 /// `PaymentwallDeliveryDetailAnnotation`, the `response` of
 /// `PaymentwallDeliveryAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PaymentwallDeliveryResult {
     /// Paymentwall's error code, if any.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub error_code: Option<i64>,
     /// Paymentwall's error message, if any.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub error: Option<String>,
     /// Notices from Paymentwall.
     #[serde(default, deserialize_with = "list")]
+    #[serde_with(skip_apply)]
     pub notices: Vec<String>,
 }
 
@@ -53,6 +53,7 @@ fn yes_no<S: Serializer>(value: &bool, serializer: S) -> Result<S::Ok, S::Error>
 }
 
 /// Body of `POST /paymentwall/delivery` (operation `paymentwall_delivery`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegisterPaymentwallDelivery {
     imp_uid: String,
@@ -65,29 +66,26 @@ pub struct RegisterPaymentwallDelivery {
     #[serde(serialize_with = "yes_no")]
     refundable: bool,
     shipping_address_email: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: RegisterPaymentwallDeliveryOptional,
+}
+
+/// The optional fields of [`RegisterPaymentwallDelivery`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct RegisterPaymentwallDeliveryOptional {
     carrier_tracking_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     carrier_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     details: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_country: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_zip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_state: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_street: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_firstname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     shipping_address_lastname: Option<String>,
 }
 
@@ -116,22 +114,11 @@ impl RegisterPaymentwallDelivery {
             estimated_update_datetime: estimated_update_datetime.into(),
             refundable,
             shipping_address_email: shipping_address_email.into(),
-            carrier_tracking_id: None,
-            carrier_type: None,
-            reason: None,
-            details: None,
-            shipping_address_country: None,
-            shipping_address_city: None,
-            shipping_address_zip: None,
-            shipping_address_state: None,
-            shipping_address_street: None,
-            shipping_address_phone: None,
-            shipping_address_firstname: None,
-            shipping_address_lastname: None,
+            optional: RegisterPaymentwallDeliveryOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Carrier's tracking id.
         carrier_tracking_id: String,
         /// Carrier name.

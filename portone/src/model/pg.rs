@@ -7,26 +7,22 @@ use super::de::{absent, lenient};
 use super::enums::open_enum;
 
 /// One PG configured for the merchant (spec: `PgSettingAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct PgSetting {
     /// The PG.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: PgProvider,
     /// PG merchant id (MID).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: String,
     /// Whether this is a test setting.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub sandbox: bool,
     /// What the setting is for (`type` on the wire).
-    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
+    #[serde(rename = "type")]
     pub kind: PgSettingType,
     /// Channel name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub channel_name: Option<String>,
     /// Channel key.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub channel_key: Option<String>,
 }
 

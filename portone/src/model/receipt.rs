@@ -4,128 +4,110 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::de::{absent, lenient};
+use super::money::checked_amounts;
 use super::setters::setters;
 use super::{CashReceiptType, IdentifierType, PayMethod, ProductType, Sensitive, UnixTime};
 use super::{money, time};
 
 /// A cash receipt of a PortOne payment (spec: `ReceiptAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Receipt {
     /// PortOne's id of the payment.
+    #[serde_with(skip_apply)]
     pub imp_uid: String,
     /// The PG's id of the receipt.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_tid: Option<String>,
     /// Approval number of the receipt.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub apply_num: Option<String>,
     /// Issued to a person or a business (`type` on the wire).
-    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
+    #[serde(rename = "type")]
     pub kind: CashReceiptType,
     /// Amount on the receipt.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// VAT part of the amount.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub vat: Decimal,
     /// Receipt URL.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
     /// When it was issued.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub applied_at: UnixTime,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub cancelled_at: Option<UnixTime>,
 }
 
 /// A cash receipt of a payment made outside PortOne (spec: `ExternalReceiptAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct ExternalReceipt {
     /// The merchant's order id.
+    #[serde_with(skip_apply)]
     pub merchant_uid: String,
     /// The PG's id of the receipt.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_tid: Option<String>,
     /// Approval number of the receipt.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub apply_num: Option<String>,
     /// Issued to a person or a business (`type` on the wire).
-    #[serde(rename = "type", default = "absent", deserialize_with = "lenient")]
+    #[serde(rename = "type")]
     pub kind: CashReceiptType,
     /// Amount on the receipt.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// VAT part of the amount.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub vat: Decimal,
     /// Receipt URL.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub receipt_url: Option<String>,
     /// When it was issued.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub applied_at: UnixTime,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub cancelled_at: Option<UnixTime>,
 }
 
 /// Body of `POST /receipts/{imp_uid}` (operation `issueReceipt`): issues a cash receipt
 /// for a PortOne payment. The identifier (card, phone, resident or business number) is
 /// redacted in `Debug`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct IssueReceipt {
     identifier: Sensitive<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: IssueReceiptOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(IssueReceipt, |r| None, [
+    "tax_free" => r.optional.tax_free,
+    "vat" => r.optional.vat,
+    "vat_amount" => r.optional.vat_amount,
+]);
+
+/// The optional fields of [`IssueReceipt`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueReceiptOptional {
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     identifier_type: Option<IdentifierType>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     kind: Option<CashReceiptType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     company_tel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     company_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     corp_reg_no: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buyer_tel: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
 }
 
@@ -135,22 +117,11 @@ impl IssueReceipt {
     pub fn new(identifier: impl Into<String>) -> Self {
         Self {
             identifier: Sensitive::new(identifier.into()),
-            product_type: None,
-            identifier_type: None,
-            kind: None,
-            company_tel: None,
-            company_name: None,
-            corp_reg_no: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            tax_free: None,
-            vat: None,
-            vat_amount: None,
+            optional: IssueReceiptOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Physical goods or digital content.
         product_type: ProductType,
         /// What `identifier` is (required by KICC and Hecto Financial).
@@ -181,38 +152,43 @@ impl IssueReceipt {
 /// Body of `POST /receipts/external/{merchant_uid}` (operation `issueExternalReceipt`):
 /// issues a cash receipt for a payment made outside PortOne. The identifier is redacted in
 /// `Debug`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct IssueExternalReceipt {
     channel_key: String,
     name: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     identifier: Sensitive<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: IssueExternalReceiptOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(IssueExternalReceipt, |r| None, [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+]);
+
+/// The optional fields of [`IssueExternalReceipt`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct IssueExternalReceiptOptional {
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     identifier_type: Option<IdentifierType>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     kind: Option<CashReceiptType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buyer_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buyer_email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     buyer_tel: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     corp_reg_no: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pay_method: Option<PayMethod>,
 }
 
@@ -230,20 +206,11 @@ impl IssueExternalReceipt {
             name: name.into(),
             amount: amount.into(),
             identifier: Sensitive::new(identifier.into()),
-            product_type: None,
-            identifier_type: None,
-            kind: None,
-            buyer_name: None,
-            buyer_email: None,
-            buyer_tel: None,
-            tax_free: None,
-            vat_amount: None,
-            corp_reg_no: None,
-            pay_method: None,
+            optional: IssueExternalReceiptOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Physical goods or digital content.
         product_type: ProductType,
         /// What `identifier` is.

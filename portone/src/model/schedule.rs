@@ -1,6 +1,7 @@
 //! Scheduled payments: scheduling, unscheduling, rescheduling, and the schedule itself.
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -19,78 +20,58 @@ use super::{
 /// listing undecodable, so every field reads what PortOne sends or leaves out: the ids are
 /// `""` when absent, `schedule_at` is `0`, `amount` is zero, `currency` is KRW and
 /// `schedule_status` is `Other("")`. PortOne itself sends the ids, time, amount and status.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct Schedule {
     /// Billing key id; `""` if PortOne leaves it out.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_uid: String,
     /// Order id of the scheduled payment; `""` if PortOne leaves it out.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub merchant_uid: String,
     /// PortOne's id of the payment, once executed.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub imp_uid: Option<String>,
     /// PG that executed the payment.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_provider: Option<PgProvider>,
     /// PG merchant id that executed the payment.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_id: Option<String>,
     /// The merchant's buyer id.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub customer_id: Option<String>,
     /// When the payment is due (`0` if PortOne leaves it out, the spec's default).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub schedule_at: UnixTime,
     /// When it was executed; `None` until then.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub executed_at: Option<UnixTime>,
     /// When it was revoked; `None` unless revoked.
-    #[serde(default, with = "time::zero_as_none")]
+    #[serde(serialize_with = "time::zero_as_none::serialize")]
     pub revoked_at: Option<UnixTime>,
     /// Amount to charge.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// Currency (KRW when absent).
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub currency: Currency,
     /// Order name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub name: Option<String>,
     /// Buyer's name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_name: Option<String>,
     /// Buyer's email address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_email: Option<String>,
     /// Buyer's phone number.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_tel: Option<String>,
     /// Buyer's address.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_addr: Option<String>,
     /// Buyer's postcode.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub buyer_postcode: Option<String>,
     /// Extra data: JSON inside a string. See [`Schedule::custom_data`].
     #[serde(default, deserialize_with = "json_text")]
+    #[serde_with(skip_apply)]
     pub custom_data: Option<String>,
     /// Scheduled, executed or revoked; `Other("")` if PortOne leaves it out.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub schedule_status: ScheduleStatus,
     /// Outcome of the executed payment; `None` (JSON `null`) until executed.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub payment_status: Option<PaymentStatus>,
     /// Why the payment failed.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub fail_reason: Option<String>,
     /// Promotion applied.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub promotion_id: Option<String>,
 }
 
@@ -107,50 +88,49 @@ impl Schedule {
 
 /// One payment to schedule (spec: `ScheduleAnnotation`), an item of
 /// [`SchedulePayments`].
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct ScheduledPayment {
     merchant_uid: String,
     schedule_at: UnixTime,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: ScheduledPaymentOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(ScheduledPayment, |r| r.optional.currency.as_ref(), [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+]);
+
+/// The optional fields of [`ScheduledPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct ScheduledPaymentOptional {
     currency: Option<Currency>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cash_receipt_type: Option<CashReceiptType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     card_quota: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     interest_free_by_merchant: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     use_card_point: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_count: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     browser_ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<PaymentExtra>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     bypass: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     promotion_id: Option<String>,
 }
 
@@ -167,26 +147,11 @@ impl ScheduledPayment {
             schedule_at: schedule_at.into(),
             amount: amount.into(),
             name: name.into(),
-            currency: None,
-            tax_free: None,
-            vat_amount: None,
-            buyer: Buyer::default(),
-            custom_data: None,
-            notice_url: None,
-            product_type: None,
-            cash_receipt_type: None,
-            card_quota: None,
-            interest_free_by_merchant: None,
-            use_card_point: None,
-            product_count: None,
-            browser_ip: None,
-            extra: None,
-            bypass: None,
-            promotion_id: None,
+            optional: ScheduledPaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Currency (PortOne's default is KRW).
         currency: Currency,
         /// Tax-free amount.
@@ -213,9 +178,9 @@ impl ScheduledPayment {
         promotion_id: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
         /// PG-specific parameters, sent as a JSON string.
@@ -225,7 +190,7 @@ impl ScheduledPayment {
     /// Naver Pay's date of use completion (`YYYYMMDD`), sent as `extra.naverUseCfm`.
     #[must_use]
     pub fn naver_use_cfm(mut self, date: impl Into<String>) -> Self {
-        self.extra = Some(PaymentExtra {
+        self.optional.extra = Some(PaymentExtra {
             naver_use_cfm: Some(date.into()),
         });
         self
@@ -235,28 +200,28 @@ impl ScheduledPayment {
 /// Body of `POST /subscribe/payments/schedule` (operation `schedule`): schedules payments
 /// on a billing key, issuing it first when card data is given. Card data is redacted in
 /// `Debug`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SchedulePayments {
     customer_uid: String,
     schedules: Vec<ScheduledPayment>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: SchedulePaymentsOptional,
+}
+
+/// The optional fields of [`SchedulePayments`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct SchedulePaymentsOptional {
     customer_id: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     checking_amount: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     card_number: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     expiry: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     birth: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pwd_2digit: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cvc: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     channel_key: Option<String>,
 }
 
@@ -269,14 +234,7 @@ impl SchedulePayments {
         Self {
             customer_uid: customer_uid.into(),
             schedules: schedules.into_iter().collect(),
-            customer_id: None,
-            checking_amount: None,
-            card_number: None,
-            expiry: None,
-            birth: None,
-            pwd_2digit: None,
-            cvc: None,
-            channel_key: None,
+            optional: SchedulePaymentsOptional::default(),
         }
     }
 
@@ -287,7 +245,7 @@ impl SchedulePayments {
         self
     }
 
-    setters! {
+    setters! { in optional;
         /// The merchant's buyer id.
         customer_id: String,
         /// Amount charged and refunded at once to check the card (`0`: no check).
@@ -334,11 +292,10 @@ impl SchedulePayments {
 /// );
 /// # Ok::<(), InvalidRequest>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unschedule {
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     merchant_uid: Option<Vec<String>>,
 }
 

@@ -1,6 +1,7 @@
 //! Non-authenticated payments: one-time card payments and payments with a billing key.
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -9,9 +10,10 @@ use super::{CashReceiptType, Currency, ProductType, Sensitive};
 
 /// The `extra` object of subscription payments (spec: `SubscribePaymentExtra`, and the
 /// inline `extra` of `ScheduleAnnotation`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub(crate) struct PaymentExtra {
-    #[serde(rename = "naverUseCfm", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "naverUseCfm")]
     pub(crate) naver_use_cfm: Option<String>,
 }
 
@@ -30,67 +32,59 @@ pub(crate) struct PaymentExtra {
 ///     .name("Monthly plan");
 /// assert!(!format!("{payment:?}").contains("4092"));
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct OnetimePayment {
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     card_number: Sensitive<String>,
     expiry: Sensitive<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: OnetimePaymentOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(OnetimePayment, |r| r.optional.currency.as_ref(), [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+    "vat" => r.optional.vat,
+]);
+
+/// The optional fields of [`OnetimePayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct OnetimePaymentOptional {
     currency: Option<Currency>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     birth: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pwd_2digit: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cvc: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     customer_uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pg: Option<String>,
-    #[serde(rename = "channelGroupId", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "channelGroupId")]
     channel_group_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     card_quota: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     interest_free_by_merchant: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     use_card_point: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     browser_ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     secure_3d_charge_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     secure_3d_token: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     promotion_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     bypass: Option<String>,
 }
 
@@ -108,33 +102,11 @@ impl OnetimePayment {
             amount: amount.into(),
             card_number: Sensitive::new(card_number.into()),
             expiry: Sensitive::new(expiry.into()),
-            currency: None,
-            tax_free: None,
-            vat_amount: None,
-            vat: None,
-            birth: None,
-            pwd_2digit: None,
-            cvc: None,
-            customer_uid: None,
-            pg: None,
-            channel_group_id: None,
-            name: None,
-            buyer: Buyer::default(),
-            card_quota: None,
-            interest_free_by_merchant: None,
-            use_card_point: None,
-            custom_data: None,
-            notice_url: None,
-            browser_ip: None,
-            secure_3d_charge_id: None,
-            secure_3d_token: None,
-            product_type: None,
-            promotion_id: None,
-            bypass: None,
+            optional: OnetimePaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Currency (PortOne's default is KRW).
         currency: Currency,
         /// Tax-free amount.
@@ -178,9 +150,9 @@ impl OnetimePayment {
         promotion_id: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
         /// PG-specific parameters, sent as a JSON string.
@@ -198,57 +170,53 @@ impl OnetimePayment {
 /// let payment = AgainPayment::new("customer-42", "order-2", 9900, "Monthly plan")
 ///     .buyer_email("buyer@example.com");
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct AgainPayment {
     customer_uid: String,
     merchant_uid: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
     name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: AgainPaymentOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(AgainPayment, |r| r.optional.currency.as_ref(), [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+    "vat" => r.optional.vat,
+]);
+
+/// The optional fields of [`AgainPayment`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct AgainPaymentOptional {
     currency: Option<Currency>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     card_quota: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     interest_free_by_merchant: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     use_card_point: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     browser_ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_count: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     cash_receipt_type: Option<CashReceiptType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     bypass: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     extra: Option<PaymentExtra>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     promotion_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     channel_key: Option<String>,
 }
 
@@ -266,28 +234,11 @@ impl AgainPayment {
             merchant_uid: merchant_uid.into(),
             amount: amount.into(),
             name: name.into(),
-            currency: None,
-            tax_free: None,
-            vat_amount: None,
-            vat: None,
-            buyer: Buyer::default(),
-            card_quota: None,
-            interest_free_by_merchant: None,
-            use_card_point: None,
-            custom_data: None,
-            notice_url: None,
-            browser_ip: None,
-            product_type: None,
-            product_count: None,
-            cash_receipt_type: None,
-            bypass: None,
-            extra: None,
-            promotion_id: None,
-            channel_key: None,
+            optional: AgainPaymentOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Currency (PortOne's default is KRW).
         currency: Currency,
         /// Tax-free amount.
@@ -318,9 +269,9 @@ impl AgainPayment {
         channel_key: String,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
         /// PG-specific parameters, sent as a JSON string.
@@ -330,7 +281,7 @@ impl AgainPayment {
     /// Naver Pay's date of use completion (`YYYYMMDD`), sent as `extra.naverUseCfm`.
     #[must_use]
     pub fn naver_use_cfm(mut self, date: impl Into<String>) -> Self {
-        self.extra = Some(PaymentExtra {
+        self.optional.extra = Some(PaymentExtra {
             naver_use_cfm: Some(date.into()),
         });
         self

@@ -1,6 +1,7 @@
 //! Virtual accounts issued by API: requests, deposits and the account holder lookup.
 
 use super::buyer::Buyer;
+use super::money::checked_amounts;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -10,40 +11,36 @@ use super::setters::{buyer_setters, json_text_setters, list_setters, setters};
 use super::{ProductType, Sensitive, UnixTime};
 
 /// One deposit into a fixed unlimited virtual account (spec: `VbankDepositAnnotation`).
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct VbankDeposit {
     /// The PG's approval number of the deposit.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub pg_tid: Option<String>,
     /// Amount deposited.
-    #[serde(
-        default = "absent",
-        deserialize_with = "lenient",
-        serialize_with = "money::serialize"
-    )]
+    #[serde(serialize_with = "money::serialize")]
     pub amount: Decimal,
     /// Depositor's name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub depositor_name: Option<String>,
     /// When the deposit arrived.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub deposited_at: UnixTime,
 }
 
 /// The holder of a bank account (spec: `VbankHolderAnnotation`), the answer of the
 /// undocumented `GET /vbanks/holder`.
+#[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct VbankHolder {
     /// Account holder's name.
-    #[serde(default = "absent", deserialize_with = "lenient")]
     pub bank_holder: String,
 }
 
 /// Body of `POST /vbanks` (operation `createVbank`): issues a virtual account without a
 /// payment window. The `pg_api_key` query parameter is not part of the body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(remote = "Self")]
 pub struct CreateVbank {
     channel_key: String,
     merchant_uid: String,
@@ -51,39 +48,38 @@ pub struct CreateVbank {
     amount: Decimal,
     vbank_code: String,
     vbank_due: UnixTime,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(flatten)]
+    optional: CreateVbankOptional,
+}
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(CreateVbank, |r| None, [
+    "amount" => Some(r.amount),
+    "tax_free" => r.optional.tax_free,
+    "vat_amount" => r.optional.vat_amount,
+]);
+
+/// The optional fields of [`CreateVbank`], unset (and so not sent) until a setter
+/// sets them.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+struct CreateVbankOptional {
     product_type: Option<ProductType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     vbank_num: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     vbank_holder: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     vbank_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     #[serde(flatten)]
     buyer: Buyer,
-    #[serde(skip_serializing_if = "Option::is_none")]
     business_registration_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     notice_url: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     custom_data: Option<String>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     product_count: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     escrow_password: Option<Sensitive<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     fixed_unlimited_vbank: Option<bool>,
 }
 
@@ -103,24 +99,11 @@ impl CreateVbank {
             amount: amount.into(),
             vbank_code: vbank_code.into(),
             vbank_due: vbank_due.into(),
-            product_type: None,
-            vbank_num: None,
-            vbank_holder: None,
-            vbank_key: None,
-            name: None,
-            buyer: Buyer::default(),
-            business_registration_number: None,
-            notice_url: None,
-            custom_data: None,
-            tax_free: None,
-            vat_amount: None,
-            product_count: None,
-            escrow_password: None,
-            fixed_unlimited_vbank: None,
+            optional: CreateVbankOptional::default(),
         }
     }
 
-    setters! {
+    setters! { in optional;
         /// Physical goods or digital content.
         product_type: ProductType,
         /// A fixed account number to use (PG agreement needed).
@@ -146,14 +129,14 @@ impl CreateVbank {
         fixed_unlimited_vbank: bool,
     }
 
-    buyer_setters!();
+    buyer_setters!(optional);
 
-    list_setters! {
+    list_setters! { in optional;
         /// Webhook URLs for the deposit notification, instead of the console's.
         notice_url,
     }
 
-    json_text_setters! {
+    json_text_setters! { in optional;
         /// Extra data stored with the payment, sent as a JSON string.
         custom_data / custom_data_raw,
     }
@@ -161,16 +144,19 @@ impl CreateVbank {
 
 /// Body of `PUT /vbanks/{imp_uid}` (operation `modifyVbank`): changes the amount or the
 /// deadline of an issued virtual account.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(remote = "Self")]
 pub struct ModifyVbank {
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        with = "crate::model::money::option"
-    )]
+    #[serde(with = "crate::model::money::option")]
     amount: Option<Decimal>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     vbank_due: Option<UnixTime>,
 }
+
+// Amounts are checked against the currency when the request is serialized, before sending.
+checked_amounts!(ModifyVbank, |r| None, [
+    "amount" => r.amount,
+]);
 
 impl ModifyVbank {
     /// A change of nothing yet; set the amount, the deadline or both.

@@ -36,6 +36,65 @@
 //! arrives is normal: before cancelling an order for want of one, look the payment up
 //! ([`Verification::verify_payment`](crate::verify::Verification::verify_payment)).
 //!
+//! # One attempt, or the order
+//!
+//! [`verify_notification`](crate::verify::Verification::verify_notification) judges the
+//! attempt the notification names. When an order can have several attempts under its
+//! `merchant_uid` (a buyer who tries again after a decline, a charge retried after an
+//! unknown outcome), judge the order with
+//! [`verify_order`](crate::verify::Verification::verify_order): a late `failed`
+//! notification for the first attempt of an order the second attempt paid is then `Paid`,
+//! not a reason to ask the buyer to pay again.
+//!
+//! # Agency accounts: which sub-merchant
+//!
+//! A notification does not say which sub-merchant (tier) a payment belongs to, and an
+//! agency's own view of PortOne does not see its sub-merchants' payments: looked up without
+//! the tier, a real payment is [`Mismatch::UnknownPayment`](crate::verify::Mismatch::UnknownPayment).
+//! Give each sub-merchant its own webhook URL that names its tier (in PortOne's console for
+//! the sub-merchant, or as the checkout's `notice_url`), such as
+//! `https://shop.example/portone/webhook/A1B`, and verify with that tier's view:
+//!
+//! ```no_run
+//! use axum::body::Bytes;
+//! use axum::extract::{Path, State};
+//! use axum::http::{HeaderMap, StatusCode, header};
+//! use portone::prelude::*;
+//! use portone::verify::Order;
+//! use portone::webhook::Notification;
+//!
+//! /// `POST /portone/webhook/{tier}`: one URL per sub-merchant.
+//! async fn webhook(
+//!     State(agency): State<portone::Client>,
+//!     Path(tier): Path<String>,
+//!     headers: HeaderMap,
+//!     body: Bytes,
+//! ) -> StatusCode {
+//!     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+//!     let Ok(notification) = Notification::parse(content_type.unwrap_or(""), &body) else {
+//!         return StatusCode::BAD_REQUEST;
+//!     };
+//!     // A tier code that is not one is refused before anything is sent.
+//!     let Ok(shop) = agency.with_tier(&tier) else {
+//!         return StatusCode::NOT_FOUND;
+//!     };
+//!     let order = Order::new(notification.merchant_uid.clone(), 15_000); // your records
+//!     match shop.verify_order(&order).await {
+//!         Ok(verdict) if verdict.is_paid() => { /* ship once */ }
+//!         Ok(_) => { /* record the verdict */ }
+//!         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR, // PortOne re-sends after a 5xx
+//!     }
+//!     StatusCode::OK
+//! }
+//!
+//! let app: axum::Router<portone::Client> =
+//!     axum::Router::new().route("/portone/webhook/{tier}", axum::routing::post(webhook));
+//! # let _ = app;
+//! ```
+//!
+//! `cargo run --example agency_tiers` shows the same verification on `portone-mock`: the
+//! tier's view finds the sub-merchant's payment, the agency's own view does not.
+//!
 //! With the `axum` feature, [`Notification`] is also an axum extractor.
 
 #[cfg(feature = "axum")]

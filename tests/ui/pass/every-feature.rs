@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use portone::{Client, Endpoint, Location, Param};
+use portone::{Client, Endpoint, Location, Money, Param};
 use serde::{Deserialize, Serialize};
 
 /// A payment, trimmed to what this test reads.
@@ -30,10 +30,10 @@ pub struct Paging {
     pub limit: Option<u32>,
 }
 
-/// A cancellation body.
+/// A request body.
 #[derive(Debug, Serialize)]
-pub struct Cancel {
-    /// What to cancel.
+pub struct Body {
+    /// The payment it is about.
     pub imp_uid: String,
 }
 
@@ -61,9 +61,9 @@ pub trait Billing {
         #[query("imp_uid[]")] imp_uids: &[String],
     ) -> portone::Result<Vec<Payment>>;
 
-    /// A body, marked idempotent.
-    #[post("/payments/cancel", idempotent)]
-    async fn cancel(&self, #[body] request: &Cancel) -> portone::Result<Payment>;
+    /// A body, on a POST that only reads, marked idempotent.
+    #[post("/benepia/point", idempotent)]
+    async fn points(&self, #[body] request: &Body) -> portone::Result<serde_json::Value>;
 
     /// Scalar queries, an optional header, a timeout, and a route PortOne does not document.
     #[get("/vbanks/holder", timeout_ms = 5000, undocumented)]
@@ -93,7 +93,7 @@ pub trait Billing {
 
     /// A charge: a `failed` payment in the answer is `Error::Declined`.
     #[post("/subscribe/payments/again", charge)]
-    async fn again(&self, #[body] request: &Cancel) -> portone::Result<Payment>;
+    async fn again(&self, #[body] request: &Body) -> portone::Result<Payment>;
 
     /// Never compiled: not in the trait, not in `ENDPOINTS`.
     #[cfg(any())]
@@ -137,7 +137,7 @@ fn main() {
             "payment",
             "find",
             "payments",
-            "cancel",
+            "points",
             "holder",
             "put",
             "patch",
@@ -175,7 +175,7 @@ fn main() {
             ],
             timeout_ms: None,
             idempotent: true,
-            charge: false,
+            money: Money::Untouched,
         }
     );
     assert_eq!(endpoints[2].params[0].key, "imp_uid[]");
@@ -185,5 +185,6 @@ fn main() {
     assert_eq!(endpoints[5].params[0].name, "type");
     assert!(!endpoints[6].idempotent);
     assert!(!endpoints[7].idempotent && endpoints[7].method == "DELETE");
-    assert!(endpoints[8].charge && !endpoints[8].idempotent && !endpoints[7].charge);
+    assert!(endpoints[8].money == Money::Charges && !endpoints[8].idempotent);
+    assert_eq!(endpoints[7].money, Money::Untouched);
 }

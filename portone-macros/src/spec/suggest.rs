@@ -1,10 +1,10 @@
 //! What the user may have meant: the documented routes nearest to one the spec does not
 //! know, and the spec's name for a misspelt query parameter.
 
+use super::operation::{Operation, is_param};
+use super::table::OPERATIONS;
 use crate::attr::Verb;
-use crate::path::{Segment, Template};
-use crate::spec::{Operation, is_param};
-use crate::spec_table::OPERATIONS;
+use crate::template::{Segment, Template};
 
 /// How many routes a message suggests at most.
 const SHOWN: usize = 3;
@@ -167,7 +167,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::path;
+    use crate::template;
 
     #[test]
     fn levenshtein_counts_edits() {
@@ -215,7 +215,10 @@ mod tests {
     }
 
     fn near(verb: Verb, template: &str) -> (&'static str, Vec<String>) {
-        shown(&routes(verb, &path::parse(template).expect("a template")))
+        shown(&routes(
+            verb,
+            &template::parse(template).expect("a template"),
+        ))
     }
 
     #[test]

@@ -1,0 +1,195 @@
+//! The routes that move money, written once here and generated into the two places that need
+//! them: `portone-macros/src/money/table.rs` (the compile-time rules of `#[portone::api]`) and
+//! `portone-core/src/money_routes/table.rs` (the same rules for requests built by hand).
+//!
+//! The list is knowledge, not the spec's: PortOne's spec does not say which calls move money.
+//! Every route here must be one the vendored spec documents, or be in [`UNDOCUMENTED`];
+//! `tests/tests/spec_table.rs` checks that, and that both files are what this writes:
+//!
+//! ```text
+//! cargo run -p portone-tests --bin spec-table
+//! ```
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::spec_table::{REGENERATE, repo};
+
+/// What a call does with money, as the runtime's `Money` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Money {
+    /// Moves money or changes a schedule.
+    Moves,
+    /// Charges now: `Ok` only for `paid`.
+    Charges,
+    /// Issues a payment the buyer makes later: `Ok` only for `ready`.
+    Issues,
+}
+
+impl Money {
+    fn name(self) -> &'static str {
+        match self {
+            Money::Moves => "Moves",
+            Money::Charges => "Charges",
+            Money::Issues => "Issues",
+        }
+    }
+}
+
+use Money::{Charges, Issues, Moves};
+
+/// Every documented route that moves money, charges or changes a schedule, by path.
+pub const DOCUMENTED: &[(&str, &str, Money)] = &[
+    // Benepia points spent as a payment.
+    ("POST", "/benepia/payment", Charges),
+    // A convenience-store payment number: paid later at the counter; revoking it.
+    ("POST", "/cvs", Issues),
+    ("DELETE", "/cvs/{imp_uid}", Moves),
+    // Escrow shipping registers what releases the escrowed money to the merchant.
+    ("POST", "/escrows/logis/{imp_uid}", Moves),
+    ("PUT", "/escrows/logis/{imp_uid}", Moves),
+    // KCP Quick: automatic payments and prepaid money.
+    ("POST", "/kcpquick/payment/autopay", Charges),
+    ("POST", "/kcpquick/payment/money", Charges),
+    // Payco order status, which includes `CANCELED`.
+    ("POST", "/payco/orders/status/{imp_uid}", Moves),
+    // Refunds.
+    ("POST", "/payments/cancel", Moves),
+    // Naver Pay: cancellations, returns, exchanges, purchase confirmation, points.
+    ("POST", "/payments/{imp_uid}/naver/approve-cancel", Moves),
+    ("POST", "/payments/{imp_uid}/naver/approve-return", Moves),
+    ("POST", "/payments/{imp_uid}/naver/cancel", Moves),
+    ("POST", "/payments/{imp_uid}/naver/collect-exchanged", Moves),
+    ("POST", "/payments/{imp_uid}/naver/confirm", Moves),
+    ("POST", "/payments/{imp_uid}/naver/point", Moves),
+    ("POST", "/payments/{imp_uid}/naver/reject-return", Moves),
+    ("POST", "/payments/{imp_uid}/naver/request-return", Moves),
+    ("POST", "/payments/{imp_uid}/naver/resolve-return", Moves),
+    ("POST", "/payments/{imp_uid}/naver/ship-exchanged", Moves),
+    ("POST", "/payments/{imp_uid}/naver/withhold-return", Moves),
+    // Payments without the checkout window, and the schedules that make them.
+    ("POST", "/subscribe/payments/again", Charges),
+    ("POST", "/subscribe/payments/onetime", Charges),
+    ("POST", "/subscribe/payments/schedule", Moves),
+    ("PUT", "/subscribe/payments/schedule/{merchant_uid}", Moves),
+    (
+        "POST",
+        "/subscribe/payments/schedule/{merchant_uid}/reschedule",
+        Moves,
+    ),
+    (
+        "POST",
+        "/subscribe/payments/schedule/{merchant_uid}/retry",
+        Charges,
+    ),
+    // Without `merchant_uid`, every schedule of the customer.
+    ("POST", "/subscribe/payments/unschedule", Moves),
+    // Virtual accounts: issued to be paid later; changed; revoked.
+    ("POST", "/vbanks", Issues),
+    ("PUT", "/vbanks/{imp_uid}", Moves),
+    ("DELETE", "/vbanks/{imp_uid}", Moves),
+];
+
+/// Routes PortOne never documented that older SDKs still call to move money (the project's
+/// notes, "Routes outside the current spec"): PortOne's Python and Node clients send a
+/// one-time payment with a card issued abroad to this one.
+pub const UNDOCUMENTED: &[(&str, &str, Money)] =
+    &[("POST", "/subscribe/payments/foreign", Charges)];
+
+/// Every route of both lists, sorted by path, then by verb as the spec table sorts them.
+fn routes() -> Vec<(&'static str, &'static str, Money)> {
+    let mut all: Vec<_> = DOCUMENTED.iter().chain(UNDOCUMENTED).copied().collect();
+    let rank = |verb: &str| {
+        ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            .iter()
+            .position(|v| *v == verb)
+    };
+    all.sort_by(|a, b| (a.1, rank(a.0)).cmp(&(b.1, rank(b.0))));
+    all
+}
+
+/// Where the macro's table is checked in.
+#[must_use]
+pub fn macro_table_path() -> PathBuf {
+    repo().join("portone-macros/src/money/table.rs")
+}
+
+/// Where the runtime's table is checked in.
+#[must_use]
+pub fn runtime_table_path() -> PathBuf {
+    repo().join("portone-core/src/money_routes/table.rs")
+}
+
+fn header(w: &mut String) {
+    let _ = writeln!(
+        w,
+        "//! Generated by `tests/src/money_table.rs`: do not edit. `tests/tests/spec_table.rs` fails\n\
+         //! when this file and the list there disagree; regenerate with\n\
+         //! `{REGENERATE}`.\n"
+    );
+}
+
+/// The kinds the list uses, for the `use` lines.
+fn kinds(routes: &[(&str, &str, Money)]) -> String {
+    let mut names: Vec<&str> = routes.iter().map(|r| r.2.name()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join(", ")
+}
+
+/// `portone-macros/src/money/table.rs`.
+#[must_use]
+pub fn macro_table() -> String {
+    let routes = routes();
+    let mut verbs: Vec<&str> = routes.iter().map(|r| verb_name(r.0)).collect();
+    verbs.sort_unstable();
+    verbs.dedup();
+    let mut out = String::new();
+    let w = &mut out;
+    header(w);
+    let _ = writeln!(w, "use super::Money::{{{}}};", kinds(&routes));
+    let _ = writeln!(w, "use super::Route;");
+    let _ = writeln!(w, "use crate::attr::Verb::{{{}}};\n", verbs.join(", "));
+    let _ = writeln!(w, "pub(crate) static ROUTES: &[Route] = &[");
+    for (verb, path, money) in &routes {
+        let _ = writeln!(
+            w,
+            "    Route {{ verb: {}, path: {path:?}, money: {} }},",
+            verb_name(verb),
+            money.name()
+        );
+    }
+    w.push_str("];\n");
+    out
+}
+
+/// `portone-core/src/money_routes/table.rs`.
+#[must_use]
+pub fn runtime_table() -> String {
+    let routes = routes();
+    let mut out = String::new();
+    let w = &mut out;
+    header(w);
+    let _ = writeln!(w, "use super::{{{}, Route}};\n", kinds(&routes));
+    let _ = writeln!(w, "pub(crate) static ROUTES: &[Route] = &[");
+    for (verb, path, money) in &routes {
+        let _ = writeln!(
+            w,
+            "    Route {{ method: {verb:?}, path: {path:?}, money: {} }},",
+            money.name()
+        );
+    }
+    w.push_str("];\n");
+    out
+}
+
+fn verb_name(verb: &str) -> &'static str {
+    match verb {
+        "GET" => "Get",
+        "POST" => "Post",
+        "PUT" => "Put",
+        "PATCH" => "Patch",
+        "DELETE" => "Delete",
+        other => panic!("unknown verb `{other}`"),
+    }
+}
