@@ -1,46 +1,58 @@
-//! The state file: what `--state` (and [`MockServer::save_state`],
-//! [`MockServerBuilder::load_state`]) keep across a restart.
+//! The state file (`--state FILE`, [`MockServerBuilder::state_file`]): a SQLite database
+//! (SQLite compiled into the binary, in WAL mode) that every change a client or the admin
+//! API makes is written to, in one transaction, before its answer is sent. Only the records
+//! that changed are written; a process killed at any point leaves the last committed
+//! transaction, and SQLite rolls back a torn one when the file is opened again.
 //!
-//! A JSON object that names its format and version first, so that a file of anything
-//! else is refused before it is read, and never overwritten:
+//! A file is refused with the reason, and never written to, when it is not a SQLite
+//! database (a JSON state file of an earlier portone-mock included), a database of another
+//! program (`PRAGMA application_id` is not this mock's), or of a newer schema
+//! (`PRAGMA user_version`). An empty file or a missing one becomes a new state file. While
+//! a server has it open, no other can (SQLite's exclusive locking mode).
 //!
-//! ```json
-//! {"format": "portone-mock-state", "version": 1, "clock": {...}, "ids": {...},
-//!  "agency": [...], "stores": [{"tier": null, "records": {...}}]}
-//! ```
+//! Kept: every tier's records (payments with their cancels and deposits, prepared amounts,
+//! billing keys, schedules, cash receipts, escrow shipping, Naver Pay orders, KCP Quick
+//! prepares), the agency's tiers, the id counter, the clock, and the webhook settings. Not
+//! kept: certifications (a birth date and a phone number have no business in a file), the
+//! access token, the request log, faults and webhook deliveries.
 //!
-//! Kept: every tier's payments (with cancels and deposits), prepared amounts, billing keys
-//! (the masked card and its company, never card data), schedules, cash receipts, escrow
-//! shipping, Naver Pay orders and KCP prepares; the agency's tiers; the id counter (so no
-//! id is handed out twice); and the clock (its offset, and where it stood). Not kept:
-//! certifications (a birth date and a phone number have no business in a file), the access
-//! token (clients fetch a new one on the `401`, as after any expiry), the request log,
-//! faults, webhook deliveries, and the settings, which come from the builder or the flags
-//! each start.
-//!
-//! [`MockServer::save_state`]: crate::MockServer::save_state
-//! [`MockServerBuilder::load_state`]: crate::MockServerBuilder::load_state
+//! [`MockServerBuilder::state_file`]: crate::MockServerBuilder::state_file
 
-use std::fs;
-use std::io::{self, Write};
+use std::collections::HashMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, params};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::ids::Ids;
-use crate::state::{State, Store, Tier};
+use crate::state::{Row, State, Store, Tier};
+use crate::webhooks;
 
-/// The `format` of every state file.
-pub(crate) const FORMAT: &str = "portone-mock-state";
-/// The `version` this build writes and reads.
-pub(crate) const VERSION: u64 = 1;
+/// `PRAGMA application_id` of every state file: `pmok` in ASCII.
+const APPLICATION_ID: i32 = 0x706d_6f6b;
+/// `PRAGMA user_version`: the schema this build writes and reads.
+pub(crate) const SCHEMA: i64 = 1;
 
-/// Why a state file could not be read or written.
+/// The schema: one row per record, keyed by tier (`""` for the account's own), kind and
+/// id, in the order they were made (`id`); and the account's settings by name.
+const CREATE: &str = "
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        tier TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        body TEXT NOT NULL,
+        UNIQUE (tier, kind, key)
+    ) STRICT;
+    CREATE TABLE meta (name TEXT PRIMARY KEY, body TEXT NOT NULL) STRICT;
+";
+
+/// Why a state file could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StateError {
-    /// Reading or writing the file failed.
+    /// The file cannot be reached (its folder is missing, no permission).
     #[error("state file `{}`", path.display())]
     Io {
         /// The state file.
@@ -48,51 +60,69 @@ pub enum StateError {
         /// What the system said.
         source: io::Error,
     },
-    /// The file is not JSON: cut short, edited by hand, or another program's.
-    #[error("state file `{}` is not JSON", path.display())]
-    NotJson {
-        /// The state file.
+    /// The file is not a SQLite database: another program's file, or a JSON state file of
+    /// an earlier portone-mock, which this one does not read. It was not written to.
+    #[error(
+        "`{}` is not a SQLite database, so not a portone-mock state file (portone-mock \
+         0.1 keeps its state in SQLite, not in JSON): it was left as it is",
+        path.display()
+    )]
+    NotDatabase {
+        /// The file.
         path: PathBuf,
-        /// Where the JSON broke (line and column; the file's content is not quoted).
-        source: serde_json::Error,
     },
-    /// The file is JSON, but not a portone-mock state file: it has no
-    /// `"format": "portone-mock-state"`.
-    #[error("`{}` is not a portone-mock state file (no \"format\": \"{FORMAT}\")", path.display())]
+    /// The file is a SQLite database of another program. It was not written to.
+    #[error(
+        "`{}` is a SQLite database of another program, not a portone-mock state file: it \
+         was left as it is",
+        path.display()
+    )]
     Foreign {
         /// The file.
         path: PathBuf,
     },
-    /// A portone-mock state file of a version this build does not read (a newer
-    /// portone-mock wrote it).
+    /// A state file of a schema this build does not read (a newer portone-mock wrote it).
+    /// It was not written to.
     #[error(
-        "state file `{}` has version {}; this portone-mock reads version {supported}",
-        path.display(),
-        found.map_or_else(|| "no number".to_owned(), |v| v.to_string())
+        "state file `{}` has schema {found}; this portone-mock reads schema {supported}",
+        path.display()
     )]
     UnsupportedVersion {
         /// The state file.
         path: PathBuf,
-        /// Its `version`, if it is a number.
-        found: Option<u64>,
-        /// The version this build reads and writes.
-        supported: u64,
+        /// Its schema (`PRAGMA user_version`).
+        found: i64,
+        /// The schema this build reads and writes.
+        supported: i64,
     },
-    /// A state file of the right version whose records do not hold together (a field
-    /// missing or of the wrong type).
-    #[error("state file `{}` is damaged at `{at}`: {message}", path.display())]
+    /// A record of the file does not decode (edited by hand?).
+    #[error("state file `{}` is damaged at {at}: {message}", path.display())]
     Invalid {
         /// The state file.
         path: PathBuf,
-        /// The JSON path of the first bad value (`stores[0].records.payments[3].amount`).
+        /// Which record (its kind, id and tier).
         at: String,
-        /// What is wrong there.
+        /// What is wrong with it.
         message: String,
+    },
+    /// Another server has the file open.
+    #[error("state file `{}` is in use by another portone-mock", path.display())]
+    InUse {
+        /// The state file.
+        path: PathBuf,
+    },
+    /// SQLite failed (a full disk, an I/O error).
+    #[error("state file `{}`", path.display())]
+    Database {
+        /// The state file.
+        path: PathBuf,
+        /// What SQLite said.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
 
 impl StateError {
-    /// Whether the file does not exist (a first start: nothing to load yet).
+    /// Whether the file (or its folder) does not exist.
     #[must_use]
     pub fn is_not_found(&self) -> bool {
         matches!(self, StateError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
@@ -103,22 +133,38 @@ impl StateError {
     pub fn path(&self) -> &Path {
         match self {
             StateError::Io { path, .. }
-            | StateError::NotJson { path, .. }
+            | StateError::NotDatabase { path }
             | StateError::Foreign { path }
             | StateError::UnsupportedVersion { path, .. }
-            | StateError::Invalid { path, .. } => path,
+            | StateError::Invalid { path, .. }
+            | StateError::InUse { path }
+            | StateError::Database { path, .. } => path,
         }
     }
 }
 
-fn io_error(path: &Path, source: io::Error) -> StateError {
-    StateError::Io {
-        path: path.to_owned(),
-        source,
+/// Names a SQLite failure on `path` for what it is.
+fn failure(path: &Path, e: rusqlite::Error) -> StateError {
+    let path = path.to_owned();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StateError::NotDatabase { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StateError::InUse { path },
+        _ => StateError::Database {
+            path,
+            source: Box::new(e),
+        },
     }
 }
 
-/// The clock when the file was written.
+fn undecodable(path: &Path, at: String, e: &serde_json::Error) -> StateError {
+    StateError::Invalid {
+        path: path.to_owned(),
+        at,
+        message: e.to_string(),
+    }
+}
+
+/// The clock when it was last moved.
 #[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct SavedClock {
     /// Now on the mock clock, in unix milliseconds.
@@ -127,158 +173,321 @@ struct SavedClock {
     offset_ms: i64,
 }
 
-#[derive(Serialize)]
-struct Saved<'a> {
-    format: &'static str,
-    version: u64,
-    clock: SavedClock,
-    ids: &'a Ids,
-    agency: Option<&'a [Tier]>,
-    stores: Vec<SavedStore<'a>>,
-}
-
-#[derive(Serialize)]
-struct SavedStore<'a> {
-    tier: &'a Option<String>,
-    records: &'a Store,
-}
-
-/// A state file, read and checked; applied to a new server by [`Loaded::restore`].
-#[derive(Clone, Deserialize)]
+/// What a state file held when it was opened.
+#[derive(Default)]
 pub(crate) struct Loaded {
-    clock: SavedClock,
-    ids: Ids,
-    agency: Option<Vec<Tier>>,
-    stores: Vec<LoadedStore>,
-}
-
-#[derive(Clone, Deserialize)]
-struct LoadedStore {
-    tier: Option<String>,
-    records: Store,
-}
-
-/// The state as a state file.
-pub(crate) fn encode(state: &State) -> Vec<u8> {
-    let mut stores: Vec<SavedStore<'_>> = state
-        .stores
-        .iter()
-        .map(|(tier, records)| SavedStore { tier, records })
-        .collect();
-    // A stable order, so that saving twice writes the same file.
-    stores.sort_by(|a, b| a.tier.cmp(b.tier));
-    let saved = Saved {
-        format: FORMAT,
-        version: VERSION,
-        clock: SavedClock {
-            now_ms: state.clock.now_ms(),
-            offset_ms: state.clock.offset_ms(),
-        },
-        ids: &state.ids,
-        agency: state.agency.as_deref(),
-        stores,
-    };
-    // Nothing in the state has a map with non-string keys: this cannot fail.
-    serde_json::to_vec_pretty(&saved).unwrap_or_default()
-}
-
-/// Reads and checks the format marker and the version of a JSON value.
-fn check_header(path: &Path, value: &Value) -> Result<(), StateError> {
-    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
-        return Err(StateError::Foreign {
-            path: path.to_owned(),
-        });
-    }
-    let found = value.get("version").and_then(Value::as_u64);
-    if found != Some(VERSION) {
-        return Err(StateError::UnsupportedVersion {
-            path: path.to_owned(),
-            found,
-            supported: VERSION,
-        });
-    }
-    Ok(())
-}
-
-/// Reads a state file.
-pub(crate) fn read(path: &Path) -> Result<Loaded, StateError> {
-    let bytes = fs::read(path).map_err(|e| io_error(path, e))?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|source| StateError::NotJson {
-        path: path.to_owned(),
-        source,
-    })?;
-    check_header(path, &value)?;
-    serde_path_to_error::deserialize(value).map_err(|e| StateError::Invalid {
-        path: path.to_owned(),
-        at: e.path().to_string(),
-        message: e.into_inner().to_string(),
-    })
-}
-
-/// Writes `bytes` to `path` whole or not at all: into a file beside it, flushed to disk,
-/// then renamed over it. Refuses to replace a file that is not a state file this build
-/// could read back.
-pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), StateError> {
-    match fs::read(path) {
-        Ok(existing) => {
-            let value: Value =
-                serde_json::from_slice(&existing).map_err(|source| StateError::NotJson {
-                    path: path.to_owned(),
-                    source,
-                })?;
-            check_header(path, &value)?;
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(io_error(path, e)),
-    }
-    let name = path
-        .file_name()
-        .ok_or_else(|| io_error(path, io::Error::other("the path names no file")))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let written = (|| {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(io_error(path, e));
-    }
-    // Makes the rename itself durable; where directories cannot be opened, the rename
-    // has still happened.
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Ok(dir) = fs::File::open(dir)
-    {
-        let _ = dir.sync_all();
-    }
-    Ok(())
+    clock: Option<SavedClock>,
+    ids: Option<Ids>,
+    /// The agency's tiers.
+    pub(crate) agency: Option<Vec<Tier>>,
+    /// The webhook settings of the last start.
+    pub(crate) webhooks: Option<webhooks::Config>,
+    stores: Vec<(Option<String>, Store)>,
 }
 
 impl Loaded {
-    /// The agency's tiers the file knows.
-    pub(crate) fn tiers(&self) -> Option<&[Tier]> {
-        self.agency.as_deref()
-    }
-
     /// Puts the file's records, ids and clock into a new server's state. The clock goes on
     /// from where it stood, never back (see `Clock::resume`).
-    pub(crate) fn restore(&self, state: &mut State) {
-        state.clock.resume(self.clock.now_ms, self.clock.offset_ms);
-        state.ids = self.ids.clone();
-        state.stores = self
-            .stores
-            .iter()
-            .map(|s| {
-                let mut records = s.records.clone();
-                records.reindex();
-                (s.tier.clone(), records)
-            })
-            .collect();
+    pub(crate) fn restore(self, state: &mut State) {
+        if let Some(clock) = self.clock {
+            state.clock.resume(clock.now_ms, clock.offset_ms);
+        }
+        if let Some(ids) = self.ids {
+            state.ids = ids;
+        }
+        state.stores = self.stores.into_iter().collect();
     }
+}
+
+/// An open state file, held by one server.
+pub(crate) struct Db {
+    conn: Connection,
+    path: PathBuf,
+    /// The settings rows as last written, so that a commit writes only what changed.
+    written: HashMap<&'static str, String>,
+    /// The clock's setting (offset, frozen time) when it was last written.
+    clock: Option<(i64, Option<i64>)>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("path", &self.path).finish()
+    }
+}
+
+/// Opens `path` (a new state file if it is missing or empty), refusing anything that is
+/// not this mock's; holds it for this connection alone.
+fn connect(path: &Path) -> Result<Connection, StateError> {
+    let fail = |e| failure(path, e);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(source) = std::fs::metadata(dir)
+    {
+        return Err(StateError::Io {
+            path: path.to_owned(),
+            source,
+        });
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(fail)?;
+    // Nothing below writes until the file is known to be this mock's (or new).
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+        .map_err(fail)?;
+    let app: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(fail)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(fail)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(fail)?;
+    let fresh = match (app, version, tables) {
+        (APPLICATION_ID, SCHEMA, _) => false,
+        (APPLICATION_ID, found, _) => {
+            return Err(StateError::UnsupportedVersion {
+                path: path.to_owned(),
+                found,
+                supported: SCHEMA,
+            });
+        }
+        (0, 0, 0) => true,
+        _ => {
+            return Err(StateError::Foreign {
+                path: path.to_owned(),
+            });
+        }
+    };
+    conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+        .map_err(fail)?;
+    // In WAL mode a commit is in the log before the answer goes out: a killed process
+    // loses nothing; only a power cut may lose the last commits, never the file.
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(fail)?;
+    let init = if fresh {
+        format!(
+            "BEGIN EXCLUSIVE; {CREATE} PRAGMA application_id = {APPLICATION_ID}; \
+             PRAGMA user_version = {SCHEMA}; COMMIT;"
+        )
+    } else {
+        // Takes the exclusive lock now: a second server fails at its start.
+        "BEGIN EXCLUSIVE; COMMIT;".to_owned()
+    };
+    conn.execute_batch(&init).map_err(fail)?;
+    Ok(conn)
+}
+
+/// Reads every record and setting of an open state file.
+fn read(conn: &Connection, path: &Path) -> Result<Loaded, StateError> {
+    let fail = |e| failure(path, e);
+    let mut loaded = Loaded::default();
+    let mut stores: HashMap<Option<String>, Store> = HashMap::new();
+    let mut order: Vec<Option<String>> = Vec::new();
+    let mut stmt = conn
+        .prepare("SELECT tier, kind, key, body FROM records ORDER BY id")
+        .map_err(fail)?;
+    let mut rows = stmt.query([]).map_err(fail)?;
+    while let Some(row) = rows.next().map_err(fail)? {
+        let tier: String = row.get(0).map_err(fail)?;
+        let kind: String = row.get(1).map_err(fail)?;
+        let key: String = row.get(2).map_err(fail)?;
+        let body: String = row.get(3).map_err(fail)?;
+        let tier = (!tier.is_empty()).then_some(tier);
+        let store = stores.entry(tier.clone()).or_insert_with(|| {
+            order.push(tier.clone());
+            Store::new(true)
+        });
+        store
+            .restore(&kind, key.clone(), &body)
+            .map_err(|message| {
+                let within = tier
+                    .as_deref()
+                    .map(|t| format!(" of tier {t}"))
+                    .unwrap_or_default();
+                StateError::Invalid {
+                    path: path.to_owned(),
+                    at: format!("{kind} `{key}`{within}"),
+                    message,
+                }
+            })?;
+    }
+    loaded.stores = order
+        .into_iter()
+        .filter_map(|tier| stores.remove(&tier).map(|s| (tier, s)))
+        .collect();
+    let mut stmt = conn.prepare("SELECT name, body FROM meta").map_err(fail)?;
+    let mut rows = stmt.query([]).map_err(fail)?;
+    while let Some(row) = rows.next().map_err(fail)? {
+        let name: String = row.get(0).map_err(fail)?;
+        let body: String = row.get(1).map_err(fail)?;
+        let at = || format!("setting `{name}`");
+        match name.as_str() {
+            "clock" => {
+                loaded.clock =
+                    Some(serde_json::from_str(&body).map_err(|e| undecodable(path, at(), &e))?);
+            }
+            "ids" => {
+                loaded.ids =
+                    Some(serde_json::from_str(&body).map_err(|e| undecodable(path, at(), &e))?);
+            }
+            "agency" => {
+                loaded.agency =
+                    serde_json::from_str(&body).map_err(|e| undecodable(path, at(), &e))?;
+            }
+            "webhooks" => {
+                loaded.webhooks =
+                    Some(serde_json::from_str(&body).map_err(|e| undecodable(path, at(), &e))?);
+            }
+            // A setting a later build of the same schema may add: not this build's.
+            _ => {}
+        }
+    }
+    Ok(loaded)
+}
+
+/// The settings rows of `state`, but the clock.
+fn settings(state: &State) -> serde_json::Result<[(&'static str, String); 3]> {
+    Ok([
+        ("ids", serde_json::to_string(&state.ids)?),
+        ("agency", serde_json::to_string(&state.agency)?),
+        (
+            "webhooks",
+            serde_json::to_string(&state.webhook_settings())?,
+        ),
+    ])
+}
+
+fn clock_row(state: &State) -> serde_json::Result<String> {
+    serde_json::to_string(&SavedClock {
+        now_ms: state.clock.now_ms(),
+        offset_ms: state.clock.offset_ms(),
+    })
+}
+
+fn tier_key(tier: &Option<String>) -> &str {
+    tier.as_deref().unwrap_or("")
+}
+
+fn put_setting(tx: &Transaction<'_>, name: &str, body: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO meta (name, body) VALUES (?1, ?2)
+         ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+    )?
+    .execute(params![name, body])
+    .map(drop)
+}
+
+fn put_rows(tx: &Transaction<'_>, tier: &str, rows: &[Row]) -> rusqlite::Result<()> {
+    let mut upsert = tx.prepare_cached(
+        "INSERT INTO records (tier, kind, key, body) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (tier, kind, key) DO UPDATE SET body = excluded.body",
+    )?;
+    let mut delete =
+        tx.prepare_cached("DELETE FROM records WHERE tier = ?1 AND kind = ?2 AND key = ?3")?;
+    for row in rows {
+        match &row.body {
+            Some(body) => upsert.execute(params![tier, row.kind, row.key, body])?,
+            None => delete.execute(params![tier, row.kind, row.key])?,
+        };
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Opens the state file at `path` and reads it.
+    pub(crate) fn open(path: &Path) -> Result<(Db, Loaded), StateError> {
+        let conn = connect(path)?;
+        let loaded = read(&conn, path)?;
+        let db = Db {
+            conn,
+            path: path.to_owned(),
+            written: HashMap::new(),
+            clock: None,
+        };
+        Ok((db, loaded))
+    }
+
+    /// Writes what changed in `state` since the last commit, in one transaction; nothing
+    /// at all when nothing changed.
+    pub(crate) fn commit(&mut self, state: &mut State) -> Result<(), StateError> {
+        let path = self.path.clone();
+        let json = |e: serde_json::Error| undecodable(&path, "a record to write".into(), &e);
+        let mut records = Vec::new();
+        for (tier, store) in &state.stores {
+            let rows = store.changed_rows().map_err(json)?;
+            if !rows.is_empty() {
+                records.push((tier_key(tier).to_owned(), rows));
+            }
+        }
+        let settings: Vec<(&'static str, String)> = settings(state)
+            .map_err(json)?
+            .into_iter()
+            .filter(|(name, body)| self.written.get(name) != Some(body))
+            .collect();
+        let clock = state.clock.setting();
+        let clock_row = if self.clock == Some(clock) {
+            None
+        } else {
+            Some(clock_row(state).map_err(json)?)
+        };
+        if records.is_empty() && settings.is_empty() && clock_row.is_none() {
+            return Ok(());
+        }
+        let fail = |e| failure(&path, e);
+        let tx = self.conn.transaction().map_err(fail)?;
+        for (tier, rows) in &records {
+            put_rows(&tx, tier, rows).map_err(fail)?;
+        }
+        for (name, body) in &settings {
+            put_setting(&tx, name, body).map_err(fail)?;
+        }
+        if let Some(body) = &clock_row {
+            put_setting(&tx, "clock", body).map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        for store in state.stores.values_mut() {
+            store.clear_changes();
+        }
+        self.written.extend(settings);
+        self.clock = Some(clock);
+        Ok(())
+    }
+
+    /// After a reset: every record goes, and the settings are written again on the next
+    /// commit.
+    pub(crate) fn wipe(&mut self) -> Result<(), StateError> {
+        self.conn
+            .execute("DELETE FROM records", [])
+            .map_err(|e| failure(&self.path, e))?;
+        self.written.clear();
+        self.clock = None;
+        Ok(())
+    }
+}
+
+/// Writes every record and setting of `state` into the state file at `path` (new, or one
+/// of this mock's whose content it replaces), in one transaction.
+pub(crate) fn save(path: &Path, state: &State) -> Result<(), StateError> {
+    let fail = |e| failure(path, e);
+    let json = |e: serde_json::Error| undecodable(path, "a record to write".into(), &e);
+    let mut conn = connect(path)?;
+    let tx = conn.transaction().map_err(fail)?;
+    tx.execute_batch("DELETE FROM records; DELETE FROM meta;")
+        .map_err(fail)?;
+    let mut tiers: Vec<&Option<String>> = state.stores.keys().collect();
+    tiers.sort();
+    for tier in tiers {
+        if let Some(store) = state.stores.get(tier) {
+            let rows = store.all_rows().map_err(json)?;
+            put_rows(&tx, tier_key(tier), &rows).map_err(fail)?;
+        }
+    }
+    for (name, body) in settings(state).map_err(json)? {
+        put_setting(&tx, name, &body).map_err(fail)?;
+    }
+    put_setting(&tx, "clock", &clock_row(state).map_err(json)?).map_err(fail)?;
+    tx.commit().map_err(fail)
 }
 
 #[cfg(test)]
@@ -290,66 +499,68 @@ mod tests {
             "portone-mock-persist-{name}-{}",
             std::process::id()
         ));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         dir
     }
 
     #[test]
-    fn refuses_foreign_newer_and_broken_files_and_leaves_them_alone() {
+    fn refuses_what_is_not_its_own_and_leaves_it_alone() {
         let dir = temp_dir("refuse");
-        let cases: [(&str, &str); 5] = [
-            ("not-json", "{\"format\": \"portone-mock-st"),
-            ("foreign", r#"{"name": "my-app", "version": 1}"#),
-            (
-                "newer",
-                r#"{"format": "portone-mock-state", "version": 99}"#,
-            ),
-            ("no-version", r#"{"format": "portone-mock-state"}"#),
-            (
-                "damaged",
-                r#"{"format": "portone-mock-state", "version": 1, "clock": {"now_ms": "soon"}}"#,
-            ),
-        ];
-        for (name, text) in cases {
-            let path = dir.join(name);
-            fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-            let err = read(&path).err().map(|e| e.to_string()).unwrap_or_default();
-            assert!(!err.is_empty(), "{name} was read");
-            let wrote = write(&path, b"{}");
-            // A damaged file of our own version may be replaced; anything else may not.
-            if name == "damaged" {
-                assert!(wrote.is_ok(), "{name}: {wrote:?}");
-            } else {
-                assert!(wrote.is_err(), "{name} was overwritten");
-                assert_eq!(fs::read_to_string(&path).ok().as_deref(), Some(text));
-            }
-        }
-        let missing = read(&dir.join("missing")).err();
-        assert!(missing.is_some_and(|e| e.is_not_found()));
-        let _ = fs::remove_dir_all(&dir);
+        let json = dir.join("state.json");
+        let text = r#"{"format": "portone-mock-state", "version": 1}"#;
+        std::fs::write(&json, text).unwrap_or_else(|e| panic!("{e}"));
+        let err = Db::open(&json).err();
+        assert!(
+            matches!(err, Some(StateError::NotDatabase { .. })),
+            "{err:?}"
+        );
+        assert_eq!(std::fs::read_to_string(&json).ok().as_deref(), Some(text));
+
+        let other = dir.join("other.db");
+        let conn = Connection::open(&other).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("CREATE TABLE orders (id INTEGER); INSERT INTO orders VALUES (7);")
+            .unwrap_or_else(|e| panic!("{e}"));
+        drop(conn);
+        let before = std::fs::read(&other).unwrap_or_default();
+        let err = Db::open(&other).err();
+        assert!(matches!(err, Some(StateError::Foreign { .. })), "{err:?}");
+        assert_eq!(std::fs::read(&other).unwrap_or_default(), before);
+
+        let newer = dir.join("newer.db");
+        let conn = Connection::open(&newer).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 2; {CREATE}"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        drop(conn);
+        let msg = Db::open(&newer)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            msg.contains("schema 2") && msg.contains("reads schema 1"),
+            "{msg}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
-    fn messages_name_the_problem() {
-        let dir = temp_dir("messages");
-        let path = dir.join("state.json");
-        fs::write(&path, r#"{"format": "portone-mock-state", "version": 2}"#)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let msg = read(&path).err().map(|e| e.to_string()).unwrap_or_default();
+    fn a_second_opener_is_told_the_file_is_in_use() {
+        let dir = temp_dir("in-use");
+        let file = dir.join("state.db");
+        let first = Db::open(&file);
+        assert!(first.is_ok(), "{:?}", first.err());
+        let second = Db::open(&file).err();
         assert!(
-            msg.contains("version 2") && msg.contains("reads version 1"),
-            "{msg}"
+            matches!(second, Some(StateError::InUse { .. })),
+            "{second:?}"
         );
-        fs::write(
-            &path,
-            r#"{"format": "portone-mock-state", "version": 1, "clock": {"now_ms": 1, "offset_ms": 0},
-                "ids": {"seed": 1, "counter": 2}, "agency": null,
-                "stores": [{"tier": null, "records": {"payments": 3}}]}"#,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let msg = read(&path).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(msg.contains("stores[0].records.payments"), "{msg}");
-        let _ = fs::remove_dir_all(&dir);
+        drop(first);
+        assert!(
+            Db::open(&file).is_ok(),
+            "free again once the first is closed"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

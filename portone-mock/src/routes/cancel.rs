@@ -49,8 +49,10 @@ async fn cancel(
     // Off by default: PortOne only records the notification of an API cancel.
     let notify = p.bool("enable_webhook") == Some(true);
     if imp_uid.is_none() && merchant_uid.is_none() {
+        // NOTES.md, "Answers observed on the live server": a message ending
+        // `지정해주셔야합니다.`.
         return Err(Reply::bad_request(
-            "imp_uid, merchant_uid 중 하나는 필수입니다.",
+            "imp_uid 또는 merchant_uid 중 하나를 지정해주셔야합니다.",
         ));
     }
     let mut st = shared.lock();
