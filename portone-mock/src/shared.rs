@@ -65,8 +65,12 @@ impl Shared {
         }
     }
 
-    /// [`commit_locked`](Self::commit_locked), taking the lock.
+    /// [`commit_locked`](Self::commit_locked), taking the lock; a server without a state
+    /// file takes no lock at all.
     pub(crate) fn commit(&self) -> Result<(), StateError> {
+        if self.db.is_none() {
+            return Ok(());
+        }
         self.commit_locked(&mut self.lock())
     }
 

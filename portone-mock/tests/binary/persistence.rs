@@ -20,7 +20,7 @@ fn uid(payment: &Value) -> String {
 fn rows(file: &Path) -> Vec<(String, String)> {
     let db = rusqlite::Connection::open(file).expect("a SQLite file");
     let mut stmt = db
-        .prepare("SELECT kind, body FROM records ORDER BY id")
+        .prepare("SELECT kind, body FROM records ORDER BY seq")
         .expect("the records table");
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .expect("rows")
