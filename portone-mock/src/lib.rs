@@ -248,7 +248,7 @@
 //! - **State**: `state/mod.rs` is everything behind the lock, `state/tenant.rs` one
 //!   tier's view of it (what handlers work through), `state/store.rs` that tier's
 //!   records, and the other files of `state/` the records and their rules;
-//!   `checkout.rs` completes a [`Checkout`]; `persist.rs` is the state file (SQLite),
+//!   `checkout.rs` completes a [`Checkout`]; `persist/` is the state file (SQLite),
 //!   which `shared.rs` commits every change to.
 //! - **Below the state**: `webhooks/` (the outbox and its sender), `clock.rs` (the mock
 //!   clock and the Korean calendar), `card_rules.rs` (what the PG makes of a card),
