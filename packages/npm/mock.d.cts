@@ -297,7 +297,7 @@ export interface StartOptions {
   webhookResend?: boolean;
   /** `--live-quirks`: bodies as PortOne's live server writes them. */
   liveQuirks?: boolean;
-  /** `--state`: loads the state from this file and writes it back on stop. */
+  /** `--state`: keeps the state in this SQLite file (created if missing), each change committed before its answer, so it survives a crash. */
   state?: string;
   /** The `imp_key` getToken accepts (default {@link API_KEY}). */
   apiKey?: string;

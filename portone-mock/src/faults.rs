@@ -7,10 +7,17 @@
 //! [`MockServer::requests`](crate::MockServer::requests), with
 //! [`RecordedRequest::fault`](crate::RecordedRequest::fault) naming the fault.
 
+use std::future::Future;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::http::Method;
+use axum::body::{Body, to_bytes};
+use axum::http::{HeaderValue, Method, Response, StatusCode, header};
 use bytes::Bytes;
+use tokio::sync::Notify;
+
+use crate::reply::JSON_CONTENT_TYPE;
 
 /// A way for one route to fail. Built by the constructors below, then narrowed with
 /// [`on`](Fault::on), [`times`](Fault::times) and [`after`](Fault::after).
@@ -153,7 +160,7 @@ impl Fault {
     pub fn internal_error() -> Fault {
         Fault::respond(
             500,
-            crate::reply::JSON_CONTENT_TYPE,
+            JSON_CONTENT_TYPE,
             r#"{"code":-1,"message":"Internal Server Error","response":null}"#,
         )
         .named("internal_error")
@@ -165,7 +172,7 @@ impl Fault {
     pub fn unauthorized() -> Fault {
         Fault::respond(
             401,
-            crate::reply::JSON_CONTENT_TYPE,
+            JSON_CONTENT_TYPE,
             r#"{"code":-1,"message":"Unauthorized","response":null}"#,
         )
         .named("unauthorized")
@@ -290,6 +297,42 @@ impl Fault {
     }
 }
 
+/// How the admin API builds a fault of each `kind`.
+#[derive(Clone, Copy)]
+pub(crate) enum Make {
+    /// Takes nothing.
+    Plain(fn() -> Fault),
+    /// Takes how long (`delay_ms`).
+    Timed(fn(Duration) -> Fault),
+    /// [`Fault::respond`]: a status, a content type and a body.
+    Respond,
+}
+
+/// Every fault kind by name, as [`Fault`]'s constructors are named.
+pub(crate) const KINDS: [(&str, Make); 15] = [
+    ("delay", Make::Timed(Fault::delay)),
+    (
+        "delay_after_processing",
+        Make::Timed(Fault::delay_after_processing),
+    ),
+    ("respond", Make::Respond),
+    ("html_502", Make::Plain(Fault::html_502)),
+    (
+        "service_unavailable",
+        Make::Plain(Fault::service_unavailable),
+    ),
+    ("gateway_timeout", Make::Plain(Fault::gateway_timeout)),
+    ("internal_error", Make::Plain(Fault::internal_error)),
+    ("unauthorized", Make::Plain(Fault::unauthorized)),
+    ("close_connection", Make::Plain(Fault::close_connection)),
+    ("reset_connection", Make::Plain(Fault::reset_connection)),
+    ("close_before_body", Make::Plain(Fault::close_before_body)),
+    ("drop_response", Make::Plain(Fault::drop_response)),
+    ("reset_mid_body", Make::Plain(Fault::reset_mid_body)),
+    ("malformed_json", Make::Plain(Fault::malformed_json)),
+    ("wrong_content_type", Make::Plain(Fault::wrong_content_type)),
+];
+
 /// An injected fault and its remaining uses.
 #[derive(Debug)]
 pub(crate) struct Rule {
@@ -326,6 +369,146 @@ fn decode(segment: &str) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
+/// How long a cut body waits between its first half and the reset, so the half is flushed.
+const CUT_PAUSE: Duration = Duration::from_millis(50);
+
+/// Lets a request's fault end the connection it came on.
+#[derive(Debug, Default)]
+pub(crate) struct Hangup {
+    kill: Notify,
+    reset: AtomicBool,
+}
+
+impl Hangup {
+    fn hang_up(&self, reset: bool) {
+        self.reset.store(reset, Ordering::SeqCst);
+        self.kill.notify_one();
+    }
+
+    /// Resolves when a fault ends the connection.
+    pub(crate) async fn killed(&self) {
+        self.kill.notified().await;
+    }
+
+    /// Whether the connection is to be reset (RST) rather than closed (FIN).
+    pub(crate) fn resets(&self) -> bool {
+        self.reset.load(Ordering::SeqCst)
+    }
+}
+
+impl Fault {
+    /// Whether the request's body is read at all before the fault acts.
+    pub(crate) fn reads_body(&self) -> bool {
+        !matches!(
+            self.kind,
+            FaultKind::Close {
+                read_body: false,
+                ..
+            }
+        )
+    }
+
+    /// Answers a request this fault applies to. `route` processes the request (to the end,
+    /// whatever the client does) and answers it normally; whether it is called, and what
+    /// becomes of its answer, is the fault's to say.
+    pub(crate) async fn answer<Fut>(
+        self,
+        route: impl FnOnce() -> Fut,
+        hangup: &Hangup,
+    ) -> Response<Body>
+    where
+        Fut: Future<Output = Response<Body>>,
+    {
+        if let Some(after) = self.after {
+            tokio::time::sleep(after).await;
+        }
+        match self.kind {
+            FaultKind::Delay(by) => {
+                // On the connection: a client gone before the sleep ends takes the request
+                // with it, unprocessed.
+                tokio::time::sleep(by).await;
+                route().await
+            }
+            FaultKind::DelayAfterProcessing(by) => {
+                let res = route().await;
+                tokio::time::sleep(by).await;
+                res
+            }
+            FaultKind::Respond {
+                status,
+                content_type,
+                body,
+            } => {
+                let mut res = Response::new(Body::from(body));
+                *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+                if let Ok(v) = HeaderValue::from_str(&content_type) {
+                    res.headers_mut().insert(header::CONTENT_TYPE, v);
+                }
+                res
+            }
+            FaultKind::Close { reset, .. } => never_answer(hangup, reset).await,
+            FaultKind::DropResponse => {
+                drop(route().await);
+                never_answer(hangup, true).await
+            }
+            FaultKind::ResetMidBody => reset_mid_body(route().await, hangup).await,
+            FaultKind::MalformedJson => {
+                let (mut head, full) = collect(route().await).await;
+                head.status = StatusCode::OK;
+                head.headers.remove(header::CONTENT_LENGTH);
+                head.headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(JSON_CONTENT_TYPE),
+                );
+                Response::from_parts(head, Body::from(full.slice(..full.len() / 2)))
+            }
+            FaultKind::WrongContentType => {
+                let mut res = route().await;
+                res.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=UTF-8"),
+                );
+                res
+            }
+        }
+    }
+}
+
+/// The head with the full `Content-Length` and half the body, then a reset.
+async fn reset_mid_body(res: Response<Body>, hangup: &Hangup) -> Response<Body> {
+    let (mut head, full) = collect(res).await;
+    // The connection dies with the body: make that a reset, not a clean close.
+    hangup.reset.store(true, Ordering::SeqCst);
+    head.headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
+    let half = full.slice(..full.len() / 2);
+    let stream = futures_util::stream::unfold(0u8, move |step| {
+        let half = half.clone();
+        async move {
+            match step {
+                0 => Some((Ok(half), 1)),
+                1 => {
+                    tokio::time::sleep(CUT_PAUSE).await;
+                    Some((Err(io::Error::from(io::ErrorKind::ConnectionReset)), 2))
+                }
+                _ => None,
+            }
+        }
+    });
+    Response::from_parts(head, Body::from_stream(stream))
+}
+
+async fn collect(res: Response<Body>) -> (axum::http::response::Parts, Bytes) {
+    let (head, body) = res.into_parts();
+    (head, to_bytes(body, usize::MAX).await.unwrap_or_default())
+}
+
+/// Ends the connection and never answers: the connection task drops this future.
+async fn never_answer(hangup: &Hangup, reset: bool) -> Response<Body> {
+    hangup.hang_up(reset);
+    std::future::pending().await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -342,6 +525,18 @@ mod tests {
         assert!(path_matches("/payments/cancel", "/payments/cancel"));
         assert!(path_matches("/payments/find/a b", "/payments/find/a%20b"));
         assert!(!path_matches("/payments/cancel", "/payments/prepare"));
+    }
+
+    #[test]
+    fn the_table_names_each_kind_as_its_constructor_does() {
+        for (name, make) in KINDS {
+            let fault = match make {
+                Make::Plain(f) => f(),
+                Make::Timed(f) => f(Duration::from_millis(1)),
+                Make::Respond => Fault::respond(418, "text/plain", ""),
+            };
+            assert_eq!(fault.name(), name);
+        }
     }
 
     #[test]

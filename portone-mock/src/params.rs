@@ -177,6 +177,16 @@ impl Params {
         }
     }
 
+    /// `notice_url`: one URL, or a list (`/vbanks`, `/cvs`, Benepia take arrays).
+    pub(crate) fn notice_urls(&self) -> Vec<String> {
+        let list = self.strings("notice_url");
+        if list.is_empty() {
+            self.string("notice_url").into_iter().collect()
+        } else {
+            list
+        }
+    }
+
     /// An object parameter, or a JSON string holding one (the spec declares nested
     /// parameters as strings).
     pub(crate) fn object(&self, key: &str) -> Option<Map<String, Value>> {

@@ -1,8 +1,9 @@
-//! The HTTP side: an accept loop that serves each connection with hyper, so that a fault
-//! can close or reset the very connection its request came on; and the pipeline every
-//! request goes through (record, run due schedules, apply a fault, route). Admin requests
-//! (`/__mock/`) skip all of that but the routing: no fault reaches them, and the log holds
-//! only what a PortOne client sent.
+//! The HTTP side: the router (PortOne's API and the admin API), an accept loop that serves
+//! each connection with hyper, so that a fault can close or reset the very connection its
+//! request came on, and the pipeline every request goes through (take a fault, log it and
+//! run due schedules under one lock, route; the fault's half is in `crate::faults`). Admin
+//! requests (`/__mock/`) skip all of that but the routing: no fault reaches them, and the
+//! log holds only what a PortOne client sent.
 //!
 //! The handler runs in a task of its own: once a request is routed it is processed to the
 //! end even if its client hangs up, as on a real server. What happens before routing (a
@@ -12,13 +13,13 @@ use std::convert::Infallible;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::http::request::Parts;
+use axum::http::{Request, Response, StatusCode, Uri};
 use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -26,24 +27,42 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
-use crate::Shared;
-use crate::faults::FaultKind;
+use crate::admin;
+use crate::faults::{Fault, Hangup};
 use crate::quirks;
-use crate::record::RecordedRequest;
-use crate::reply::{JSON_CONTENT_TYPE, Reply};
+use crate::reply::Reply;
+use crate::request_log::RecordedRequest;
+use crate::routes;
+use crate::shared::Shared;
 
 /// Largest request body read.
 const BODY_LIMIT: usize = 16 << 20;
-/// How long a cut body waits between its first half and the reset, so the half is flushed.
-const CUT_PAUSE: Duration = Duration::from_millis(50);
 /// How long a graceful shutdown waits for requests in flight: under the 10 s that
 /// container runtimes leave between SIGTERM and SIGKILL, so the state file still gets
 /// written after it.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// PortOne's API and, under [`admin::PREFIX`], the admin API; unknown routes and wrong
+/// methods answer in the envelope.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    routes::api()
+        .nest(admin::PREFIX, admin::routes(shared.clone()))
+        .fallback(|| async {
+            Reply::not_found("요청하신 API를 찾을 수 없습니다. (Not Found)")
+        })
+        .method_not_allowed_fallback(|| async {
+            Reply::fail(
+                StatusCode::METHOD_NOT_ALLOWED,
+                -1,
+                "허용되지 않는 HTTP METHOD 입니다.",
+            )
+        })
+        .with_state(shared)
+}
 
 /// Accepts until `stop` turns `true` (then lets the connections finish their requests, for
 /// [`SHUTDOWN_GRACE`] at most) or its sender is dropped (then stops at once); aborts what
@@ -94,21 +113,10 @@ pub(crate) async fn accept_loop(
         }
     }
     conns.shutdown().await;
+    // The state (and its file) goes with the last handle once this says it stopped.
+    drop(router);
+    drop(shared);
     stopped.send_replace(true);
-}
-
-/// Lets a request's pipeline end its own connection.
-#[derive(Default)]
-struct ConnCtl {
-    kill: Notify,
-    reset: AtomicBool,
-}
-
-impl ConnCtl {
-    fn kill(&self, reset: bool) {
-        self.reset.store(reset, Ordering::SeqCst);
-        self.kill.notify_one();
-    }
 }
 
 async fn connection(
@@ -118,13 +126,14 @@ async fn connection(
     mut draining: watch::Receiver<bool>,
 ) {
     let _ = stream.set_nodelay(true);
-    let ctl = Arc::new(ConnCtl::default());
+    let hangup = Arc::new(Hangup::default());
     let io = TokioIo::new(ConnIo {
         stream,
-        ctl: ctl.clone(),
+        hangup: hangup.clone(),
     });
-    let svc_ctl = ctl.clone();
-    let svc = service_fn(move |req| pipeline(req, shared.clone(), router.clone(), svc_ctl.clone()));
+    let svc_hangup = hangup.clone();
+    let svc =
+        service_fn(move |req| pipeline(req, shared.clone(), router.clone(), svc_hangup.clone()));
     let conn = http1::Builder::new().serve_connection(io, svc);
     let mut conn = std::pin::pin!(conn);
     let mut drained = *draining.borrow_and_update();
@@ -134,7 +143,7 @@ async fn connection(
     loop {
         tokio::select! {
             _ = conn.as_mut() => break,
-            () = ctl.kill.notified() => break,
+            () = hangup.killed() => break,
             // Finishes the request in flight, if any, then closes.
             changed = draining.changed(), if !drained => {
                 drained = true;
@@ -150,12 +159,12 @@ async fn connection(
 /// with `reset`.
 struct ConnIo {
     stream: TcpStream,
-    ctl: Arc<ConnCtl>,
+    hangup: Arc<Hangup>,
 }
 
 impl Drop for ConnIo {
     fn drop(&mut self) {
-        if self.ctl.reset.load(Ordering::SeqCst) {
+        if self.hangup.resets() {
             let _ = self.stream.set_zero_linger();
         }
     }
@@ -205,23 +214,15 @@ async fn pipeline(
     req: Request<Incoming>,
     shared: Arc<Shared>,
     router: Router,
-    ctl: Arc<ConnCtl>,
+    hangup: Arc<Hangup>,
 ) -> Result<Response<Body>, Infallible> {
     let (parts, body) = req.into_parts();
-    let path = parts.uri.path().to_owned();
-    if crate::admin::is_admin_path(&path) {
-        let request = Request::from_parts(parts, Body::new(body));
-        return Ok(detached(router, request, false).await);
+    if admin::is_admin_path(parts.uri.path()) {
+        let request = Request::from_parts(routed(parts), Body::new(body));
+        return Ok(detached(shared, router, request, false).await);
     }
-    let fault = shared.take_fault(&parts.method, &path);
-    let read_body = !matches!(
-        fault.as_ref().map(|f| &f.kind),
-        Some(FaultKind::Close {
-            read_body: false,
-            ..
-        })
-    );
-    let (bytes, body_ok) = if read_body {
+    let fault = shared.take_fault(&parts.method, parts.uri.path());
+    let (bytes, body_ok) = if fault.as_ref().is_none_or(Fault::reads_body) {
         match to_bytes(Body::new(body), BODY_LIMIT).await {
             Ok(b) => (b, true),
             Err(_) => (Bytes::new(), false),
@@ -229,125 +230,83 @@ async fn pipeline(
     } else {
         (Bytes::new(), true)
     };
-    shared.record(RecordedRequest {
-        method: parts.method.clone(),
-        path,
-        query: parts.uri.query().map(str::to_owned),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: bytes.clone(),
-        fault: fault.as_ref().map(|f| f.name),
-    });
+    let fault_name = fault.as_ref().map(Fault::name);
     tracing::debug!(
         method = %parts.method,
         path = parts.uri.path(),
-        fault = fault.as_ref().map(|f| f.name),
+        fault = fault_name,
         "portone-mock request"
     );
-    shared.lock().run_due();
+    {
+        let mut st = shared.lock();
+        st.arrive(RecordedRequest::new(&parts, bytes.clone(), fault_name));
+        // Schedules that ran are written even if the fault never lets the request reach
+        // its route.
+        if let Err(e) = shared.commit_locked(&mut st) {
+            tracing::error!("portone-mock: {}", crate::error::explain(&e));
+        }
+    }
     if !body_ok {
         return Ok(Reply::bad_request("요청 본문을 읽을 수 없습니다.").into_response_body());
     }
     let quirks = shared.quirks;
-    let route = |bytes: Bytes| {
-        let request = Request::from_parts(parts, Body::from(bytes));
-        detached(router, request, quirks)
+    let route = move || {
+        let request = Request::from_parts(routed(parts), Body::from(bytes));
+        detached(shared, router, request, quirks)
     };
-    let Some(fault) = fault else {
-        return Ok(route(bytes).await);
-    };
-    if let Some(after) = fault.after {
-        tokio::time::sleep(after).await;
+    Ok(match fault {
+        None => route().await,
+        Some(fault) => fault.answer(route, &hangup).await,
+    })
+}
+
+/// The request as it is routed: without trailing slashes, which PortOne's server ignores
+/// (NOTES.md, "Answers observed on the live server": PortOne's PHP client sends
+/// `/payments/cancel/` on every refund, an older Node client `/payments/findAll/{m}/`). The
+/// log keeps the path as it was sent.
+fn routed(mut parts: Parts) -> Parts {
+    let path = parts.uri.path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = match path.trim_end_matches('/') {
+            "" => "/",
+            trimmed => trimmed,
+        };
+        let target = match parts.uri.query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_owned(),
+        };
+        if let Ok(uri) = target.parse::<Uri>() {
+            parts.uri = uri;
+        }
     }
-    let response = match fault.kind {
-        FaultKind::Delay(by) => {
-            // On the connection: a client gone before the sleep ends takes the request with
-            // it, unprocessed.
-            tokio::time::sleep(by).await;
-            route(bytes).await
-        }
-        FaultKind::DelayAfterProcessing(by) => {
-            let res = route(bytes).await;
-            tokio::time::sleep(by).await;
-            res
-        }
-        FaultKind::Respond {
-            status,
-            content_type,
-            body,
-        } => {
-            let mut res = Response::new(Body::from(body));
-            *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
-            if let Ok(v) = HeaderValue::from_str(&content_type) {
-                res.headers_mut().insert(header::CONTENT_TYPE, v);
-            }
-            res
-        }
-        FaultKind::Close { reset, .. } => hang_up(&ctl, reset).await,
-        FaultKind::DropResponse => {
-            drop(route(bytes).await);
-            hang_up(&ctl, true).await
-        }
-        FaultKind::ResetMidBody => {
-            let (mut head, full) = collect(route(bytes).await).await;
-            // The connection dies with the body: make that a reset, not a clean close.
-            ctl.reset.store(true, Ordering::SeqCst);
-            head.headers
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
-            let half = full.slice(..full.len() / 2);
-            let stream = futures_util::stream::unfold(0u8, move |step| {
-                let half = half.clone();
-                async move {
-                    match step {
-                        0 => Some((Ok(half), 1)),
-                        1 => {
-                            tokio::time::sleep(CUT_PAUSE).await;
-                            Some((Err(io::Error::from(io::ErrorKind::ConnectionReset)), 2))
-                        }
-                        _ => None,
-                    }
-                }
-            });
-            Response::from_parts(head, Body::from_stream(stream))
-        }
-        FaultKind::MalformedJson => {
-            let (mut head, full) = collect(route(bytes).await).await;
-            head.status = StatusCode::OK;
-            head.headers.remove(header::CONTENT_LENGTH);
-            head.headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(JSON_CONTENT_TYPE),
-            );
-            Response::from_parts(head, Body::from(full.slice(..full.len() / 2)))
-        }
-        FaultKind::WrongContentType => {
-            let mut res = route(bytes).await;
-            res.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=UTF-8"),
-            );
-            res
-        }
-    };
-    Ok(response)
+    parts
 }
 
 /// Routes `request` in a task of its own: a client that hangs up (or times out) cannot
-/// stop a handler half-way, so an effect is either not started or committed whole.
-async fn detached(router: Router, request: Request<Body>, quirks: bool) -> Response<Body> {
+/// stop a handler half-way, so an effect is either not started or committed whole. The
+/// state file has every change before the answer leaves; if it cannot be written, the
+/// answer is a `500` that says so.
+async fn detached(
+    shared: Arc<Shared>,
+    router: Router,
+    request: Request<Body>,
+    quirks: bool,
+) -> Response<Body> {
     let handler = tokio::spawn(async move {
         let res = match router.oneshot(request).await {
             Ok(res) => res,
             Err(never) => match never {},
         };
+        if let Err(e) = shared.commit() {
+            let why = crate::error::explain(&e);
+            tracing::error!("portone-mock: {why}");
+            return Reply::fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                -1,
+                format!("portone-mock could not write its state file: {why}"),
+            )
+            .into_response_body();
+        }
         if quirks {
             quirks::apply(res).await
         } else {
@@ -362,17 +321,6 @@ async fn detached(router: Router, request: Request<Body>, quirks: bool) -> Respo
         )
         .into_response_body()
     })
-}
-
-async fn collect(res: Response<Body>) -> (axum::http::response::Parts, Bytes) {
-    let (head, body) = res.into_parts();
-    (head, to_bytes(body, usize::MAX).await.unwrap_or_default())
-}
-
-/// Ends the connection and never answers: the connection task drops this future.
-async fn hang_up(ctl: &ConnCtl, reset: bool) -> Response<Body> {
-    ctl.kill(reset);
-    std::future::pending().await
 }
 
 impl Reply {

@@ -8,6 +8,8 @@
 
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::Method;
 use bytes::Bytes;
@@ -15,28 +17,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::parse;
-use crate::faults::{Fault, Rule};
+use crate::faults::{Fault, KINDS, Make, Rule};
 use crate::reply::{Answer, JSON_CONTENT_TYPE, Reply};
-use crate::routes::App;
-
-/// Every `kind`, as [`Fault`]'s constructors are named.
-pub(crate) const KINDS: [&str; 15] = [
-    "delay",
-    "delay_after_processing",
-    "respond",
-    "html_502",
-    "service_unavailable",
-    "gateway_timeout",
-    "internal_error",
-    "unauthorized",
-    "close_connection",
-    "reset_connection",
-    "close_before_body",
-    "drop_response",
-    "reset_mid_body",
-    "malformed_json",
-    "wrong_content_type",
-];
+use crate::shared::Shared;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,10 +48,22 @@ impl FaultSpec {
                 Reply::bad_request(format!("a `{}` fault needs `delay_ms`", self.kind))
             })
         };
-        let mut fault = match self.kind.as_str() {
-            "delay" => Fault::delay(delay()?),
-            "delay_after_processing" => Fault::delay_after_processing(delay()?),
-            "respond" => {
+        let make = KINDS
+            .iter()
+            .find(|(name, _)| *name == self.kind)
+            .map(|(_, make)| *make)
+            .ok_or_else(|| {
+                let names: Vec<&str> = KINDS.iter().map(|(name, _)| *name).collect();
+                Reply::bad_request(format!(
+                    "unknown fault kind `{}`; one of: {}",
+                    self.kind,
+                    names.join(", ")
+                ))
+            })?;
+        let mut fault = match make {
+            Make::Plain(f) => f(),
+            Make::Timed(f) => f(delay()?),
+            Make::Respond => {
                 let status = self
                     .status
                     .filter(|s| (100..=999).contains(s))
@@ -81,35 +76,13 @@ impl FaultSpec {
                     self.body.clone().unwrap_or_default(),
                 )
             }
-            "html_502" => Fault::html_502(),
-            "service_unavailable" => Fault::service_unavailable(),
-            "gateway_timeout" => Fault::gateway_timeout(),
-            "internal_error" => Fault::internal_error(),
-            "unauthorized" => Fault::unauthorized(),
-            "close_connection" => Fault::close_connection(),
-            "reset_connection" => Fault::reset_connection(),
-            "close_before_body" => Fault::close_before_body(),
-            "drop_response" => Fault::drop_response(),
-            "reset_mid_body" => Fault::reset_mid_body(),
-            "malformed_json" => Fault::malformed_json(),
-            "wrong_content_type" => Fault::wrong_content_type(),
-            other => {
-                return Err(Reply::bad_request(format!(
-                    "unknown fault kind `{other}`; one of: {}",
-                    KINDS.join(", ")
-                )));
-            }
         };
-        let takes = |field: &str, given: bool| {
-            if given && !matches!(self.kind.as_str(), "delay" | "delay_after_processing") {
-                return Err(Reply::bad_request(format!(
-                    "`{field}` is for `delay` and `delay_after_processing` faults"
-                )));
-            }
-            Ok(())
-        };
-        takes("delay_ms", self.delay_ms.is_some())?;
-        if self.kind != "respond"
+        if self.delay_ms.is_some() && !matches!(make, Make::Timed(_)) {
+            return Err(Reply::bad_request(
+                "`delay_ms` is for `delay` and `delay_after_processing` faults",
+            ));
+        }
+        if !matches!(make, Make::Respond)
             && (self.status.is_some() || self.content_type.is_some() || self.body.is_some())
         {
             return Err(Reply::bad_request(
@@ -150,28 +123,26 @@ fn describe(rule: &Rule) -> Value {
 }
 
 /// Adds a fault; answers it and how many are in force.
-pub(super) async fn add(State(app): State<App>, body: Bytes) -> Answer {
+pub(super) async fn add(State(shared): State<Arc<Shared>>, body: Bytes) -> Answer {
     let spec: FaultSpec = parse(&body)?;
     let fault = spec.into_fault()?;
     let remaining = fault.times;
-    let mut st = app.lock();
-    st.faults.push(Rule { fault, remaining });
-    let added = st.faults.last().map(describe).unwrap_or(Value::Null);
-    Ok(Reply::ok(
-        json!({ "fault": added, "faults": st.faults.len() }),
-    ))
+    let mut faults = shared.faults();
+    faults.push(Rule { fault, remaining });
+    let added = faults.last().map(describe).unwrap_or(Value::Null);
+    Ok(Reply::ok(json!({ "fault": added, "faults": faults.len() })))
 }
 
 /// Every fault, with the uses it has left.
-pub(super) async fn list(State(app): State<App>) -> Answer {
-    let st = app.lock();
+pub(super) async fn list(State(shared): State<Arc<Shared>>) -> Answer {
+    let faults = shared.faults();
     Ok(Reply::ok(Value::Array(
-        st.faults.iter().map(describe).collect(),
+        faults.iter().map(describe).collect(),
     )))
 }
 
-pub(super) async fn clear(State(app): State<App>) -> Answer {
-    app.lock().faults.clear();
+pub(super) async fn clear(State(shared): State<Arc<Shared>>) -> Answer {
+    shared.faults().clear();
     Ok(Reply::ok(Value::Null))
 }
 
@@ -187,7 +158,7 @@ mod tests {
 
     #[test]
     fn every_kind_is_built_with_its_name() {
-        for kind in KINDS {
+        for (kind, _) in KINDS {
             let extra = match kind {
                 "delay" | "delay_after_processing" => r#", "delay_ms": 10"#,
                 "respond" => r#", "status": 418"#,

@@ -9,29 +9,30 @@
 //!
 //! [`MockServer`]: crate::MockServer
 
+pub(crate) mod access;
 mod fault_spec;
 mod page;
 
-use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use bytes::Bytes;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Number, Value, json};
 
-use crate::MockError;
 use crate::checkout::Checkout;
-use crate::record::RecordedRequest;
+use crate::error::MockError;
 use crate::reply::{Answer, Reply};
-use crate::routes::{App, Path};
+use crate::request_log::RecordedRequest;
+use crate::routes::extract::PathParams;
+use crate::shared::Shared;
 use crate::state::Payment;
 use crate::webhooks::{Webhook, WebhookEvent};
 
@@ -44,89 +45,16 @@ pub(crate) fn is_admin_path(path: &str) -> bool {
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
-/// Who may use the admin API, fixed at start.
-pub(crate) struct Access {
-    addr: SocketAddr,
-    token: Option<String>,
-}
-
-impl Access {
-    pub(crate) fn new(addr: SocketAddr, token: Option<String>) -> Access {
-        Access { addr, token }
-    }
-
-    /// The refusal of a request that may not use the admin API. Open on a loopback
-    /// address; with a token, only to requests that carry it; refused otherwise, since
-    /// anyone who reaches the port could make payments and read what clients sent
-    /// (secrets included) in the request log.
-    fn refuse(&self, parts: &Parts) -> Option<Response> {
-        match &self.token {
-            Some(want) => {
-                let given = bearer(parts).or_else(|| query_token(parts));
-                if given.is_some_and(|g| same(g.as_bytes(), want.as_bytes())) {
-                    return None;
-                }
-                let mut res = Reply::fail(
-                    StatusCode::UNAUTHORIZED,
-                    -1,
-                    "the admin API needs the admin token: send `Authorization: Bearer <token>` \
-                     (or `?admin_token=<token>` from a browser)",
-                )
-                .into_response();
-                res.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"portone-mock admin\""),
-                );
-                Some(res)
-            }
-            None if self.addr.ip().to_canonical().is_loopback() => None,
-            None => Some(
-                Reply::fail(
-                    StatusCode::FORBIDDEN,
-                    -1,
-                    format!(
-                        "the admin API is off: this server listens on {}, which is not a \
-                         loopback address; start it with --admin-token to use it",
-                        self.addr
-                    ),
-                )
-                .into_response(),
-            ),
-        }
-    }
-}
-
-fn bearer(parts: &Parts) -> Option<String> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.trim().split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-}
-
-fn query_token(parts: &Parts) -> Option<String> {
-    form_urlencoded::parse(parts.uri.query()?.as_bytes())
-        .find(|(k, _)| k == "admin_token")
-        .map(|(_, v)| v.into_owned())
-}
-
-/// Compares in time that depends on the length only, not on where the first difference
-/// is, so that the token cannot be guessed byte by byte from answer times.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && std::hint::black_box(a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y))) == 0
-}
-
-async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
+async fn guard(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    if let Some(refusal) = app.admin.refuse(&parts) {
+    if let Some(refusal) = shared.admin.refuse(&parts) {
         return refusal;
     }
     next.run(Request::from_parts(parts, body)).await
 }
 
 /// The admin routes, to be nested under [`PREFIX`].
-pub(crate) fn routes(app: App) -> Router<App> {
+pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/checkout", post(checkout))
         .route("/deposit/{imp_uid}", post(deposit))
@@ -155,7 +83,7 @@ pub(crate) fn routes(app: App) -> Router<App> {
                 "this admin route does not take that method",
             )
         })
-        .layer(middleware::from_fn_with_state(app, guard))
+        .layer(middleware::from_fn_with_state(shared, guard))
 }
 
 /// The body as JSON of type `T`; an empty body is `{}`. The content type is not looked at,
@@ -190,130 +118,21 @@ pub(crate) fn refusal(e: &MockError) -> Reply {
     Reply::fail(status, -1, e.to_string())
 }
 
-/// How the checkout ends.
-#[derive(Clone, Copy, Debug, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Outcome {
-    /// The buyer paid.
-    #[default]
-    Paid,
-    /// The payment failed (the buyer gave up, the card was refused).
-    Failed,
-    /// A virtual account was issued, waiting for the deposit.
-    VbankReady,
-}
-
-/// `POST /__mock/checkout`, and what the pay page completes.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct CheckoutSpec {
-    pub(crate) merchant_uid: String,
-    /// A number, or a string holding one.
-    pub(crate) amount: Value,
-    #[serde(default)]
-    pub(crate) outcome: Outcome,
-    pub(crate) pay_method: Option<String>,
-    pub(crate) pg: Option<String>,
-    pub(crate) sandbox: Option<bool>,
-    pub(crate) tier: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) buyer_name: Option<String>,
-    pub(crate) buyer_email: Option<String>,
-    pub(crate) buyer_tel: Option<String>,
-    pub(crate) currency: Option<String>,
-    #[serde(default)]
-    pub(crate) escrow: bool,
-    /// A string, or any JSON (kept as its text, as PortOne does).
-    pub(crate) custom_data: Option<Value>,
-    pub(crate) fail_reason: Option<String>,
-    /// One URL or a list.
-    pub(crate) notice_url: Option<Value>,
-    /// Read as a `Value`, so that no error message ever quotes it.
-    pub(crate) card_number: Option<Value>,
-}
-
-impl CheckoutSpec {
-    pub(crate) fn into_checkout(self) -> Result<Checkout, Reply> {
-        let amount = match &self.amount {
-            Value::Number(n) => Some(n.clone()),
-            Value::String(s) => serde_json::from_str::<Number>(s.trim()).ok(),
-            _ => None,
-        }
-        .ok_or_else(|| Reply::bad_request("`amount` must be a number"))?;
-        let merchant_uid = self.merchant_uid;
-        if merchant_uid.is_empty() {
-            return Err(Reply::bad_request("`merchant_uid` must not be empty"));
-        }
-        let mut c = match self.outcome {
-            Outcome::Paid => Checkout::paid(merchant_uid, amount),
-            Outcome::Failed => Checkout::failed(merchant_uid, amount),
-            Outcome::VbankReady => Checkout::vbank_ready(merchant_uid, amount),
-        };
-        if let Some(v) = &self.pay_method {
-            c = c.pay_method(v);
-        }
-        if let Some(v) = &self.pg {
-            c = c.pg(v);
-        }
-        if let Some(v) = self.sandbox {
-            c = c.sandbox(v);
-        }
-        c = c.tier(self.tier.as_deref());
-        if let Some(v) = &self.name {
-            c = c.name(v);
-        }
-        if let Some(v) = &self.buyer_name {
-            c = c.buyer_name(v);
-        }
-        if let Some(v) = &self.buyer_email {
-            c = c.buyer_email(v);
-        }
-        if let Some(v) = &self.buyer_tel {
-            c = c.buyer_tel(v);
-        }
-        if let Some(v) = &self.currency {
-            c = c.currency(v);
-        }
-        c = c.escrow(self.escrow);
-        match self.custom_data {
-            None | Some(Value::Null) => {}
-            Some(Value::String(s)) => c = c.custom_data(&s),
-            Some(other) => c = c.custom_data(&other.to_string()),
-        }
-        if let Some(v) = &self.fail_reason {
-            c = c.fail_reason(v);
-        }
-        match self.notice_url {
-            None | Some(Value::Null) => {}
-            Some(Value::String(url)) => c = c.notice_url(&url),
-            Some(Value::Array(urls)) => {
-                for url in urls {
-                    let Value::String(url) = url else {
-                        return Err(Reply::bad_request(
-                            "`notice_url` must be a URL or a list of URLs",
-                        ));
-                    };
-                    c = c.notice_url(&url);
-                }
-            }
-            Some(_) => {
-                return Err(Reply::bad_request(
-                    "`notice_url` must be a URL or a list of URLs",
-                ));
-            }
-        }
-        match self.card_number {
-            None | Some(Value::Null) => {}
-            Some(Value::String(number)) => c = c.card(&number),
-            Some(_) => return Err(Reply::bad_request("`card_number` must be a string")),
-        }
-        Ok(c)
-    }
+/// A change made but not written to the state file.
+fn not_written(e: &crate::persist::StateError) -> Reply {
+    Reply::fail(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        -1,
+        format!(
+            "portone-mock could not write its state file: {}",
+            crate::error::explain(e)
+        ),
+    )
 }
 
 /// Completes `checkout` and answers the payment it made.
-pub(crate) fn complete(app: &App, checkout: &Checkout) -> Answer {
-    let mut st = app.lock();
+pub(crate) fn complete(shared: &Shared, checkout: Checkout) -> Answer {
+    let mut st = shared.lock();
     let imp_uid = checkout.apply(&mut st).map_err(|e| refusal(&e))?;
     Ok(Reply::ok(
         st.find_payment(&imp_uid)
@@ -321,20 +140,23 @@ pub(crate) fn complete(app: &App, checkout: &Checkout) -> Answer {
     ))
 }
 
-async fn checkout(State(app): State<App>, body: Bytes) -> Answer {
-    let spec: CheckoutSpec = parse(&body)?;
-    complete(&app, &spec.into_checkout()?)
+async fn checkout(State(shared): State<Arc<Shared>>, body: Bytes) -> Answer {
+    complete(&shared, parse(&body)?)
 }
 
-fn payment(app: &App, imp_uid: &str) -> Value {
-    app.lock()
+fn payment(shared: &Shared, imp_uid: &str) -> Value {
+    shared
+        .lock()
         .find_payment(imp_uid)
         .map_or(Value::Null, Payment::to_json)
 }
 
-async fn deposit(State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    app.lock().deposit(&imp_uid).map_err(|e| refusal(&e))?;
-    Ok(Reply::ok(payment(&app, &imp_uid)))
+async fn deposit(
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    shared.lock().deposit(&imp_uid).map_err(|e| refusal(&e))?;
+    Ok(Reply::ok(payment(&shared, &imp_uid)))
 }
 
 #[derive(Deserialize)]
@@ -345,8 +167,8 @@ struct CancelSpec {
 
 /// A cancel in PortOne's console: full without `amount`.
 async fn console_cancel(
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
     body: Bytes,
 ) -> Answer {
     let spec: CancelSpec = parse(&body)?;
@@ -358,11 +180,11 @@ async fn console_cancel(
                 .ok_or_else(|| refusal(&MockError::InvalidAmount(a.to_string())))
         })
         .transpose()?;
-    let cancellation_id = app
+    let cancellation_id = shared
         .lock()
         .console_cancel(&imp_uid, amount)
         .map_err(|e| refusal(&e))?;
-    let mut answer = payment(&app, &imp_uid);
+    let mut answer = payment(&shared, &imp_uid);
     answer["cancellation_id"] = Value::String(cancellation_id);
     Ok(Reply::ok(answer))
 }
@@ -374,13 +196,13 @@ struct AdvanceSpec {
 }
 
 /// Moves the clock, as `MockServer::advance`; answers the new `now`.
-async fn advance(State(app): State<App>, body: Bytes) -> Answer {
+async fn advance(State(shared): State<Arc<Shared>>, body: Bytes) -> Answer {
     let spec: AdvanceSpec = parse(&body)?;
     let by = Duration::try_from_secs_f64(spec.seconds).map_err(|_| {
         Reply::bad_request("`seconds` must be a number of seconds, 0 or more (fractions allowed)")
     })?;
-    app.advance(by);
-    Ok(Reply::ok(json!({ "now": app.lock().clock.now() })))
+    shared.advance(by).map_err(|e| not_written(&e))?;
+    Ok(Reply::ok(json!({ "now": shared.lock().clock.now() })))
 }
 
 fn request_json(r: &RecordedRequest) -> Value {
@@ -396,26 +218,24 @@ fn request_json(r: &RecordedRequest) -> Value {
 
 /// The request log: everything PortOne clients sent, secrets included (which is why the
 /// admin API is never open to other machines without a token).
-async fn requests(State(app): State<App>) -> Answer {
-    let st = app.lock();
+async fn requests(State(shared): State<Arc<Shared>>) -> Answer {
+    let st = shared.lock();
     Ok(Reply::ok(json!({
-        "get_token_calls": st.get_token_calls,
-        "requests": st.log.iter().map(request_json).collect::<Vec<_>>(),
+        "get_token_calls": st.log.get_token_calls,
+        "requests": st.log.requests.iter().map(request_json).collect::<Vec<_>>(),
     })))
 }
 
-async fn forget_requests(State(app): State<App>) -> Answer {
-    let mut st = app.lock();
-    st.log.clear();
-    st.get_token_calls = 0;
+async fn forget_requests(State(shared): State<Arc<Shared>>) -> Answer {
+    shared.lock().log.clear();
     Ok(Reply::ok(Value::Null))
 }
 
-async fn webhooks(State(app): State<App>) -> Answer {
-    let st = app.lock();
-    let all = serde_json::to_value(st.webhooks.all()).unwrap_or(Value::Null);
+async fn webhooks(State(shared): State<Arc<Shared>>) -> Answer {
+    let outbox = &shared.outbox;
+    let all = serde_json::to_value(outbox.all()).unwrap_or(Value::Null);
     Ok(Reply::ok(json!({
-        "settled": st.webhooks.settled(st.clock.now_ms()),
+        "settled": outbox.settled(),
         "deliveries": all,
     })))
 }
@@ -431,33 +251,32 @@ struct WebhookSpec {
 }
 
 /// A notification of the caller's own (a forgery, or a receiver's test).
-async fn send_webhook(State(app): State<App>, body: Bytes) -> Answer {
+async fn send_webhook(State(shared): State<Arc<Shared>>, body: Bytes) -> Answer {
     let spec: WebhookSpec = parse(&body)?;
     if reqwest::Url::parse(&spec.url).is_err() {
         return Err(Reply::bad_request("`url` is not a URL"));
     }
     let mut webhook = Webhook::new(spec.imp_uid, spec.merchant_uid, spec.status);
     webhook.cancellation_id = spec.cancellation_id;
-    let mut st = app.lock();
-    let now = st.clock.now();
-    let id = st
-        .webhooks
-        .send(spec.url, WebhookEvent::Test, webhook, None, now);
+    let id = shared
+        .outbox
+        .send(spec.url, WebhookEvent::Test, webhook, None);
     Ok(Reply::ok(json!({ "id": id })))
 }
 
-async fn duplicate_webhook(State(app): State<App>, Path(id): Path<u64>) -> Answer {
-    let mut st = app.lock();
-    let now = st.clock.now();
-    let new = st
-        .webhooks
-        .duplicate(id, now)
+async fn duplicate_webhook(
+    State(shared): State<Arc<Shared>>,
+    PathParams(id): PathParams<u64>,
+) -> Answer {
+    let new = shared
+        .outbox
+        .duplicate(id)
         .ok_or_else(|| refusal(&MockError::UnknownWebhook(id)))?;
     Ok(Reply::ok(json!({ "id": new })))
 }
 
-async fn reset(State(app): State<App>) -> Answer {
-    app.reset();
+async fn reset(State(shared): State<Arc<Shared>>) -> Answer {
+    shared.reset().map_err(|e| not_written(&e))?;
     Ok(Reply::ok(Value::Null))
 }
 
@@ -509,25 +328,16 @@ mod tests {
                 "no curl line for {route}"
             );
         }
-        for kind in fault_spec::KINDS {
+        for (kind, _) in crate::faults::KINDS {
             assert!(readme.contains(&format!("`{kind}`")), "{kind}");
         }
     }
 
     #[test]
-    fn token_comparison() {
-        assert!(same(b"s3cret", b"s3cret"));
-        assert!(!same(b"s3cret", b"s3creT"));
-        assert!(!same(b"s3cret", b"s3cret!"));
-        assert!(!same(b"", b"x"));
-    }
-
-    #[test]
     fn a_card_number_of_the_wrong_type_is_not_quoted() {
-        let spec: Result<CheckoutSpec, _> =
+        let spec: Result<Checkout, _> =
             parse(br#"{"merchant_uid": "m", "amount": 1000, "card_number": 4111111111111111}"#);
         let err = spec
-            .and_then(CheckoutSpec::into_checkout)
             .err()
             .map(|r| r.envelope().to_string())
             .unwrap_or_default();

@@ -13,11 +13,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use reqwest::Url;
-use serde_json::Value;
 
-use super::{CheckoutSpec, Outcome, complete};
+use std::sync::Arc;
+
+use super::complete;
+use crate::checkout::Checkout;
 use crate::reply::Reply;
-use crate::routes::App;
+use crate::shared::Shared;
 
 /// The fields the page takes, in its query and then in its form; any other is ignored.
 const FIELDS: [&str; 14] = [
@@ -51,51 +53,96 @@ fn fields(encoded: &[u8]) -> HashMap<String, String> {
     map
 }
 
-/// The checkout the fields describe and where to send the buyer back.
-fn read(fields: &HashMap<String, String>) -> Result<(CheckoutSpec, Url), Reply> {
+/// What the buyer clicked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Approve,
+    Decline,
+    Cancel,
+}
+
+/// The order the page shows, read and checked from its fields.
+struct Order {
+    merchant_uid: String,
+    amount: String,
+    redirect: Url,
+}
+
+/// The order and where to send the buyer back; refused before the buyer sees a page
+/// that cannot work.
+fn read(fields: &HashMap<String, String>) -> Result<Order, Reply> {
     let get = |name: &str| fields.get(name).filter(|v| !v.is_empty()).cloned();
-    let redirect = get("redirect_url").ok_or_else(|| {
-        Reply::bad_request("the pay page needs `merchant_uid`, `amount` and `redirect_url`")
-    })?;
+    let needs =
+        || Reply::bad_request("the pay page needs `merchant_uid`, `amount` and `redirect_url`");
+    let redirect = get("redirect_url").ok_or_else(needs)?;
     let redirect = Url::parse(&redirect)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
         .ok_or_else(|| Reply::bad_request("`redirect_url` must be an absolute http(s) URL"))?;
-    let sandbox = match get("sandbox").as_deref() {
-        None => None,
-        Some("true" | "1") => Some(true),
-        Some("false" | "0") => Some(false),
-        Some(_) => return Err(Reply::bad_request("`sandbox` must be true or false")),
-    };
-    let spec = CheckoutSpec {
-        merchant_uid: get("merchant_uid").ok_or_else(|| {
-            Reply::bad_request("the pay page needs `merchant_uid`, `amount` and `redirect_url`")
-        })?,
-        amount: get("amount").map_or(Value::Null, Value::String),
-        pay_method: get("pay_method"),
-        pg: get("pg"),
-        sandbox,
-        tier: get("tier"),
-        name: get("name"),
-        buyer_name: get("buyer_name"),
-        buyer_email: get("buyer_email"),
-        buyer_tel: get("buyer_tel"),
-        currency: get("currency"),
-        custom_data: get("custom_data").map(Value::String),
-        notice_url: get("notice_url").map(Value::String),
-        ..CheckoutSpec::default()
-    };
-    // Checks the amount (and the rest) before the buyer sees a page that cannot work.
-    let amount_ok = match &spec.amount {
-        Value::String(s) => {
-            crate::amount::Amount::parse(s.trim()).is_some_and(|a| !a.is_negative())
-        }
-        _ => false,
-    };
-    if !amount_ok {
+    sandbox(fields)?;
+    let merchant_uid = get("merchant_uid").ok_or_else(needs)?;
+    let amount = get("amount").unwrap_or_default();
+    if crate::amount::Amount::parse(amount.trim()).is_none_or(|a| a.is_negative()) {
         return Err(Reply::bad_request("`amount` must be a number, 0 or more"));
     }
-    Ok((spec, redirect))
+    Ok(Order {
+        merchant_uid,
+        amount,
+        redirect,
+    })
+}
+
+fn sandbox(fields: &HashMap<String, String>) -> Result<Option<bool>, Reply> {
+    match fields.get("sandbox").map(String::as_str) {
+        None | Some("") => Ok(None),
+        Some("true" | "1") => Ok(Some(true)),
+        Some("false" | "0") => Ok(Some(false)),
+        Some(_) => Err(Reply::bad_request("`sandbox` must be true or false")),
+    }
+}
+
+/// One of [`Checkout`]'s text setters.
+type Setter = fn(Checkout, &str) -> Checkout;
+
+/// The checkout the buyer's click completes.
+fn checkout(
+    fields: &HashMap<String, String>,
+    order: &Order,
+    action: Action,
+) -> Result<Checkout, Reply> {
+    let get = |name: &str| fields.get(name).filter(|v| !v.is_empty());
+    let amount = serde_json::from_str::<serde_json::Number>(order.amount.trim())
+        .map_err(|_| Reply::bad_request("`amount` must be a number, 0 or more"))?;
+    let vbank = get("pay_method").is_some_and(|m| m == "vbank");
+    let mut c = match action {
+        Action::Approve if vbank => Checkout::vbank_ready(order.merchant_uid.clone(), amount),
+        Action::Approve => Checkout::paid(order.merchant_uid.clone(), amount),
+        Action::Decline => {
+            Checkout::failed(order.merchant_uid.clone(), amount).fail_reason(DECLINED)
+        }
+        // The default reason of a failed checkout is the buyer's giving up.
+        Action::Cancel => Checkout::failed(order.merchant_uid.clone(), amount),
+    };
+    let text: [(&str, Setter); 9] = [
+        ("pay_method", Checkout::pay_method),
+        ("pg", Checkout::pg),
+        ("name", Checkout::name),
+        ("buyer_name", Checkout::buyer_name),
+        ("buyer_email", Checkout::buyer_email),
+        ("buyer_tel", Checkout::buyer_tel),
+        ("currency", Checkout::currency),
+        ("custom_data", Checkout::custom_data),
+        ("notice_url", Checkout::notice_url),
+    ];
+    for (name, set) in text {
+        if let Some(v) = get(name) {
+            c = set(c, v);
+        }
+    }
+    if let Some(sandbox) = sandbox(fields)? {
+        c = c.sandbox(sandbox);
+    }
+    Ok(c.tier(get("tier").map(String::as_str)))
 }
 
 /// Escapes text for HTML, in an element or a quoted attribute.
@@ -153,7 +200,7 @@ button{flex:1;padding:.7rem;border:0;border-radius:.3rem;font-size:1rem;cursor:p
 pub(super) async fn show(parts: Parts) -> Result<Response, Reply> {
     let query = parts.uri.query().unwrap_or_default();
     let given = fields(query.as_bytes());
-    let (spec, _) = read(&given)?;
+    let order = read(&given)?;
     let token = form_urlencoded::parse(query.as_bytes())
         .find(|(k, _)| k == "admin_token")
         .map(|(_, v)| v.into_owned());
@@ -177,10 +224,7 @@ pub(super) async fn show(parts: Parts) -> Result<Response, Reply> {
         }
     }
     let shown = |v: Option<&String>, default: &str| escape(v.map_or(default, String::as_str));
-    let amount = match &spec.amount {
-        Value::String(s) => escape(s),
-        _ => String::new(),
-    };
+    let amount = escape(&order.amount);
     let body = format!(
         "<!doctype html>
 <html lang=\"ko\">
@@ -210,7 +254,7 @@ pub(super) async fn show(parts: Parts) -> Result<Response, Reply> {
 </html>
 ",
         name = shown(given.get("name"), "-"),
-        merchant_uid = escape(&spec.merchant_uid),
+        merchant_uid = escape(&order.merchant_uid),
         currency = shown(given.get("currency"), "KRW"),
         pay_method = shown(given.get("pay_method"), "card"),
         action = escape(&action),
@@ -220,25 +264,21 @@ pub(super) async fn show(parts: Parts) -> Result<Response, Reply> {
 
 /// `POST /__mock/pay`: the buyer's choice. Completes the checkout, then sends the buyer
 /// back to `redirect_url` as PortOne does.
-fn complete_form(app: &App, body: &Bytes) -> Result<Response, Reply> {
+fn complete_form(shared: &Shared, body: &Bytes) -> Result<Response, Reply> {
     let given = fields(body);
-    let (mut spec, mut redirect) = read(&given)?;
-    spec.outcome = match given.get("action").map(String::as_str) {
-        Some("approve") if spec.pay_method.as_deref() == Some("vbank") => Outcome::VbankReady,
-        Some("approve") => Outcome::Paid,
-        Some("decline") => {
-            spec.fail_reason = Some(DECLINED.to_owned());
-            Outcome::Failed
-        }
-        // The default reason of a failed checkout is the buyer's giving up.
-        Some("cancel") => Outcome::Failed,
+    let order = read(&given)?;
+    let action = match given.get("action").map(String::as_str) {
+        Some("approve") => Action::Approve,
+        Some("decline") => Action::Decline,
+        Some("cancel") => Action::Cancel,
         _ => {
             return Err(Reply::bad_request(
                 "`action` must be approve, decline or cancel",
             ));
         }
     };
-    let payment = complete(app, &spec.into_checkout()?)?.response;
+    let payment = complete(shared, checkout(&given, &order, action)?)?.response;
+    let mut redirect = order.redirect;
     let text = |name: &str| payment[name].as_str().unwrap_or_default().to_owned();
     let status = text("status");
     // A virtual account issued is a success too: the buyer has an account to pay into.
@@ -267,8 +307,8 @@ fn complete_form(app: &App, body: &Bytes) -> Result<Response, Reply> {
     Ok(res)
 }
 
-pub(super) async fn submit(State(app): State<App>, body: Bytes) -> Response {
-    match complete_form(&app, &body) {
+pub(super) async fn submit(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match complete_form(&shared, &body) {
         Ok(res) => res,
         Err(reply) => reply.into_response(),
     }
@@ -293,7 +333,7 @@ mod tests {
             f.insert("merchant_uid".to_owned(), "m".to_owned());
             f.insert("amount".to_owned(), "1000".to_owned());
             f.insert("redirect_url".to_owned(), url.to_owned());
-            read(&f).map(|(_, u)| u.to_string()).ok()
+            read(&f).map(|o| o.redirect.to_string()).ok()
         };
         assert!(with("https://shop.example/done?x=1").is_some());
         assert!(with("http://127.0.0.1:3000/done").is_some());

@@ -1,27 +1,30 @@
 //! `POST /users/getToken`.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::json;
 
-use super::{App, Body};
+use super::extract::BodyParams;
 use crate::reply::{Answer, Reply};
+use crate::shared::Shared;
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new().route("/users/getToken", post(get_token))
 }
 
 /// Takes `imp_key` and `imp_secret` as JSON or form fields. A `Tier` header is ignored
 /// here: tiers act per request, not per token.
-async fn get_token(State(app): State<App>, Body(p): Body) -> Answer {
+async fn get_token(State(shared): State<Arc<Shared>>, BodyParams(p): BodyParams) -> Answer {
     let (Some(key), Some(secret)) = (p.string("imp_key"), p.string("imp_secret")) else {
         return Err(Reply::bad_request(
             "imp_key, imp_secret 파라메터가 누락되었습니다.",
         ));
     };
-    let mut st = app.lock();
+    let mut st = shared.lock();
     let now = st.clock.now();
     let st = &mut *st;
     let grant = st
@@ -31,7 +34,8 @@ async fn get_token(State(app): State<App>, Body(p): Body) -> Answer {
             Reply::fail(
                 StatusCode::UNAUTHORIZED,
                 -1,
-                "imp_key, imp_secret 정보가 올바르지 않습니다. (Unauthorized)",
+                // NOTES.md, "Answers observed on the live server".
+                "아임포트 API 인증에 실패하였습니다.",
             )
         })?;
     Ok(Reply::ok(json!({

@@ -1,22 +1,27 @@
 //! Billing keys (`/subscribe/customers`) and non-authenticated card payments
 //! (`/subscribe/payments/onetime`, `/subscribe/payments/again`).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde_json::Value;
 
-use super::{App, Auth, Body, Path, Query, multi, page_of, paging};
+use super::extract::{BodyParams, Caller, PathParams, QueryParams};
+use super::lists::{multi, page_of, paging};
+use crate::card_rules::{Card, NOT_A_CARD_NUMBER, Unusable, check_expiry, read_card};
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
+use crate::shared::Shared;
 use crate::state::{
-    Buyer, CardInfo, CardOutcome, Channel, Charge, Customer, Funding, ISSUE_FAILED, NO_CUSTOMER,
-    PAYMENT_FAILED, Refusal, Scoped, Store, card_info, charge, check_expiry, resolve_channel,
+    ALREADY_PAID, Buyer, Channel, Charge, Customer, Funding, ISSUE_FAILED, NO_CUSTOMER,
+    PAYMENT_FAILED, Refusal, Store, Tenant, charge, resolve_channel,
 };
-use crate::webhooks::{WebhookEvent, notice_urls};
+use crate::webhooks::WebhookEvent;
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/subscribe/customers", get(many))
         .route(
@@ -28,16 +33,17 @@ pub(super) fn routes() -> Router<App> {
             get(payments),
         )
         .route("/subscribe/payments/onetime", post(onetime))
+        .route("/subscribe/payments/foreign", post(foreign))
         .route("/subscribe/payments/again", post(again))
 }
 
 /// The card in `p` as the PG sees it: `Ok` with what it is and how its payments end, or
 /// `Err` with the PG's reason when the number or the `expiry` cannot be used. Missing
 /// fields are a 400.
-fn card_of(p: &Params, now: i64) -> Result<Result<(CardInfo, CardOutcome), &'static str>, Reply> {
+fn card_of(p: &Params, now: i64) -> Result<Result<Card, Unusable>, Reply> {
     let number = p.required("card_number")?;
     let expiry = p.required("expiry")?;
-    Ok(card_info(&number).and_then(|card| check_expiry(&expiry, now).map(|()| card)))
+    Ok(read_card(&number).and_then(|card| check_expiry(&expiry, now).map(|()| card)))
 }
 
 /// The channel a billing key or card payment in `p` goes through (the billing channel by
@@ -63,8 +69,13 @@ pub(super) fn issue(
     buyer_fallback: bool,
 ) -> Result<(), Reply> {
     let channel = billing_channel(p)?;
-    let (card, outcome) = card_of(p, now)?
-        .map_err(|why| Reply::fail(StatusCode::OK, -1, format!("{ISSUE_FAILED} {why}")))?;
+    let card = card_of(p, now)?.map_err(|why| {
+        Reply::fail(
+            StatusCode::OK,
+            -1,
+            format!("{ISSUE_FAILED} {}", why.reason()),
+        )
+    })?;
     // `onetime` saves the buyer as the key's customer.
     let field = |customer: &str, buyer: &str| {
         p.string(customer)
@@ -80,8 +91,8 @@ pub(super) fn issue(
             customer_uid: customer_uid.to_owned(),
             channel,
             customer_id: p.string("customer_id"),
-            card,
-            outcome,
+            card: card.info,
+            outcome: card.outcome,
             name: field("customer_name", "buyer_name"),
             tel: field("customer_tel", "buyer_tel"),
             email: field("customer_email", "buyer_email"),
@@ -95,13 +106,13 @@ pub(super) fn issue(
 }
 
 async fn save(
-    auth: Auth,
-    State(app): State<App>,
-    Path(customer_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     issue(s.store, s.now, &customer_uid, &p, false)?;
     customer_json(s.store, &customer_uid)
 }
@@ -122,16 +133,24 @@ fn customer_json(store: &Store, customer_uid: &str) -> Answer {
         .ok_or_else(|| unknown_customer(customer_uid))
 }
 
-async fn one(auth: Auth, State(app): State<App>, Path(customer_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn one(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     customer_json(s.store, &customer_uid)
 }
 
 /// Deletes the key (its schedules stay and will fail for want of it) and returns it.
-async fn delete(auth: Auth, State(app): State<App>, Path(customer_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn delete(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .customers
         .remove(&customer_uid)
@@ -140,13 +159,17 @@ async fn delete(auth: Auth, State(app): State<App>, Path(customer_uid): Path<Str
 }
 
 /// `?customer_uid[]=a&customer_uid[]=b`: 200, 207 for some, 404 for none.
-async fn many(auth: Auth, State(app): State<App>, Query(q): Query) -> Answer {
+async fn many(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    QueryParams(q): QueryParams,
+) -> Answer {
     let asked = q.strings("customer_uid");
     if asked.is_empty() {
         return Err(Reply::bad_request("customer_uid[] 파라메터가 필요합니다."));
     }
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let found: Vec<Value> = asked
         .iter()
         .filter_map(|uid| s.store.customers.get(uid))
@@ -157,18 +180,18 @@ async fn many(auth: Auth, State(app): State<App>, Query(q): Query) -> Answer {
 
 /// Payments made with one key, newest first, 20 a page.
 async fn payments(
-    auth: Auth,
-    State(app): State<App>,
-    Path(customer_uid): Path<String>,
-    Query(q): Query,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+    QueryParams(q): QueryParams,
 ) -> Answer {
     let (page, _) = paging(&q, 20)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let items: Vec<Value> = s
         .store
         .payments
-        .iter()
+        .values()
         .rev()
         .filter(|p| p.customer_uid.as_deref() == Some(customer_uid.as_str()))
         .map(|p| p.to_json())
@@ -193,7 +216,7 @@ fn buyer(p: &Params) -> Buyer {
 pub(super) fn charge_of(
     p: &Params,
     merchant_uid: String,
-    auth: &Auth,
+    caller: &Caller,
     usage: Option<&'static str>,
 ) -> Result<Charge, Reply> {
     Ok(Charge {
@@ -205,20 +228,18 @@ pub(super) fn charge_of(
         buyer: buyer(p),
         custom_data: p.json_text("custom_data"),
         card_quota: p.int("card_quota")?.unwrap_or(0),
-        user_agent: auth.user_agent.clone(),
+        user_agent: caller.user_agent.clone(),
         customer_uid: p.string("customer_uid"),
         usage,
-        notice_urls: notice_urls(p),
+        notice_urls: p.notice_urls(),
     })
 }
-
-pub(super) const ALREADY_PAID: &str = "이미 결제가 완료된 merchant_uid 입니다.";
 
 /// Answers a charge as PortOne does: `code` 0 with the payment whether it was paid or the
 /// card company declined it (its `status` says which); `code` -1 with no payment when the
 /// charge got no decision (bad card data, PG unreachable). A paid charge is notified; a
 /// failed one, like a failed checkout, is not.
-pub(super) fn charged(s: &mut Scoped<'_>, imp_uid: &str, refusal: Option<Refusal>) -> Answer {
+pub(super) fn charged(s: &mut Tenant<'_>, imp_uid: &str, refusal: Option<Refusal>) -> Answer {
     if refusal.is_none() {
         s.notify(WebhookEvent::Paid, imp_uid);
     }
@@ -238,30 +259,64 @@ pub(super) fn charge_answer(store: &Store, imp_uid: &str, refusal: Option<Refusa
     }
 }
 
+/// PortOne's prefix of a one-time payment whose card data PortOne itself refused.
+const CARD_CHECK_FAILED: &str = "카드정보 인증에 실패하였습니다.";
+/// PortOne's answer to `again` for a `customer_uid` that has no billing key.
+const UNKNOWN_BUYER: &str = "등록되지 않은 구매자입니다.";
+
 /// Pays with card data. With `customer_uid`, the card is also saved as that billing key.
-/// Every attempt is recorded, `failed` when it did not go through.
-async fn onetime(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+/// Every attempt a PG saw is recorded, `failed` when it did not go through.
+async fn onetime(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
+    pay_with_card(&caller, &shared, &p, false)
+}
+
+/// `POST /subscribe/payments/foreign` (undocumented; PortOne's Python and Node clients
+/// still call it): a one-time payment with a card issued abroad, the same body as
+/// `onetime` without the Korean-only fields (`birth`, `pwd_2digit`, instalments in
+/// `card_quota`, which are not read), and the same refusals.
+async fn foreign(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
+    pay_with_card(&caller, &shared, &p, true)
+}
+
+fn pay_with_card(caller: &Caller, shared: &Shared, p: &Params, abroad: bool) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
     let customer_uid = p.string("customer_uid");
-    let req = charge_of(
-        &p,
-        merchant_uid.clone(),
-        &auth,
-        customer_uid.as_ref().map(|_| "issue"),
-    )?;
-    let channel = billing_channel(&p)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
-    let card = card_of(&p, s.now)?;
+    let usage = customer_uid.as_ref().map(|_| "issue");
+    let mut req = charge_of(p, merchant_uid.clone(), caller, usage)?;
+    if abroad {
+        req.card_quota = 0;
+    }
+    let channel = billing_channel(p)?;
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
+    let card = card_of(p, s.now)?;
+    // NOTES.md, "Answers observed on the live server": a number that fails PortOne's own
+    // check (length, digits, Luhn) is refused with `code` -1, whatever its expiry, and no
+    // payment is recorded: no PG was asked.
+    if let Err(Unusable::NotACardNumber) = card {
+        return Err(Reply::fail(
+            StatusCode::OK,
+            -1,
+            format!("{CARD_CHECK_FAILED} {NOT_A_CARD_NUMBER}"),
+        ));
+    }
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
     }
     if let (Some(uid), Ok(_)) = (&customer_uid, &card) {
-        issue(s.store, s.now, uid, &p, true)?;
+        issue(s.store, s.now, uid, p, true)?;
     }
     let funding = match &card {
-        Ok((info, outcome)) => Funding::Card(info, *outcome),
-        Err(why) => Funding::InvalidCard(why),
+        Ok(card) => Funding::Card(&card.info, card.outcome),
+        Err(why) => Funding::InvalidCard(why.reason()),
     };
     let (imp_uid, refusal) = charge(s.store, s.ids, channel, funding, req, s.now);
     charged(&mut s, &imp_uid, refusal)
@@ -274,19 +329,36 @@ pub(super) fn payment_reply(store: &Store, imp_uid: &str) -> Answer {
         .ok_or_else(|| Reply::not_found(super::payments::NO_PAYMENT))
 }
 
-/// Pays with a saved billing key. An unknown `customer_uid` answers `code` 1 and records
-/// nothing.
-async fn again(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+/// Pays with a saved billing key. An unknown `customer_uid` records nothing.
+async fn again(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let customer_uid = p.required("customer_uid")?;
+    // NOTES.md, "Answers observed on the live server": the customer is checked before
+    // `name` is required, and an unknown one is `등록되지 않은 구매자입니다.` on HTTP 200,
+    // with `code` 1 when `name` was sent and -1 when it was not (both recorded).
+    if !shared
+        .lock()
+        .tenant(&caller.tier)
+        .store
+        .customers
+        .contains_key(&customer_uid)
+    {
+        let code = if p.string("name").is_some() { 1 } else { -1 };
+        return Err(Reply::fail(StatusCode::OK, code, UNKNOWN_BUYER));
+    }
     let merchant_uid = p.required("merchant_uid")?;
     p.required("name")?;
-    let mut req = charge_of(&p, merchant_uid.clone(), &auth, Some("payment"))?;
+    let mut req = charge_of(&p, merchant_uid.clone(), &caller, Some("payment"))?;
     // The key decides the channel; a `channel_key` only has to be one of the account's.
     resolve_channel(None, p.string("channel_key").as_deref(), "payment", 1)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
+    // Deleted since the check above.
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
-        return Err(Reply::refused(NO_CUSTOMER));
+        return Err(Reply::refused(UNKNOWN_BUYER));
     };
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));

@@ -1,22 +1,24 @@
 //! Money in and out: `POST /payments/cancel` and the amount pre-registration
 //! (`/payments/prepare`) that guards checkouts.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use serde_json::json;
 
-use super::{App, Auth, Body, Path};
-use crate::amount::Amount;
+use super::extract::{BodyParams, Caller, PathParams};
 use crate::reply::{Answer, Reply};
-use crate::state::{CancelRequest, Status};
+use crate::shared::Shared;
+use crate::state::{CancelRequest, Prepared, Status};
 use crate::webhooks::WebhookEvent;
 
 /// PortOne's answer for a cancel of an unknown payment (with HTTP 200).
 const NOTHING_TO_CANCEL: &str = "취소할 결제건이 존재하지 않습니다.";
 const NO_PREPARE: &str = "사전등록된 결제정보가 존재하지 않습니다.";
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/payments/cancel", post(cancel))
         .route("/payments/prepare", post(prepare).put(update_prepare))
@@ -27,7 +29,11 @@ pub(super) fn routes() -> Router<App> {
 /// current refundable balance, an amount over it, a cancel of an unknown or unpaid payment:
 /// all refused with HTTP 200 and `code` 1. The payment turns `cancelled` only when nothing
 /// is left.
-async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn cancel(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     // Zero (or nothing) is PortOne's full refund; below zero is no amount at all.
     let req = CancelRequest {
         amount: p.non_negative_amount("amount")?,
@@ -43,12 +49,14 @@ async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     // Off by default: PortOne only records the notification of an API cancel.
     let notify = p.bool("enable_webhook") == Some(true);
     if imp_uid.is_none() && merchant_uid.is_none() {
+        // NOTES.md, "Answers observed on the live server": a message ending
+        // `지정해주셔야합니다.`.
         return Err(Reply::bad_request(
-            "imp_uid, merchant_uid 중 하나는 필수입니다.",
+            "imp_uid 또는 merchant_uid 중 하나를 지정해주셔야합니다.",
         ));
     }
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     // `imp_uid` wins when both are given; a `merchant_uid` names its latest paid payment.
     let target = match (&imp_uid, &merchant_uid) {
         (Some(id), _) => s.store.payment(id).map(|p| p.imp_uid.clone()),
@@ -85,68 +93,67 @@ async fn cancel(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     Ok(Reply::ok(body))
 }
 
-fn prepare_json(
-    merchant_uid: &str,
-    amount: Amount,
-    currency: Option<&String>,
-) -> serde_json::Value {
-    json!({ "merchant_uid": merchant_uid, "amount": amount.to_json(), "currency": currency })
+fn prepare_json(merchant_uid: &str, prepared: &Prepared) -> serde_json::Value {
+    json!({
+        "merchant_uid": merchant_uid,
+        "amount": prepared.amount.to_json(),
+        "currency": prepared.currency,
+    })
 }
 
 /// Registers the amount a checkout of `merchant_uid` must have; once per `merchant_uid`.
-async fn prepare(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn prepare(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
-    let amount = p.positive_amount("amount")?;
-    let currency = p.string("currency");
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let prepared = Prepared {
+        amount: p.positive_amount("amount")?,
+        currency: p.string("currency"),
+    };
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     if s.store.prepares.contains_key(&merchant_uid) {
         return Err(Reply::refused("이미 등록된 merchant_uid 입니다."));
     }
-    s.store
-        .prepares
-        .insert(merchant_uid.clone(), (amount, currency.clone()));
-    Ok(Reply::ok(prepare_json(
-        &merchant_uid,
-        amount,
-        currency.as_ref(),
-    )))
+    let body = prepare_json(&merchant_uid, &prepared);
+    s.store.prepares.insert(merchant_uid, prepared);
+    Ok(Reply::ok(body))
 }
 
-async fn update_prepare(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn update_prepare(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
-    let amount = p.positive_amount("amount")?;
-    let currency = p.string("currency");
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let prepared = Prepared {
+        amount: p.positive_amount("amount")?,
+        currency: p.string("currency"),
+    };
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let slot = s
         .store
         .prepares
         .get_mut(&merchant_uid)
         .ok_or_else(|| Reply::not_found(NO_PREPARE))?;
-    *slot = (amount, currency.clone());
-    Ok(Reply::ok(prepare_json(
-        &merchant_uid,
-        amount,
-        currency.as_ref(),
-    )))
+    *slot = prepared;
+    Ok(Reply::ok(prepare_json(&merchant_uid, slot)))
 }
 
 async fn get_prepare(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
-    let (amount, currency) = s
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
+    let prepared = s
         .store
         .prepares
         .get(&merchant_uid)
         .ok_or_else(|| Reply::not_found(NO_PREPARE))?;
-    Ok(Reply::ok(prepare_json(
-        &merchant_uid,
-        *amount,
-        currency.as_ref(),
-    )))
+    Ok(Reply::ok(prepare_json(&merchant_uid, prepared)))
 }

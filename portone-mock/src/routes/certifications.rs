@@ -1,39 +1,43 @@
 //! Identity verification by SMS OTP (`/certifications/otp/...`) and its results
 //! (`/certifications/{imp_uid}`). The OTP is always `MockServer::CERTIFICATION_OTP`.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use serde_json::json;
 
-use super::{App, Auth, Body, Path};
-use crate::MockServer;
+use super::extract::{BodyParams, Caller, PathParams};
+use crate::clock::kst_midnight;
+use crate::mock_server::MockServer;
 use crate::reply::{Answer, Reply};
-use crate::state::Certification;
+use crate::shared::Shared;
+use crate::state::{Certification, resolve_channel};
 
-const NO_CERTIFICATION: &str = "본인인증결과를 찾을 수 없습니다.";
+/// PortOne's answer (HTTP 404) for an unknown certification (NOTES.md, "Answers observed on
+/// the live server").
+const NO_CERTIFICATION: &str = "인증결과가 존재하지 않습니다.";
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/certifications/{imp_uid}", get(one).delete(delete))
         .route("/certifications/otp/request", post(request))
         .route("/certifications/otp/confirm/{imp_uid}", post(confirm))
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// A birth date as a certification shows it.
+#[derive(Debug, PartialEq, Eq)]
+struct Birth {
+    /// `YYYY-MM-DD`.
+    date: String,
+    /// Midnight of that day in Korea, unix seconds.
+    at: i64,
+    foreigner: bool,
 }
 
-/// `YYMMDD` and the 7th digit of the resident number → (`YYYY-MM-DD`, KST midnight as unix
-/// seconds, foreigner).
-fn birthday(birth: &str, gender_digit: u32) -> Option<(String, i64, bool)> {
+/// `YYMMDD` and the 7th digit of the resident number.
+fn birthday(birth: &str, gender_digit: u32) -> Option<Birth> {
     let digits: String = birth.chars().filter(char::is_ascii_digit).collect();
     if digits.len() != 6 {
         return None;
@@ -49,12 +53,19 @@ fn birthday(birth: &str, gender_digit: u32) -> Option<(String, i64, bool)> {
         return None;
     }
     let y = century + yy;
-    let at = days_from_civil(y, mm, dd) * 86_400 - 9 * 3600;
-    Some((format!("{y:04}-{mm:02}-{dd:02}"), at, gender_digit >= 5))
+    Some(Birth {
+        date: format!("{y:04}-{mm:02}-{dd:02}"),
+        at: kst_midnight(y, mm, dd),
+        foreigner: gender_digit >= 5,
+    })
 }
 
 /// Checks the person's data and "sends" the OTP; answers the `imp_uid` to confirm.
-async fn request(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn request(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let name = p.required("name")?;
     let phone: String = p
         .required("phone")?
@@ -64,7 +75,7 @@ async fn request(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     let birth = p.required("birth")?;
     let gender_digit = p.required("gender_digit")?;
     let carrier = p.required("carrier")?;
-    crate::state::resolve_channel(
+    resolve_channel(
         p.string("pg").as_deref(),
         p.string("channel_key").as_deref(),
         "certification",
@@ -72,12 +83,12 @@ async fn request(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
     )?;
     let invalid = || Reply::bad_request("본인인증 대상자 정보가 올바르지 않습니다.");
     let digit = gender_digit.trim().parse::<u32>().map_err(|_| invalid())?;
-    let (birthday, birth_at, foreigner) = birthday(&birth, digit).ok_or_else(invalid)?;
+    let birth = birthday(&birth, digit).ok_or_else(invalid)?;
     if !matches!(carrier.as_str(), "SKT" | "KT" | "LGT") || !(10..=11).contains(&phone.len()) {
         return Err(invalid());
     }
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let imp_uid = s.ids.imp_uid();
     let cert = Certification {
         imp_uid: imp_uid.clone(),
@@ -85,9 +96,9 @@ async fn request(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         pg_tid: s.ids.digits(24),
         name,
         gender: if digit % 2 == 1 { "male" } else { "female" },
-        birthday,
-        birth: birth_at,
-        foreigner,
+        birthday: birth.date,
+        birth: birth.at,
+        foreigner: birth.foreigner,
         phone,
         carrier,
         otp: MockServer::CERTIFICATION_OTP.to_owned(),
@@ -101,13 +112,13 @@ async fn request(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
 }
 
 async fn confirm(
-    auth: Auth,
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let cert = s
         .store
         .certifications
@@ -125,9 +136,13 @@ async fn confirm(
     Ok(Reply::ok(cert.to_json()))
 }
 
-async fn one(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn one(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .certifications
         .get(&imp_uid)
@@ -136,9 +151,13 @@ async fn one(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) ->
 }
 
 /// Forgets a certification for good and returns it.
-async fn delete(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn delete(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .certifications
         .remove(&imp_uid)
@@ -155,10 +174,14 @@ mod tests {
         // The danal fixture: 1990-01-01 → 631119600.
         assert_eq!(
             birthday("900101", 1),
-            Some(("1990-01-01".into(), 631_119_600, false))
+            Some(Birth {
+                date: "1990-01-01".into(),
+                at: 631_119_600,
+                foreigner: false
+            })
         );
         assert_eq!(
-            birthday("05-12-31", 8).map(|b| (b.0, b.2)),
+            birthday("05-12-31", 8).map(|b| (b.date, b.foreigner)),
             Some(("2005-12-31".into(), true))
         );
         assert!(birthday("901301", 1).is_none());

@@ -1,16 +1,19 @@
 //! Reference data: bank and card codes, the account's PG channels, its tiers.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::{App, Auth, Path};
+use super::extract::{Caller, PathParams};
 use crate::codes::{BANKS, CARDS, bank_name, card_name};
 use crate::reply::{Answer, Reply};
+use crate::shared::Shared;
 use crate::state::CHANNELS;
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/banks", get(banks))
         .route("/banks/{code}", get(bank))
@@ -27,27 +30,27 @@ fn code_list(table: &[(&str, &str)]) -> Value {
         .collect()
 }
 
-async fn banks(_auth: Auth) -> Answer {
+async fn banks(_caller: Caller) -> Answer {
     Ok(Reply::ok(code_list(&BANKS)))
 }
 
-async fn bank(_auth: Auth, Path(code): Path<String>) -> Answer {
+async fn bank(_caller: Caller, PathParams(code): PathParams<String>) -> Answer {
     bank_name(&code)
         .map(|name| Reply::ok(json!({ "code": code, "name": name })))
         .ok_or_else(|| Reply::not_found("코드에 해당되는 은행정보를 찾을 수 없습니다."))
 }
 
-async fn cards(_auth: Auth) -> Answer {
+async fn cards(_caller: Caller) -> Answer {
     Ok(Reply::ok(code_list(&CARDS)))
 }
 
-async fn card(_auth: Auth, Path(code): Path<String>) -> Answer {
+async fn card(_caller: Caller, PathParams(code): PathParams<String>) -> Answer {
     card_name(&code)
         .map(|name| Reply::ok(json!({ "code": code, "name": name })))
         .ok_or_else(|| Reply::not_found("코드에 해당되는 카드사정보를 찾을 수 없습니다."))
 }
 
-async fn pg_settings(_auth: Auth) -> Answer {
+async fn pg_settings(_caller: Caller) -> Answer {
     Ok(Reply::ok(
         CHANNELS
             .iter()
@@ -66,8 +69,12 @@ async fn pg_settings(_auth: Auth) -> Answer {
 }
 
 /// A tier of an agency account; 404 for anything else.
-async fn tier(_auth: Auth, State(app): State<App>, Path(tier_code): Path<String>) -> Answer {
-    let st = app.lock();
+async fn tier(
+    _caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(tier_code): PathParams<String>,
+) -> Answer {
+    let st = shared.lock();
     st.agency
         .iter()
         .flatten()

@@ -1,20 +1,23 @@
 //! Escrow shipping (`/escrows/logis/{imp_uid}`): register once, then read or change.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Map, Value};
 
+use super::extract::{BodyParams, Caller, PathParams};
 use super::payments::NO_PAYMENT;
-use super::{App, Auth, Body, Path};
 use crate::params::Params;
 use crate::reply::{Answer, Reply, missing};
-use crate::state::{EscrowLogis, Scoped};
+use crate::shared::Shared;
+use crate::state::{EscrowLogis, Tenant};
 
 const NOT_REGISTERED: &str = "등록된 배송정보가 존재하지 않습니다.";
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new().route(
         "/escrows/logis/{imp_uid}",
         get(one).post(register).put(modify),
@@ -44,7 +47,7 @@ fn logis_of(p: &Params) -> Result<Map<String, Value>, Reply> {
 }
 
 /// The escrow payment `imp_uid`, or why it cannot have shipping.
-fn escrow_payment(s: &Scoped<'_>, imp_uid: &str) -> Result<(), Reply> {
+fn escrow_payment(s: &Tenant<'_>, imp_uid: &str) -> Result<(), Reply> {
     let pay = s
         .store
         .payment(imp_uid)
@@ -56,14 +59,14 @@ fn escrow_payment(s: &Scoped<'_>, imp_uid: &str) -> Result<(), Reply> {
 }
 
 async fn register(
-    auth: Auth,
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     let logis = logis_of(&p)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     escrow_payment(&s, &imp_uid)?;
     if s.store.escrows.contains_key(&imp_uid) {
         return Err(conflict("이미 배송정보 등록이 완료된 거래건입니다."));
@@ -78,14 +81,14 @@ async fn register(
 }
 
 async fn modify(
-    auth: Auth,
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     let logis = logis_of(&p)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     escrow_payment(&s, &imp_uid)?;
     let record = s
         .store
@@ -97,9 +100,13 @@ async fn modify(
     Ok(Reply::ok(record.to_json()))
 }
 
-async fn one(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn one(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     escrow_payment(&s, &imp_uid)?;
     s.store
         .escrows

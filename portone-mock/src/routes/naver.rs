@@ -1,21 +1,25 @@
 //! Naver Pay product orders of a `naverpay` payment (one order per checkout): claims,
 //! shipping, returns. Cancels and approved returns refund the order's amount.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use super::extract::{BodyParams, Caller, PathParams, QueryParams};
+use super::lists::multi;
 use super::payments::NO_PAYMENT;
-use super::{App, Auth, Body, Path, Query, multi};
 use crate::amount::Amount;
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
-use crate::state::{CancelRequest, NaverOrder, Status};
+use crate::shared::Shared;
+use crate::state::{CancelRequest, NaverOrder, Status, partner_channel};
 
 const NO_ORDER: &str = "상품주문정보를 찾을 수 없습니다.";
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/payments/{imp_uid}/naver/cancel", post(cancel))
         .route(
@@ -81,9 +85,9 @@ const fn change(
 
 /// Applies `c` to the listed orders (all of the payment when none is listed): 200, 207 when
 /// only some exist, 404 when none does.
-fn act(app: &App, auth: &Auth, imp_uid: &str, p: &Params, c: &Change) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+fn act(shared: &Shared, caller: &Caller, imp_uid: &str, p: &Params, c: &Change) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     if s.store.payment(imp_uid).is_none() {
         return Err(Reply::not_found(NO_PAYMENT));
     }
@@ -132,13 +136,13 @@ fn act(app: &App, auth: &Auth, imp_uid: &str, p: &Params, c: &Change) -> Answer 
 macro_rules! action {
     ($name:ident, $change:expr $(, requires $($field:literal),+)?) => {
         async fn $name(
-            auth: Auth,
-            State(app): State<App>,
-            Path(imp_uid): Path<String>,
-            Body(p): Body,
+            caller: Caller,
+            State(shared): State<Arc<Shared>>,
+            PathParams(imp_uid): PathParams<String>,
+            BodyParams(p): BodyParams,
         ) -> Answer {
             $($(p.required($field)?;)+)?
-            act(&app, &auth, &imp_uid, &p, &$change)
+            act(&shared, &caller, &imp_uid, &p, &$change)
         }
     };
 }
@@ -182,9 +186,9 @@ action!(
     change(None, Some(("RETURN", "RETURN_REQUEST")), false)
 );
 
-fn naver_orders(app: &App, auth: &Auth, imp_uid: &str) -> Result<Vec<Value>, Reply> {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+fn naver_orders(shared: &Shared, caller: &Caller, imp_uid: &str) -> Result<Vec<Value>, Reply> {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     if s.store.payment(imp_uid).is_none() {
         return Err(Reply::not_found(NO_PAYMENT));
     }
@@ -196,25 +200,41 @@ fn naver_orders(app: &App, auth: &Auth, imp_uid: &str) -> Result<Vec<Value>, Rep
 }
 
 /// Answers only `code` and `message`.
-async fn point(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    naver_orders(&app, &auth, &imp_uid)?;
+async fn point(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    naver_orders(&shared, &caller, &imp_uid)?;
     Ok(Reply::ok(Value::Null).with_message("포인트 적립이 요청되었습니다."))
 }
 
-async fn confirm(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    naver_orders(&app, &auth, &imp_uid)?;
+async fn confirm(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    naver_orders(&shared, &caller, &imp_uid)?;
     Ok(Reply::ok(Value::Null).with_message("구매확정이 요청되었습니다."))
 }
 
-async fn orders(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
+async fn orders(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
     Ok(Reply::ok(Value::Array(naver_orders(
-        &app, &auth, &imp_uid,
+        &shared, &caller, &imp_uid,
     )?)))
 }
 
-async fn order(auth: Auth, State(app): State<App>, Path(id): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn order(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(id): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .naver
         .values()
@@ -225,11 +245,11 @@ async fn order(auth: Auth, State(app): State<App>, Path(id): Path<String>) -> An
 }
 
 /// No buyer writes reviews in the mock: an empty list, after the parameter checks.
-async fn reviews(_auth: Auth, Query(q): Query) -> Answer {
+async fn reviews(_caller: Caller, QueryParams(q): QueryParams) -> Answer {
     q.required_int("from")?;
     q.required_int("to")?;
     let kind = q.required("review_type")?;
-    crate::state::partner_channel("naverpay", q.string("channel_key").as_deref())?;
+    partner_channel("naverpay", q.string("channel_key").as_deref())?;
     if !matches!(kind.as_str(), "general" | "premium") {
         return Err(Reply::bad_request(
             "review_type 은 general 또는 premium 이어야 합니다.",
@@ -238,9 +258,13 @@ async fn reviews(_auth: Auth, Query(q): Query) -> Answer {
     Ok(Reply::ok(json!([])))
 }
 
-async fn cash_amount(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn cash_amount(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let pay = s
         .store
         .payment(&imp_uid)

@@ -2,21 +2,24 @@
 //! status, Paymentwall delivery, partner sales slips. Answers are schema-valid; payments
 //! they make are kept like any other.
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, post};
 use serde_json::json;
 
-use super::billing::{ALREADY_PAID, charge_of, charged};
+use super::billing::{charge_of, charged};
+use super::extract::{BodyParams, Caller, PathParams, QueryParams};
 use super::payments::NO_PAYMENT;
-use super::{App, Auth, Body, Path, Query};
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
+use crate::shared::Shared;
 use crate::state::{
-    Channel, Funding, NO_CUSTOMER, Payment, Scoped, Status, charge, partner_channel,
+    ALREADY_PAID, CHANNELS, Channel, Funding, NO_CUSTOMER, Payment, Status, Tenant, charge,
+    partner_channel,
 };
-use crate::webhooks::notice_urls;
 
 /// The Benepia channel; a `channel_key` sent must be its key.
 fn benepia(p: &Params) -> Result<&'static Channel, Reply> {
@@ -28,7 +31,7 @@ fn kcp_quick(p: &Params) -> Result<&'static Channel, Reply> {
     partner_channel("kcp_quick", p.string("channel_key").as_deref())
 }
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/benepia/point", post(benepia_point))
         .route("/benepia/payment", post(benepia_payment))
@@ -52,7 +55,7 @@ pub(super) fn routes() -> Router<App> {
         .route("/partners/receipts/{imp_uid}", post(partner_receipts))
 }
 
-async fn benepia_point(_auth: Auth, Body(p): Body) -> Answer {
+async fn benepia_point(_caller: Caller, BodyParams(p): BodyParams) -> Answer {
     p.required("benepia_user")?;
     p.required("benepia_password")?;
     benepia(&p)?;
@@ -61,33 +64,37 @@ async fn benepia_point(_auth: Auth, Body(p): Body) -> Answer {
 
 /// A payment with a partner's points on `channel`, made now.
 fn paid_now(
-    s: &mut Scoped<'_>,
+    s: &mut Tenant<'_>,
     channel: &Channel,
     p: &Params,
-    auth: &Auth,
+    caller: &Caller,
 ) -> Result<String, Reply> {
     let merchant_uid = p.required("merchant_uid")?;
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
     }
-    let req = charge_of(p, merchant_uid, auth, None)?;
+    let req = charge_of(p, merchant_uid, caller, None)?;
     let (imp_uid, _) = charge(s.store, s.ids, channel, Funding::Points, req, s.now);
     Ok(imp_uid)
 }
 
-async fn benepia_payment(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn benepia_payment(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     p.required("benepia_user")?;
     p.required("benepia_password")?;
     p.required("name")?;
     let channel = benepia(&p)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
-    let imp_uid = paid_now(&mut s, channel, &p, &auth)?;
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
+    let imp_uid = paid_now(&mut s, channel, &p, &caller)?;
     charged(&mut s, &imp_uid, None)
 }
 
 fn kcp_member(member_id: &str, now: i64) -> serde_json::Value {
-    let channel = kcp_quick(&Params::default()).unwrap_or(&crate::state::CHANNELS[0]);
+    let channel = kcp_quick(&Params::default()).unwrap_or(&CHANNELS[0]);
     json!({
         "member_id": member_id,
         "pg_provider": channel.pg_provider,
@@ -98,19 +105,23 @@ fn kcp_member(member_id: &str, now: i64) -> serde_json::Value {
 }
 
 async fn kcp_member_delete(
-    _auth: Auth,
-    State(app): State<App>,
-    Path(member_id): Path<String>,
-    Query(q): Query,
+    _caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(member_id): PathParams<String>,
+    QueryParams(q): QueryParams,
 ) -> Answer {
     for key in ["site_code", "partner_type", "partner_subtype"] {
         q.required(key)?;
     }
-    let now = app.lock().clock.now();
+    let now = shared.lock().clock.now();
     Ok(Reply::ok(kcp_member(&member_id, now)))
 }
 
-async fn kcp_fido_release(_auth: Auth, Path(member_id): Path<String>, Body(p): Body) -> Answer {
+async fn kcp_fido_release(
+    _caller: Caller,
+    PathParams(member_id): PathParams<String>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     kcp_quick(&p)?;
     Ok(Reply::ok(json!({ "member_id": member_id }))
         .with_message("생체인증 사용이 정상적으로 해제되었습니다."))
@@ -118,14 +129,18 @@ async fn kcp_fido_release(_auth: Auth, Path(member_id): Path<String>, Body(p): B
 
 /// Pays with Quick Pay money: completes `imp_uid` when it is a ready payment, otherwise
 /// makes a new one.
-async fn kcp_money(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn kcp_money(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     for key in ["member_id", "name", "imp_uid"] {
         p.required(key)?;
     }
     let imp_uid = p.required("imp_uid")?;
     let channel = kcp_quick(&p)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     let now = s.now;
     let ids = &mut *s.ids;
     if let Some(pay) = s
@@ -135,27 +150,31 @@ async fn kcp_money(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer 
     {
         pay.pay_method = "point".into();
         pay.mark_paid(now, ids);
-        let urls = notice_urls(&p);
+        let urls = p.notice_urls();
         if !urls.is_empty() {
             pay.notice_urls = urls;
         }
         return charged(&mut s, &imp_uid, None);
     }
-    let imp_uid = paid_now(&mut s, channel, &p, &auth)?;
+    let imp_uid = paid_now(&mut s, channel, &p, &caller)?;
     charged(&mut s, &imp_uid, None)
 }
 
 /// Pays with a Quick Pay auto-payment key (a billing key). A card the issuer refuses
 /// answers `code` 0 with the `failed` payment, as every charge does.
-async fn kcp_autopay(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn kcp_autopay(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let customer_uid = p.required("customer_uid")?;
     let merchant_uid = p.required("merchant_uid")?;
     p.required("name")?;
     p.required("buyer_name")?;
-    let req = charge_of(&p, merchant_uid.clone(), &auth, Some("payment"))?;
+    let req = charge_of(&p, merchant_uid.clone(), &caller, Some("payment"))?;
     let channel = kcp_quick(&p)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
         return Err(Reply::refused(NO_CUSTOMER));
     };
@@ -174,12 +193,12 @@ async fn kcp_autopay(auth: Auth, State(app): State<App>, Body(p): Body) -> Answe
 }
 
 async fn kcp_autopay_delete(
-    auth: Auth,
-    State(app): State<App>,
-    Path(customer_uid): Path<String>,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .customers
         .remove(&customer_uid)
@@ -196,42 +215,43 @@ fn kcp_prepare_params(p: &Params) -> Result<(), Reply> {
 }
 
 async fn kcp_prepare(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     kcp_prepare_params(&p)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
-    if !s.store.kcp_prepares.insert(merchant_uid.clone()) {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
+    if s.store.kcp_prepares.contains_key(&merchant_uid) {
         return Err(Reply::fail(
             StatusCode::CONFLICT,
             -1,
             "이미 등록된 merchant_uid 입니다.",
         ));
     }
+    s.store.kcp_prepares.insert(merchant_uid.clone(), ());
     Ok(Reply::ok(json!({ "merchant_uid": merchant_uid })))
 }
 
 async fn kcp_prepare_update(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     kcp_prepare_params(&p)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
-    if !s.store.kcp_prepares.contains(&merchant_uid) {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
+    if !s.store.kcp_prepares.contains_key(&merchant_uid) {
         return Err(Reply::not_found("사전등록된 결제정보가 존재하지 않습니다."));
     }
     Ok(Reply::ok(json!({ "merchant_uid": merchant_uid })))
 }
 
-fn existing(app: &App, auth: &Auth, imp_uid: &str) -> Result<Payment, Reply> {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+fn existing(shared: &Shared, caller: &Caller, imp_uid: &str) -> Result<Payment, Reply> {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .payment(imp_uid)
         .cloned()
@@ -239,10 +259,10 @@ fn existing(app: &App, auth: &Auth, imp_uid: &str) -> Result<Payment, Reply> {
 }
 
 async fn payco_status(
-    auth: Auth,
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     let status = p.required("status")?;
     if !matches!(
@@ -253,11 +273,15 @@ async fn payco_status(
             "유효하지 않은 status 입니다: {status}"
         )));
     }
-    existing(&app, &auth, &imp_uid)?;
+    existing(&shared, &caller, &imp_uid)?;
     Ok(Reply::ok(json!({ "status": status })))
 }
 
-async fn paymentwall_delivery(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn paymentwall_delivery(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     for key in [
         "imp_uid",
         "merchant_uid",
@@ -270,7 +294,7 @@ async fn paymentwall_delivery(auth: Auth, State(app): State<App>, Body(p): Body)
     ] {
         p.required(key)?;
     }
-    existing(&app, &auth, &p.required("imp_uid")?)?;
+    existing(&shared, &caller, &p.required("imp_uid")?)?;
     Ok(Reply::ok(
         json!({ "error_code": 0, "error": "", "notices": [] }),
     ))
@@ -278,10 +302,10 @@ async fn paymentwall_delivery(auth: Auth, State(app): State<App>, Body(p): Body)
 
 /// Registers sub-merchant sales slips (`data[]` with registration number, name, amount).
 async fn partner_receipts(
-    auth: Auth,
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     let data = p
         .array("data")
@@ -293,7 +317,7 @@ async fn partner_receipts(
         entry.required("company_name")?;
         entry.positive_amount("amount")?;
     }
-    let pay = existing(&app, &auth, &imp_uid)?;
+    let pay = existing(&shared, &caller, &imp_uid)?;
     Ok(Reply::ok(json!({
         "receipt_url": format!("https://mockpg.portone.invalid/partner-receipt/{}", pay.pg_tid),
     })))

@@ -1,18 +1,21 @@
 //! Cash receipts: for PortOne's own cash payments (`/receipts/{imp_uid}`) and for cash
 //! sales made outside PortOne (`/receipts/external/{merchant_uid}`).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
 
+use super::extract::{BodyParams, Caller, PathParams};
 use super::payments::NO_PAYMENT;
-use super::{App, Auth, Body, Path};
 use crate::amount::Amount;
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
-use crate::state::{Receipt, Scoped, Status};
+use crate::shared::Shared;
+use crate::state::{Receipt, ReceiptFor, Status, Tenant, resolve_channel};
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/receipts/{imp_uid}",
@@ -33,8 +36,8 @@ fn not_issued(imp_uid: &str) -> Reply {
 }
 
 fn new_receipt(
-    s: &mut Scoped<'_>,
-    key: (&'static str, String),
+    s: &mut Tenant<'_>,
+    issued_for: ReceiptFor,
     p: &Params,
     amount: Amount,
 ) -> Result<Receipt, Reply> {
@@ -45,7 +48,7 @@ fn new_receipt(
         None => amount.minus(tax_free).clamp_zero().vat_part(),
     };
     Ok(Receipt {
-        key,
+        issued_for,
         receipt_tid: format!("CR{}", s.ids.digits(18)),
         apply_num: s.ids.digits(9),
         kind: p.string("type").unwrap_or_else(|| "person".into()),
@@ -58,13 +61,13 @@ fn new_receipt(
 
 /// Issues a receipt for a paid cash payment (`vbank` or `trans`), for what is left of it.
 async fn issue(
-    auth: Auth,
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     let pay = s
         .store
         .payment(&imp_uid)
@@ -87,7 +90,7 @@ async fn issue(
     {
         return Err(Reply::bad_request("이미 현금영수증이 발급된 결제건입니다."));
     }
-    let receipt = new_receipt(&mut s, ("imp_uid", imp_uid.clone()), &p, left)?;
+    let receipt = new_receipt(&mut s, ReceiptFor::ImpUid(imp_uid.clone()), &p, left)?;
     let body = receipt.to_json();
     s.store.receipts.insert(imp_uid.clone(), receipt);
     if let Some(pay) = s.store.payment_mut(&imp_uid) {
@@ -96,9 +99,13 @@ async fn issue(
     Ok(Reply::ok(body))
 }
 
-async fn get_receipt(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn get_receipt(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .receipts
         .get(&imp_uid)
@@ -106,9 +113,13 @@ async fn get_receipt(auth: Auth, State(app): State<App>, Path(imp_uid): Path<Str
         .ok_or_else(|| not_issued(&imp_uid))
 }
 
-async fn revoke(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn revoke(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let receipt = s
         .store
         .receipts
@@ -125,16 +136,16 @@ async fn revoke(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>)
 
 /// Issues a receipt for a cash sale made outside PortOne (`name`, `amount`, `identifier`).
 async fn issue_external(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     p.required("name")?;
     let amount = p.positive_amount("amount")?;
-    crate::state::resolve_channel(None, p.string("channel_key").as_deref(), "payment", 0)?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    resolve_channel(None, p.string("channel_key").as_deref(), "payment", 0)?;
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     if s.store
         .external_receipts
         .get(&merchant_uid)
@@ -144,7 +155,12 @@ async fn issue_external(
             "이미 현금영수증이 발급된 merchant_uid 입니다.",
         ));
     }
-    let receipt = new_receipt(&mut s, ("merchant_uid", merchant_uid.clone()), &p, amount)?;
+    let receipt = new_receipt(
+        &mut s,
+        ReceiptFor::MerchantUid(merchant_uid.clone()),
+        &p,
+        amount,
+    )?;
     let body = receipt.to_json();
     s.store.external_receipts.insert(merchant_uid, receipt);
     Ok(Reply::ok(body))
@@ -157,12 +173,12 @@ fn no_external(merchant_uid: &str) -> Reply {
 }
 
 async fn get_external(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     s.store
         .external_receipts
         .get(&merchant_uid)
@@ -171,12 +187,12 @@ async fn get_external(
 }
 
 async fn revoke_external(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let receipt = s
         .store
         .external_receipts

@@ -1,26 +1,30 @@
 //! Scheduled payments: create, revoke, look up, move, and retry after a failure. The
 //! mock clock runs them (see `MockServer::advance`).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use serde_json::Value;
 
-use super::billing::{ALREADY_PAID, charge_answer, issue};
-use super::{App, Auth, Body, Path, Query, page_of, paging};
+use super::billing::{charge_answer, issue};
+use super::extract::{BodyParams, Caller, PathParams, QueryParams};
+use super::lists::{page_of, paging};
 use crate::amount::Amount;
 use crate::params::Params;
 use crate::reply::{Answer, Reply, missing};
+use crate::shared::Shared;
 use crate::state::{
-    Buyer, NO_CUSTOMER, Refusal, Schedule, ScheduleStatus, Store, execute, resolve_channel,
+    ALREADY_PAID, Buyer, NO_CUSTOMER, Refusal, Schedule, ScheduleStatus, Store, execute,
+    resolve_channel,
 };
-use crate::webhooks::notice_urls;
 
 const NO_SCHEDULE: &str = "결제예약 정보가 존재하지 않습니다.";
 /// Listings span at most about three months.
 const MAX_SPAN: i64 = 92 * 24 * 3600;
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/subscribe/payments/schedule", get(by_range).post(schedule))
         .route("/subscribe/payments/unschedule", post(unschedule))
@@ -85,13 +89,17 @@ fn parse_entry(
         payment_status: None,
         fail_reason: None,
         promotion_id: p.string("promotion_id"),
-        notice_urls: notice_urls(&p),
+        notice_urls: p.notice_urls(),
     })
 }
 
 /// Schedules payments with a billing key; a new `customer_uid` needs card data and gets a
 /// key first. All or nothing: one bad entry refuses the request.
-async fn schedule(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn schedule(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let customer_uid = p.required("customer_uid")?;
     let entries = p.array("schedules").ok_or_else(|| missing("schedules"))?;
     if entries.is_empty() {
@@ -103,8 +111,8 @@ async fn schedule(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         .collect::<Result<_, _>>()?;
     // A key that exists decides the channel; a `channel_key` only has to be the account's.
     resolve_channel(None, p.string("channel_key").as_deref(), "payment", 1)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     for (i, sched) in new.iter().enumerate() {
         let m = &sched.merchant_uid;
         if sched.schedule_at <= s.now {
@@ -112,8 +120,8 @@ async fn schedule(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
                 "결제예약시각(schedule_at)은 현재 시각 이후여야 합니다: {m}"
             )));
         }
-        let taken = s.store.schedules.iter().any(|x| &x.merchant_uid == m)
-            || new[..i].iter().any(|x| &x.merchant_uid == m);
+        let taken =
+            s.store.schedules.contains_key(m) || new[..i].iter().any(|x| &x.merchant_uid == m);
         if taken {
             return Err(Reply::refused(format!(
                 "이미 예약된 merchant_uid 입니다: {m}"
@@ -136,28 +144,42 @@ async fn schedule(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
         }
     }
     let body: Vec<Value> = new.iter().map(Schedule::to_json).collect();
-    s.store.schedules.extend(new);
+    for sched in new {
+        s.store.schedules.insert(sched.merchant_uid.clone(), sched);
+    }
     Ok(Reply::ok(Value::Array(body)))
 }
 
 /// Revokes the listed `merchant_uid`s, or every pending schedule of `customer_uid` when
 /// none is listed.
-async fn unschedule(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn unschedule(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let customer_uid = p.string("customer_uid");
     let merchant_uids = p.strings("merchant_uid");
     if customer_uid.is_none() && merchant_uids.is_empty() {
         return Err(missing("customer_uid"));
     }
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
+    let wanted: Vec<String> = s
+        .store
+        .schedules
+        .values()
+        .filter(|sched| {
+            sched.status == ScheduleStatus::Scheduled
+                && customer_uid
+                    .as_ref()
+                    .is_none_or(|c| &sched.customer_uid == c)
+                && (merchant_uids.is_empty() || merchant_uids.contains(&sched.merchant_uid))
+        })
+        .map(|sched| sched.merchant_uid.clone())
+        .collect();
     let mut revoked = Vec::new();
-    for sched in &mut s.store.schedules {
-        let wanted = sched.status == ScheduleStatus::Scheduled
-            && customer_uid
-                .as_ref()
-                .is_none_or(|c| &sched.customer_uid == c)
-            && (merchant_uids.is_empty() || merchant_uids.contains(&sched.merchant_uid));
-        if wanted {
+    for merchant_uid in wanted {
+        if let Some(sched) = s.store.schedules.get_mut(&merchant_uid) {
             sched.status = ScheduleStatus::Revoked;
             sched.revoked_at = s.now;
             revoked.push(sched.to_json());
@@ -175,9 +197,13 @@ fn find<'a>(store: &'a mut Store, merchant_uid: &str) -> Result<&'a mut Schedule
         .ok_or_else(|| Reply::not_found(NO_SCHEDULE))
 }
 
-async fn one(auth: Auth, State(app): State<App>, Path(merchant_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+async fn one(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     Ok(Reply::ok(find(s.store, &merchant_uid)?.to_json()))
 }
 
@@ -193,13 +219,13 @@ fn future_time(p: &Params, now: i64) -> Result<i64, Reply> {
 
 /// Moves a pending schedule.
 async fn update(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let at = future_time(&p, s.now)?;
     let sched = find(s.store, &merchant_uid)?;
     if sched.status != ScheduleStatus::Scheduled {
@@ -213,13 +239,13 @@ async fn update(
 
 /// Schedules again a schedule that failed or was revoked.
 async fn reschedule(
-    auth: Auth,
-    State(app): State<App>,
-    Path(merchant_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let at = future_time(&p, s.now)?;
     let sched = find(s.store, &merchant_uid)?;
     if !sched.can_retry() {
@@ -240,28 +266,28 @@ async fn reschedule(
 /// Runs a failed or revoked schedule now. Answers the payment with `code` 0 whether it was
 /// paid or declined: its `status` says which. A run that got no decision (PG unreachable)
 /// is `code` -1, like any charge.
-async fn retry(auth: Auth, State(app): State<App>, Path(merchant_uid): Path<String>) -> Answer {
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
-    let i = s
+async fn retry(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(merchant_uid): PathParams<String>,
+) -> Answer {
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
+    let sched = s
         .store
         .schedules
-        .iter()
-        .position(|x| x.merchant_uid == merchant_uid)
+        .get(&merchant_uid)
         .ok_or_else(|| Reply::not_found(NO_SCHEDULE))?;
-    if !s.store.schedules[i].can_retry() {
+    if !sched.can_retry() {
         return Err(Reply::bad_request(
             "결제에 실패했거나 취소된 결제예약만 재시도할 수 있습니다.",
         ));
     }
-    if !s
-        .store
-        .customers
-        .contains_key(&s.store.schedules[i].customer_uid)
-    {
+    if !s.store.customers.contains_key(&sched.customer_uid) {
         return Err(Reply::not_found(NO_CUSTOMER));
     }
-    match execute(s.store, s.ids, s.webhooks, &s.tier, i, s.now) {
+    let now = s.now;
+    match execute(&mut s, &merchant_uid, now) {
         (Some(imp_uid), refusal) => charge_answer(s.store, &imp_uid, refusal),
         (None, refusal) => Err(Reply::refused(refusal.map_or(NO_CUSTOMER, Refusal::reason))),
     }
@@ -308,7 +334,7 @@ fn listing(
 ) -> Vec<Value> {
     let mut list: Vec<&Schedule> = store
         .schedules
-        .iter()
+        .values()
         .filter(|s| (from..to).contains(&s.schedule_at))
         .filter(|s| status.is_none_or(|w| s.status == w))
         .filter(|s| customer_uid.is_none_or(|c| s.customer_uid == c))
@@ -325,30 +351,34 @@ fn listing(
 
 /// A page `{total, previous, next, list}`, as PortOne's Java SDK decodes these listings
 /// (the spec says a bare array; see the crate docs). `limit` defaults to 20, at most 1000.
-async fn by_range(auth: Auth, State(app): State<App>, Query(q): Query) -> Answer {
+async fn by_range(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    QueryParams(q): QueryParams,
+) -> Answer {
     let range = span(&q, "schedule_from", "schedule_to")?;
     let status = status_param(&q, "schedule_status")?;
     let (page, limit) = paging(&q, 20)?;
     let oldest_first = oldest_first(&q)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let items = listing(s.store, range, status, None, oldest_first);
     Ok(Reply::ok(page_of(items, page, limit)))
 }
 
 /// Paged like [`by_range`], 20 a page (these routes take no `limit`).
 async fn by_customer(
-    auth: Auth,
-    State(app): State<App>,
-    Path(customer_uid): Path<String>,
-    Query(q): Query,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(customer_uid): PathParams<String>,
+    QueryParams(q): QueryParams,
 ) -> Answer {
     let range = span(&q, "from", "to")?;
     let status = status_param(&q, "schedule-status")?;
     let (page, _) = paging(&q, 20)?;
     let oldest_first = oldest_first(&q)?;
-    let mut st = app.lock();
-    let s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let s = st.tenant(&caller.tier);
     let items = listing(s.store, range, status, Some(&customer_uid), oldest_first);
     Ok(Reply::ok(page_of(items, page, 20)))
 }

@@ -1,21 +1,23 @@
 //! Virtual accounts issued by API (`/vbanks`), the account-holder lookup older SDKs call
 //! (`GET /vbanks/holder`, outside the current spec), and convenience-store payments (`/cvs`).
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{delete, get, post, put};
 use serde_json::json;
 
-use super::billing::{ALREADY_PAID, payment_reply};
+use super::billing::payment_reply;
+use super::extract::{BodyParams, Caller, PathParams, QueryParams};
 use super::payments::NO_PAYMENT;
-use super::{App, Auth, Body, Path, Query};
 use crate::codes;
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
-use crate::state::{Buyer, Payment, Scoped, Status, Vbank, resolve_channel};
-use crate::webhooks::notice_urls;
+use crate::shared::Shared;
+use crate::state::{ALREADY_PAID, Buyer, Payment, Status, Tenant, Vbank, resolve_channel};
 
-pub(super) fn routes() -> Router<App> {
+pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/vbanks", post(create))
         .route("/vbanks/holder", get(holder))
@@ -26,9 +28,9 @@ pub(super) fn routes() -> Router<App> {
 
 /// A `ready` payment created by API, waiting for the buyer's money.
 fn new_ready(
-    s: &mut Scoped<'_>,
+    s: &mut Tenant<'_>,
     p: &Params,
-    auth: &Auth,
+    caller: &Caller,
     pay_method: &str,
 ) -> Result<Payment, Reply> {
     let merchant_uid = p.required("merchant_uid")?;
@@ -53,8 +55,8 @@ fn new_ready(
     pay.name = p.string("name");
     pay.tax_free = tax_free;
     pay.custom_data = p.json_text("custom_data");
-    pay.notice_urls = notice_urls(p);
-    pay.user_agent.clone_from(&auth.user_agent);
+    pay.notice_urls = p.notice_urls();
+    pay.user_agent.clone_from(&caller.user_agent);
     pay.buyer = Buyer {
         name: p.string("buyer_name"),
         email: p.string("buyer_email"),
@@ -66,19 +68,23 @@ fn new_ready(
 }
 
 /// Issues a virtual account (`vbank_code`, `vbank_due` required).
-async fn create(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
+async fn create(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
     let code = p.required("vbank_code")?;
     let due = p.required_int("vbank_due")?;
     let bank = codes::bank_name(&code)
         .ok_or_else(|| Reply::bad_request(format!("유효하지 않은 은행코드입니다: {code}")))?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     if due <= s.now {
         return Err(Reply::bad_request(
             "입금기한(vbank_due)은 현재 시각 이후여야 합니다.",
         ));
     }
-    let mut pay = new_ready(&mut s, &p, &auth, "vbank")?;
+    let mut pay = new_ready(&mut s, &p, &caller, "vbank")?;
     pay.vbank = Some(Vbank {
         code: code.clone(),
         name: bank.into(),
@@ -97,7 +103,7 @@ async fn create(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
 }
 
 fn ready_of<'a>(
-    s: &'a mut Scoped<'_>,
+    s: &'a mut Tenant<'_>,
     imp_uid: &str,
     pay_method: &str,
 ) -> Result<&'a mut Payment, Reply> {
@@ -115,18 +121,18 @@ fn ready_of<'a>(
 
 /// Changes the amount or the due time of a virtual account not yet paid.
 async fn modify(
-    auth: Auth,
-    State(app): State<App>,
-    Path(imp_uid): Path<String>,
-    Body(p): Body,
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+    BodyParams(p): BodyParams,
 ) -> Answer {
     let amount = match p.raw("amount") {
         Some(_) => Some(p.positive_amount("amount")?),
         None => None,
     };
     let due = p.int("vbank_due")?;
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     let now = s.now;
     let pay = ready_of(&mut s, &imp_uid, "vbank")?;
     if let Some(a) = amount {
@@ -139,9 +145,15 @@ async fn modify(
     Ok(Reply::ok(pay.to_json()))
 }
 
-fn revoke_ready(app: &App, auth: &Auth, imp_uid: &str, pay_method: &str, reason: &str) -> Answer {
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
+fn revoke_ready(
+    shared: &Shared,
+    caller: &Caller,
+    imp_uid: &str,
+    pay_method: &str,
+    reason: &str,
+) -> Answer {
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
     let now = s.now;
     let pay = ready_of(&mut s, imp_uid, pay_method)?;
     pay.status = Status::Cancelled;
@@ -152,12 +164,16 @@ fn revoke_ready(app: &App, auth: &Auth, imp_uid: &str, pay_method: &str, reason:
 }
 
 /// Revokes a virtual account not yet paid; the payment becomes `cancelled`.
-async fn revoke(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    revoke_ready(&app, &auth, &imp_uid, "vbank", "가상계좌 발급취소")
+async fn revoke(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    revoke_ready(&shared, &caller, &imp_uid, "vbank", "가상계좌 발급취소")
 }
 
 /// The holder of a bank account.
-async fn holder(_auth: Auth, Query(q): Query) -> Answer {
+async fn holder(_caller: Caller, QueryParams(q): QueryParams) -> Answer {
     let code = q.required("bank_code")?;
     let num = q.required("bank_num")?;
     if codes::bank_name(&code).is_none() || !num.chars().all(|c| c.is_ascii_digit() || c == '-') {
@@ -167,15 +183,23 @@ async fn holder(_auth: Auth, Query(q): Query) -> Answer {
 }
 
 /// A convenience-store payment waiting for the buyer.
-async fn create_cvs(auth: Auth, State(app): State<App>, Body(p): Body) -> Answer {
-    let mut st = app.lock();
-    let mut s = st.scoped(&auth.scope);
-    let pay = new_ready(&mut s, &p, &auth, "cvs")?;
+async fn create_cvs(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
+    let mut st = shared.lock();
+    let mut s = st.tenant(&caller.tier);
+    let pay = new_ready(&mut s, &p, &caller, "cvs")?;
     let imp_uid = pay.imp_uid.clone();
     s.store.insert_payment(pay);
     payment_reply(s.store, &imp_uid)
 }
 
-async fn revoke_cvs(auth: Auth, State(app): State<App>, Path(imp_uid): Path<String>) -> Answer {
-    revoke_ready(&app, &auth, &imp_uid, "cvs", "편의점 결제 발급취소")
+async fn revoke_cvs(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    PathParams(imp_uid): PathParams<String>,
+) -> Answer {
+    revoke_ready(&shared, &caller, &imp_uid, "cvs", "편의점 결제 발급취소")
 }

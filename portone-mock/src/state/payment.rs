@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::billing::CardInfo;
 use crate::amount::Amount;
+use crate::card_rules::CardInfo;
 use crate::ids::Ids;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +45,13 @@ pub(crate) struct Buyer {
     pub(crate) tel: Option<String>,
     pub(crate) addr: Option<String>,
     pub(crate) postcode: Option<String>,
+}
+
+/// The bank of an account transfer (`trans`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Bank {
+    pub(crate) code: String,
+    pub(crate) name: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -88,7 +95,7 @@ pub(crate) struct Payment {
     pub(crate) sandbox: bool,
     pub(crate) escrow: bool,
     pub(crate) apply_num: Option<String>,
-    pub(crate) bank: Option<(String, String)>,
+    pub(crate) bank: Option<Bank>,
     pub(crate) card: Option<CardInfo>,
     pub(crate) card_quota: i64,
     pub(crate) vbank: Option<Vbank>,
@@ -313,8 +320,8 @@ impl Payment {
             "sandbox": self.sandbox,
             "escrow": self.escrow,
             "apply_num": self.apply_num,
-            "bank_code": self.bank.as_ref().map(|b| &b.0),
-            "bank_name": self.bank.as_ref().map(|b| &b.1),
+            "bank_code": self.bank.as_ref().map(|b| &b.code),
+            "bank_name": self.bank.as_ref().map(|b| &b.name),
             "card_code": card_code,
             "card_name": card_name,
             "card_issuer_code": card_code,

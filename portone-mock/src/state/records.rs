@@ -6,12 +6,20 @@ use serde_json::{Map, Value, json};
 
 use crate::amount::Amount;
 
+/// What a cash receipt was issued for.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ReceiptFor {
+    /// A PortOne payment, by its `imp_uid`.
+    ImpUid(String),
+    /// A cash sale made outside PortOne, by its `merchant_uid`.
+    MerchantUid(String),
+}
+
 /// A cash receipt, issued for a PortOne payment or for an outside cash sale.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Receipt {
-    /// `imp_uid` for a PortOne payment, `merchant_uid` for an outside sale.
-    #[serde(with = "crate::persist::receipt_key")]
-    pub(crate) key: (&'static str, String),
+    pub(crate) issued_for: ReceiptFor,
     pub(crate) receipt_tid: String,
     pub(crate) apply_num: String,
     pub(crate) kind: String,
@@ -33,7 +41,11 @@ impl Receipt {
             "applied_at": self.applied_at,
             "cancelled_at": self.cancelled_at,
         });
-        v[self.key.0] = Value::String(self.key.1.clone());
+        let (field, id) = match &self.issued_for {
+            ReceiptFor::ImpUid(id) => ("imp_uid", id),
+            ReceiptFor::MerchantUid(id) => ("merchant_uid", id),
+        };
+        v[field] = Value::String(id.clone());
         v
     }
 }

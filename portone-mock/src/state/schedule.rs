@@ -5,13 +5,14 @@ use serde_json::{Value, json};
 
 use super::billing::{Charge, Funding, Refusal, charge};
 use super::payment::{Buyer, Status};
-use super::{Scope, Store};
+use super::tenant::Tenant;
 use crate::amount::Amount;
-use crate::ids::Ids;
-use crate::webhooks::{WebhookEvent, Webhooks};
+use crate::webhooks::WebhookEvent;
 
 /// PortOne's reason when the billing key is gone.
 pub(crate) const NO_CUSTOMER: &str = "등록된 고객정보가 없습니다.";
+/// PortOne's reason when a `merchant_uid` was paid already.
+pub(crate) const ALREADY_PAID: &str = "이미 결제가 완료된 merchant_uid 입니다.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -103,43 +104,41 @@ impl Schedule {
     }
 }
 
-/// Runs every due schedule of one store (of `tier`), oldest first, each at its own time.
-pub(crate) fn run_due(
-    store: &mut Store,
-    ids: &mut Ids,
-    webhooks: &mut Webhooks,
-    tier: &Scope,
-    now: i64,
-) {
-    let mut due: Vec<(i64, usize)> = store
+/// Runs every due schedule of one tier, oldest first, each at its own time.
+pub(crate) fn run_due(t: &mut Tenant<'_>) {
+    let now = t.now;
+    let mut due: Vec<(i64, usize, String)> = t
+        .store
         .schedules
-        .iter()
+        .values()
         .enumerate()
         .filter(|(_, s)| s.status == ScheduleStatus::Scheduled && s.schedule_at <= now)
-        .map(|(i, s)| (s.schedule_at, i))
+        .map(|(i, s)| (s.schedule_at, i, s.merchant_uid.clone()))
         .collect();
     due.sort_unstable();
-    for (at, i) in due {
-        execute(store, ids, webhooks, tier, i, at);
+    for (at, _, merchant_uid) in due {
+        execute(t, &merchant_uid, at);
     }
 }
 
-/// Runs schedule `i` now: a payment with its billing key. Returns the payment's `imp_uid`
-/// (`None` when no payment could be made: no billing key, `merchant_uid` already paid) and,
-/// when it did not go through, how. Either way the schedule ends `executed` with
+/// Runs schedule `merchant_uid` at `at`: a payment with its billing key. Returns the payment's
+/// `imp_uid` (`None` when no payment could be made: no billing key, `merchant_uid` already
+/// paid) and, when it did not go through, how. Either way the schedule ends `executed` with
 /// `payment_status` `paid` or `failed`, and PortOne notifies of a payment it made, paid or
 /// failed.
 pub(crate) fn execute(
-    store: &mut Store,
-    ids: &mut Ids,
-    webhooks: &mut Webhooks,
-    tier: &Scope,
-    i: usize,
+    t: &mut Tenant<'_>,
+    merchant_uid: &str,
     at: i64,
 ) -> (Option<String>, Option<Refusal>) {
-    let s = store.schedules[i].clone();
+    let store = &mut *t.store;
+    let Some(s) = store.schedules.get(merchant_uid) else {
+        return (None, Some(Refusal::NoDecision(NO_CUSTOMER)));
+    };
     let Some(customer) = store.customers.get(&s.customer_uid).cloned() else {
-        let sched = &mut store.schedules[i];
+        let Some(sched) = store.schedules.get_mut(merchant_uid) else {
+            return (None, Some(Refusal::NoDecision(NO_CUSTOMER)));
+        };
         sched.status = ScheduleStatus::Executed;
         sched.executed_at = at;
         sched.imp_uid = None;
@@ -163,17 +162,12 @@ pub(crate) fn execute(
         usage: Some("payment.scheduled"),
         notice_urls: s.notice_urls.clone(),
     };
-    let (imp_uid, failure) = if store.merchant_uid_settled(&s.merchant_uid) {
-        (
-            None,
-            Some(Refusal::NoDecision(
-                "이미 결제가 완료된 merchant_uid 입니다.",
-            )),
-        )
+    let (imp_uid, failure) = if store.merchant_uid_settled(&charge_req.merchant_uid) {
+        (None, Some(Refusal::NoDecision(ALREADY_PAID)))
     } else {
         let (imp_uid, failure) = charge(
             store,
-            ids,
+            t.ids,
             customer.channel,
             Funding::Card(&customer.card, customer.outcome),
             charge_req,
@@ -181,7 +175,9 @@ pub(crate) fn execute(
         );
         (Some(imp_uid), failure)
     };
-    let sched = &mut store.schedules[i];
+    let Some(sched) = store.schedules.get_mut(merchant_uid) else {
+        return (imp_uid, failure);
+    };
     sched.status = ScheduleStatus::Executed;
     sched.executed_at = at;
     sched.imp_uid.clone_from(&imp_uid);
@@ -199,7 +195,7 @@ pub(crate) fn execute(
         WebhookEvent::SchedulePaid
     };
     if let Some(p) = imp_uid.as_deref().and_then(|id| store.payment(id)) {
-        webhooks.payment_event(event, p, tier, at);
+        t.notices.payment_event(event, p, &t.tier);
     }
     (imp_uid, failure)
 }

@@ -1,11 +1,10 @@
 //! Sending notifications, as PortOne does: a POST with PortOne's timeouts, then, with
-//! re-sending on, up to [`RESENDS`] more after a network error or a `5xx`, one minute
+//! re-sending on, up to [`RESENDS`](super::RESENDS) more after a network error or a `5xx`, one minute
 //! apart on the mock clock, so that `MockServer::advance` drives them.
 //!
 //! One task per delivery, owned by the dispatcher: when the server stops, every delivery
 //! still waiting stops with it.
 
-use std::error::Error as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,8 +12,8 @@ use reqwest::header::CONTENT_TYPE;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
-use super::{DeliveryState, RESEND_AFTER_MS, RESENDS, WebhookAttempt};
-use crate::Shared;
+use super::{Outbox, WebhookAttempt};
+use crate::error::explain;
 
 /// PortOne waits 10 s to connect...
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -37,9 +36,9 @@ pub(crate) fn http_client() -> reqwest::Result<reqwest::Client> {
         .build()
 }
 
-/// Starts a delivery for each id the state queues, until `stop` fires or is dropped.
+/// Starts a delivery for each id the outbox queues, until `stop` fires or is dropped.
 pub(crate) async fn dispatch(
-    shared: Arc<Shared>,
+    outbox: Arc<Outbox>,
     http: reqwest::Client,
     mut queue: mpsc::UnboundedReceiver<u64>,
     mut stop: oneshot::Receiver<()>,
@@ -50,7 +49,7 @@ pub(crate) async fn dispatch(
             _ = &mut stop => break,
             id = queue.recv() => match id {
                 Some(id) => {
-                    deliveries.spawn(deliver(shared.clone(), http.clone(), id));
+                    deliveries.spawn(deliver(outbox.clone(), http.clone(), id));
                 }
                 None => break,
             },
@@ -60,18 +59,9 @@ pub(crate) async fn dispatch(
     // Dropping `deliveries` aborts the ones still waiting for a re-send.
 }
 
-/// What one attempt sends.
-struct Send {
-    url: String,
-    content_type: String,
-    body: String,
-    first: bool,
-    at: i64,
-}
-
-async fn deliver(shared: Arc<Shared>, http: reqwest::Client, id: u64) {
-    let mut clock = shared.clock_moved.subscribe();
-    while let Some(send) = begin(&shared, id) {
+async fn deliver(outbox: Arc<Outbox>, http: reqwest::Client, id: u64) {
+    let mut clock = outbox.clock().moved();
+    while let Some(send) = outbox.begin(id) {
         let timeout = if send.first {
             FIRST_TIMEOUT
         } else {
@@ -79,7 +69,7 @@ async fn deliver(shared: Arc<Shared>, http: reqwest::Client, id: u64) {
         };
         let answer = http
             .post(&send.url)
-            .header(CONTENT_TYPE, &send.content_type)
+            .header(CONTENT_TYPE, send.content_type)
             .body(send.body)
             .timeout(timeout)
             .send()
@@ -96,76 +86,28 @@ async fn deliver(shared: Arc<Shared>, http: reqwest::Client, id: u64) {
                 error: Some(describe(&e)),
             },
         };
-        let Some(due_ms) = finish(&shared, id, attempt) else {
+        let Some(due_ms) = outbox.finish(id, attempt) else {
             return;
         };
-        wait_until(&shared, &mut clock, due_ms).await;
+        wait_until(&outbox, &mut clock, due_ms).await;
     }
-}
-
-fn begin(shared: &Shared, id: u64) -> Option<Send> {
-    let mut st = shared.lock();
-    let at = st.clock.now();
-    let d = st.webhooks.get_mut(id)?;
-    d.state = DeliveryState::Sending;
-    d.next_attempt_at = None;
-    d.due_ms = None;
-    Some(Send {
-        url: d.url.clone(),
-        content_type: d.content_type.clone(),
-        body: d.body.clone(),
-        first: d.attempts.is_empty(),
-        at,
-    })
-}
-
-/// Records `attempt`; returns when the next one is due (mock clock, ms), if there is one.
-fn finish(shared: &Shared, id: u64, attempt: WebhookAttempt) -> Option<i64> {
-    let due = {
-        let mut st = shared.lock();
-        let now_ms = st.clock.now_ms();
-        let resend = st.webhooks.config.resend;
-        let d = st.webhooks.get_mut(id)?;
-        // PortOne re-sends after a network error or a 5xx, never after another answer.
-        let retryable = attempt.status.is_none_or(|s| s >= 500);
-        let delivered = attempt.delivered();
-        d.attempts.push(attempt);
-        if delivered {
-            d.state = DeliveryState::Delivered;
-            None
-        } else if retryable && resend && d.attempts.len() <= RESENDS {
-            let due = now_ms.saturating_add(RESEND_AFTER_MS);
-            d.state = DeliveryState::Retrying;
-            d.due_ms = Some(due);
-            d.next_attempt_at = Some(due.div_euclid(1000));
-            Some(due)
-        } else {
-            d.state = DeliveryState::Failed;
-            None
-        }
-    };
-    shared.webhook_changed.notify_waiters();
-    due
 }
 
 /// Returns once the mock clock reaches `due_ms`: on `advance`, or as real time passes
 /// when the clock is not frozen.
-async fn wait_until(shared: &Shared, clock: &mut watch::Receiver<()>, due_ms: i64) {
+async fn wait_until(outbox: &Outbox, clock: &mut watch::Receiver<()>, due_ms: i64) {
     loop {
         // Marks the current clock as seen before reading it: an `advance` after this
         // line wakes the `changed()` below.
         clock.borrow_and_update();
-        let (now_ms, frozen) = {
-            let st = shared.lock();
-            (st.clock.now_ms(), st.clock.is_frozen())
-        };
+        let (now_ms, frozen) = (outbox.clock().now_ms(), outbox.clock().is_frozen());
         if now_ms >= due_ms {
             return;
         }
         let real_wait = Duration::from_millis(u64::try_from(due_ms - now_ms).unwrap_or(0));
         tokio::select! {
             changed = clock.changed() => {
-                // The sender lives as long as `shared`: this cannot fail while we hold it.
+                // The sender lives as long as the clock: this cannot fail while we hold it.
                 if changed.is_err() {
                     return;
                 }
@@ -185,12 +127,5 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         "request"
     };
-    let mut text = format!("{kind}: {e}");
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    format!("{kind}: {}", explain(e))
 }

@@ -1,17 +1,20 @@
 //! Webhooks: the notifications PortOne POSTs to the merchant, and the record of every
 //! delivery for tests to read.
 //!
-//! The server's state emits a notification when a payment event happens (under its lock,
-//! without waiting); [`deliver`] sends it from a task of its own and writes each attempt
-//! back here.
+//! Below the state: the state builds a notification when a payment event happens (under
+//! its lock, without waiting) and hands the [`Outbox`] only where it goes, what it says and
+//! the tier; [`deliver`] sends it from a task of its own and writes each attempt back into
+//! the outbox, reading the shared mock clock for re-sends.
 
-mod api;
 pub(crate) mod deliver;
 
-use serde::Serialize;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, mpsc};
+
+use crate::clock::Clock;
 use crate::reply::php_escape;
-use crate::state::{Payment, Scope};
 
 /// Attempts after the first when re-sending is on, as PortOne documents.
 pub(crate) const RESENDS: usize = 5;
@@ -19,7 +22,7 @@ pub(crate) const RESENDS: usize = 5;
 pub(crate) const RESEND_AFTER_MS: i64 = 60_000;
 
 /// How notifications are encoded: PortOne's console lets the merchant choose.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WebhookFormat {
@@ -31,7 +34,7 @@ pub enum WebhookFormat {
 }
 
 impl WebhookFormat {
-    fn content_type(self) -> &'static str {
+    pub(crate) fn content_type(self) -> &'static str {
         match self {
             WebhookFormat::Json => "application/json",
             WebhookFormat::Form => "application/x-www-form-urlencoded",
@@ -132,7 +135,8 @@ pub enum WebhookEvent {
 }
 
 impl WebhookEvent {
-    fn status(self) -> &'static str {
+    /// The `status` a notification of this event says.
+    pub(crate) fn status(self) -> &'static str {
         match self {
             WebhookEvent::Paid | WebhookEvent::VbankDeposited | WebhookEvent::SchedulePaid => {
                 "paid"
@@ -214,6 +218,9 @@ pub struct WebhookDelivery {
     /// [`next_attempt_at`](Self::next_attempt_at) to the millisecond.
     #[serde(skip)]
     due_ms: Option<i64>,
+    /// How the body was encoded: a duplicate is encoded the same way.
+    #[serde(skip)]
+    format: WebhookFormat,
 }
 
 impl WebhookDelivery {
@@ -233,111 +240,137 @@ impl WebhookDelivery {
     }
 }
 
-/// The builder's webhook settings.
-#[derive(Debug, Clone, Default)]
+/// The webhook settings (the builder's, kept in the state file).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Config {
+    /// The account's notification URL (the state's to use).
     pub(crate) url: Option<String>,
     pub(crate) format: WebhookFormat,
     pub(crate) resend: bool,
 }
 
 /// Every delivery, and the queue to the task that sends them.
+#[derive(Debug)]
+pub(crate) struct Outbox {
+    format: WebhookFormat,
+    resend: bool,
+    clock: Arc<Clock>,
+    deliveries: Mutex<Deliveries>,
+    /// Told when a delivery settles (delivered, failed, waiting for a re-send).
+    changed: Notify,
+    /// `None` in unit tests, which start no sender.
+    queue: Option<mpsc::UnboundedSender<u64>>,
+}
+
 #[derive(Debug, Default)]
-pub(crate) struct Webhooks {
-    pub(crate) config: Config,
-    deliveries: Vec<WebhookDelivery>,
+struct Deliveries {
+    list: Vec<WebhookDelivery>,
     /// Deliveries forgotten by a reset: ids keep counting from there, so that a sender
     /// still busy with a forgotten one never writes into a new one.
     forgotten: u64,
-    /// `None` until the server started its sender.
-    queue: Option<tokio::sync::mpsc::UnboundedSender<u64>>,
 }
 
-impl Webhooks {
-    pub(crate) fn new(config: Config, queue: tokio::sync::mpsc::UnboundedSender<u64>) -> Webhooks {
-        Webhooks {
-            config,
-            deliveries: Vec::new(),
-            forgotten: 0,
-            queue: Some(queue),
+impl Deliveries {
+    fn get_mut(&mut self, id: u64) -> Option<&mut WebhookDelivery> {
+        let i = id
+            .checked_sub(self.forgotten + 1)
+            .and_then(|i| usize::try_from(i).ok())?;
+        self.list.get_mut(i)
+    }
+}
+
+/// What one attempt sends.
+#[derive(Debug)]
+pub(crate) struct Attempt {
+    pub(crate) url: String,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: String,
+    pub(crate) first: bool,
+    pub(crate) at: i64,
+}
+
+impl Outbox {
+    pub(crate) fn new(
+        config: &Config,
+        clock: Arc<Clock>,
+        queue: Option<mpsc::UnboundedSender<u64>>,
+    ) -> Outbox {
+        Outbox {
+            format: config.format,
+            resend: config.resend,
+            clock,
+            deliveries: Mutex::default(),
+            changed: Notify::new(),
+            queue,
         }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Deliveries> {
+        self.deliveries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    pub(crate) fn format(&self) -> WebhookFormat {
+        self.format
+    }
+
+    pub(crate) fn resend(&self) -> bool {
+        self.resend
     }
 
     /// Forgets every delivery; ids go on from where they were.
-    pub(crate) fn clear(&mut self) {
-        self.forgotten += u64::try_from(self.deliveries.len()).unwrap_or(u64::MAX);
-        self.deliveries.clear();
+    pub(crate) fn clear(&self) {
+        let mut d = self.lock();
+        d.forgotten += u64::try_from(d.list.len()).unwrap_or(u64::MAX);
+        d.list.clear();
     }
 
-    fn index(&self, id: u64) -> Option<usize> {
-        id.checked_sub(self.forgotten + 1)
-            .and_then(|i| usize::try_from(i).ok())
-    }
-
-    /// PortOne's notification of `event` on payment `p`, to each of the payment's
-    /// `notice_url`s or else to the configured URL; nothing when there is neither.
-    pub(crate) fn payment_event(
-        &mut self,
-        event: WebhookEvent,
-        p: &Payment,
-        tier: &Scope,
-        now: i64,
-    ) {
-        let mut webhook = Webhook::new(&p.imp_uid, &p.merchant_uid, event.status());
-        if matches!(
-            event,
-            WebhookEvent::Cancelled | WebhookEvent::ConsoleCancelled
-        ) {
-            webhook.cancellation_id = p.cancel_history.last().map(|c| c.cancellation_id.clone());
-        }
-        let urls = if p.notice_urls.is_empty() {
-            self.config.url.iter().cloned().collect()
-        } else {
-            p.notice_urls.clone()
-        };
-        for url in urls {
-            self.send(url, event, webhook.clone(), tier.clone(), now);
-        }
-    }
-
-    /// Records a delivery in the configured format and hands it to the sender; returns its
-    /// id.
+    /// Records a delivery of `webhook` to `url` in the configured format and hands it to
+    /// the sender; returns its id.
     pub(crate) fn send(
-        &mut self,
+        &self,
         url: String,
         event: WebhookEvent,
         webhook: Webhook,
-        tier: Scope,
-        now: i64,
+        tier: Option<String>,
     ) -> u64 {
-        let format = self.config.format;
-        self.send_as(format, url, event, webhook, tier, now)
+        self.send_as(self.format, url, event, webhook, tier)
     }
 
     fn send_as(
-        &mut self,
+        &self,
         format: WebhookFormat,
         url: String,
         event: WebhookEvent,
         webhook: Webhook,
-        tier: Scope,
-        now: i64,
+        tier: Option<String>,
     ) -> u64 {
-        let id = self.forgotten + u64::try_from(self.deliveries.len()).unwrap_or(u64::MAX) + 1;
-        self.deliveries.push(WebhookDelivery {
-            id,
-            event,
-            url,
-            content_type: format.content_type().to_owned(),
-            body: webhook.encode(format),
-            webhook,
-            tier,
-            created_at: now,
-            attempts: Vec::new(),
-            state: DeliveryState::Sending,
-            next_attempt_at: None,
-            due_ms: None,
-        });
+        let now = self.clock.now();
+        let id = {
+            let mut d = self.lock();
+            let id = d.forgotten + u64::try_from(d.list.len()).unwrap_or(u64::MAX) + 1;
+            d.list.push(WebhookDelivery {
+                id,
+                event,
+                url,
+                content_type: format.content_type().to_owned(),
+                body: webhook.encode(format),
+                webhook,
+                tier,
+                created_at: now,
+                attempts: Vec::new(),
+                state: DeliveryState::Sending,
+                next_attempt_at: None,
+                due_ms: None,
+                format,
+            });
+            id
+        };
         if let Some(queue) = &self.queue {
             // The receiver is gone only when the server stops.
             let _ = queue.send(id);
@@ -346,49 +379,84 @@ impl Webhooks {
     }
 
     /// The same notification to the same URL in the same format again, as a new delivery.
-    pub(crate) fn duplicate(&mut self, id: u64, now: i64) -> Option<u64> {
-        let original = self.get(id)?.clone();
-        let format = if original.content_type == WebhookFormat::Form.content_type() {
-            WebhookFormat::Form
-        } else {
-            WebhookFormat::Json
-        };
+    pub(crate) fn duplicate(&self, id: u64) -> Option<u64> {
+        let original = self.lock().get_mut(id)?.clone();
         Some(self.send_as(
-            format,
+            original.format,
             original.url,
             WebhookEvent::Test,
             original.webhook,
             original.tier,
-            now,
         ))
     }
 
-    pub(crate) fn get(&self, id: u64) -> Option<&WebhookDelivery> {
-        self.index(id).and_then(|i| self.deliveries.get(i))
+    pub(crate) fn all(&self) -> Vec<WebhookDelivery> {
+        self.lock().list.clone()
     }
 
-    pub(crate) fn get_mut(&mut self, id: u64) -> Option<&mut WebhookDelivery> {
-        self.index(id).and_then(|i| self.deliveries.get_mut(i))
+    /// Whether no attempt is on its way or due now.
+    pub(crate) fn settled(&self) -> bool {
+        let now_ms = self.clock.now_ms();
+        self.lock().list.iter().all(|d| d.settled(now_ms))
     }
 
-    pub(crate) fn all(&self) -> &[WebhookDelivery] {
-        &self.deliveries
+    /// How many deliveries there are, and whether all are settled.
+    pub(crate) fn count_settled(&self) -> (usize, bool) {
+        let now_ms = self.clock.now_ms();
+        let d = self.lock();
+        (d.list.len(), d.list.iter().all(|d| d.settled(now_ms)))
     }
 
-    /// Whether no attempt is on its way or due at `now_ms`.
-    pub(crate) fn settled(&self, now_ms: i64) -> bool {
-        self.deliveries.iter().all(|d| d.settled(now_ms))
+    /// Told when a delivery settles.
+    pub(crate) fn changed(&self) -> &Notify {
+        &self.changed
     }
-}
 
-/// The `notice_url` of a request: one URL, or a list (`/vbanks`, `/cvs`, Benepia take
-/// arrays).
-pub(crate) fn notice_urls(p: &crate::params::Params) -> Vec<String> {
-    let list = p.strings("notice_url");
-    if list.is_empty() {
-        p.string("notice_url").into_iter().collect()
-    } else {
-        list
+    /// Marks delivery `id` as being sent and says what to send; `None` once it is gone
+    /// (forgotten by a reset).
+    pub(crate) fn begin(&self, id: u64) -> Option<Attempt> {
+        let at = self.clock.now();
+        let mut deliveries = self.lock();
+        let d = deliveries.get_mut(id)?;
+        d.state = DeliveryState::Sending;
+        d.next_attempt_at = None;
+        d.due_ms = None;
+        Some(Attempt {
+            url: d.url.clone(),
+            content_type: d.format.content_type(),
+            body: d.body.clone(),
+            first: d.attempts.is_empty(),
+            at,
+        })
+    }
+
+    /// Records `attempt`; returns when the next one is due (mock clock, ms), if there is
+    /// one.
+    pub(crate) fn finish(&self, id: u64, attempt: WebhookAttempt) -> Option<i64> {
+        let now_ms = self.clock.now_ms();
+        let due = {
+            let mut deliveries = self.lock();
+            let d = deliveries.get_mut(id)?;
+            // PortOne re-sends after a network error or a 5xx, never after another answer.
+            let retryable = attempt.status.is_none_or(|s| s >= 500);
+            let delivered = attempt.delivered();
+            d.attempts.push(attempt);
+            if delivered {
+                d.state = DeliveryState::Delivered;
+                None
+            } else if retryable && self.resend && d.attempts.len() <= RESENDS {
+                let due = now_ms.saturating_add(RESEND_AFTER_MS);
+                d.state = DeliveryState::Retrying;
+                d.due_ms = Some(due);
+                d.next_attempt_at = Some(due.div_euclid(1000));
+                Some(due)
+            } else {
+                d.state = DeliveryState::Failed;
+                None
+            }
+        };
+        self.changed.notify_waiters();
+        due
     }
 }
 
@@ -414,48 +482,69 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_delivery_is_settled_when_done_or_waiting_for_a_later_resend() {
-        let mut hooks = Webhooks::default();
-        let id = hooks.send(
+    fn outbox(config: &Config) -> Outbox {
+        Outbox::new(config, Arc::new(Clock::new(true)), None)
+    }
+
+    fn send(outbox: &Outbox) -> u64 {
+        outbox.send(
             "http://x".into(),
             WebhookEvent::Test,
             Webhook::new("i", "m", "paid"),
             None,
-            0,
-        );
-        assert!(!hooks.settled(0));
-        if let Some(d) = hooks.get_mut(id) {
-            d.state = DeliveryState::Retrying;
-            d.due_ms = Some(60_000);
-        }
-        assert!(hooks.settled(59_999));
-        assert!(!hooks.settled(60_000));
-        if let Some(d) = hooks.get_mut(id) {
-            d.state = DeliveryState::Failed;
-        }
-        assert!(hooks.settled(i64::MAX));
-        assert!(hooks.get(0).is_none() && hooks.get(2).is_none());
+        )
+    }
+
+    #[test]
+    fn a_delivery_is_settled_when_done_or_waiting_for_a_later_resend() {
+        let outbox = outbox(&Config {
+            resend: true,
+            ..Config::default()
+        });
+        let id = send(&outbox);
+        assert!(!outbox.settled());
+        let failed = WebhookAttempt {
+            at: 0,
+            status: Some(503),
+            error: None,
+        };
+        assert!(outbox.finish(id, failed.clone()).is_some());
+        assert!(outbox.settled(), "the re-send is not due yet");
+        outbox.clock().advance(std::time::Duration::from_secs(60));
+        assert!(!outbox.settled(), "the re-send is due");
+        let ok = WebhookAttempt {
+            status: Some(200),
+            ..failed
+        };
+        assert!(outbox.finish(id, ok).is_none());
+        assert!(outbox.settled());
+        assert!(outbox.begin(0).is_none() && outbox.begin(2).is_none());
     }
 
     #[test]
     fn ids_are_never_reused_after_a_clear() {
-        let mut hooks = Webhooks::default();
-        let send = |hooks: &mut Webhooks| {
-            hooks.send(
-                "http://x".into(),
-                WebhookEvent::Test,
-                Webhook::new("i", "m", "paid"),
-                None,
-                0,
-            )
-        };
-        assert_eq!(send(&mut hooks), 1);
-        assert_eq!(send(&mut hooks), 2);
-        hooks.clear();
-        assert!(hooks.get(1).is_none() && hooks.get(2).is_none());
-        assert_eq!(send(&mut hooks), 3);
-        assert_eq!(hooks.get(3).map(|d| d.id), Some(3));
-        assert_eq!(hooks.all().len(), 1);
+        let outbox = outbox(&Config::default());
+        assert_eq!(send(&outbox), 1);
+        assert_eq!(send(&outbox), 2);
+        outbox.clear();
+        assert!(outbox.begin(1).is_none() && outbox.begin(2).is_none());
+        assert_eq!(send(&outbox), 3);
+        assert_eq!(outbox.duplicate(3), Some(4));
+        let ids: Vec<u64> = outbox.all().iter().map(|d| d.id).collect();
+        assert_eq!(ids, vec![3, 4]);
+    }
+
+    #[test]
+    fn a_duplicate_keeps_the_format() {
+        let outbox = outbox(&Config {
+            format: WebhookFormat::Form,
+            ..Config::default()
+        });
+        let id = send(&outbox);
+        let copy = outbox.duplicate(id).unwrap_or_default();
+        let all = outbox.all();
+        assert_eq!(all[1].id, copy);
+        assert_eq!(all[1].content_type, "application/x-www-form-urlencoded");
+        assert_eq!(all[1].body, all[0].body);
     }
 }

@@ -54,8 +54,8 @@ def binary_path() -> Path:
 
 
 def _stop(process: subprocess.Popen[str], grace: float) -> None:
-    """SIGTERM, as the binary expects: requests in flight finish and the state file is
-    written. Killed when it has not exited after ``grace`` seconds."""
+    """SIGTERM, as the binary expects: requests in flight finish (a ``--state`` file holds
+    every change already). Killed when it has not exited after ``grace`` seconds."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -225,9 +225,9 @@ class MockServer(MockAdmin):
         return "".join(self._stderr)
 
     def stop(self, grace: float = 10.0) -> int:
-        """Stops the process as SIGTERM does (requests in flight finish, the state file
-        is written), killing it after ``grace`` seconds, and returns its exit code: 0
-        for a clean stop. Stopping a stopped server returns the same code."""
+        """Stops the process as SIGTERM does (requests in flight finish; a state file
+        holds every change already), killing it after ``grace`` seconds, and returns its
+        exit code: 0 for a clean stop. Stopping a stopped server returns the same code."""
         self._finalizer.detach()
         _stop(self._process, grace)
         for reader in self._readers:

@@ -1,6 +1,7 @@
 //! The request log: what the server received, in arrival order, for assertions.
 
 use axum::http::Method;
+use axum::http::request::Parts;
 use bytes::Bytes;
 
 /// One request as the server received it, faulted or not.
@@ -24,6 +25,26 @@ pub struct RecordedRequest {
 }
 
 impl RecordedRequest {
+    pub(crate) fn new(parts: &Parts, body: Bytes, fault: Option<&'static str>) -> Self {
+        RecordedRequest {
+            method: parts.method.clone(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body,
+            fault,
+        }
+    }
+
     /// The first value of a header, looked up case-insensitively.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -43,6 +64,28 @@ impl RecordedRequest {
     #[must_use]
     pub fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Every request received since the start or the last clear, and how many were getToken
+/// calls.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    pub(crate) requests: Vec<RecordedRequest>,
+    pub(crate) get_token_calls: usize,
+}
+
+impl RequestLog {
+    pub(crate) fn record(&mut self, request: RecordedRequest) {
+        if request.method == Method::POST && request.path == "/users/getToken" {
+            self.get_token_calls += 1;
+        }
+        self.requests.push(request);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.requests.clear();
+        self.get_token_calls = 0;
     }
 }
 

@@ -3,8 +3,10 @@
 
 use serde_json::Number;
 
-use super::{Webhook, WebhookDelivery, WebhookEvent};
-use crate::{MockError, MockServer, amount};
+use super::MockServer;
+use crate::amount::Amount;
+use crate::error::MockError;
+use crate::webhooks::{Webhook, WebhookDelivery, WebhookEvent};
 
 impl MockServer {
     /// Cancels a payment as the merchant would in PortOne's console, which notifies
@@ -34,18 +36,22 @@ impl MockServer {
     ) -> Result<String, MockError> {
         let amount = amount
             .map(|a| {
-                amount::Amount::from_number(&a)
+                Amount::from_number(&a)
                     .filter(|x| !x.is_negative() && !x.is_zero())
                     .ok_or_else(|| MockError::InvalidAmount(a.to_string()))
             })
             .transpose()?;
-        self.inner.shared.lock().console_cancel(imp_uid, amount)
+        let shared = &self.inner.shared;
+        let mut st = shared.lock();
+        let id = st.console_cancel(imp_uid, amount)?;
+        shared.commit_locked(&mut st).map_err(super::not_saved)?;
+        Ok(id)
     }
 
     /// Every webhook delivery so far, in the order they were emitted, with their attempts.
     #[must_use]
     pub fn webhooks(&self) -> Vec<WebhookDelivery> {
-        self.inner.shared.lock().webhooks.all().to_vec()
+        self.inner.shared.outbox.all()
     }
 
     /// Waits until no webhook delivery is on its way or due (each is delivered, failed,
@@ -62,18 +68,14 @@ impl MockServer {
     /// [`webhooks_settled`](Self::webhooks_settled)), then returns them all. A delivery
     /// that is never made keeps this waiting: wrap it in a timeout.
     pub async fn wait_for_webhooks(&self, count: usize) -> Vec<WebhookDelivery> {
-        let shared = &self.inner.shared;
+        let outbox = &self.inner.shared.outbox;
         loop {
-            let changed = std::pin::pin!(shared.webhook_changed.notified());
-            let mut changed = changed;
+            let mut changed = std::pin::pin!(outbox.changed().notified());
             // Registered before the check: a delivery settling after it wakes the await.
             changed.as_mut().enable();
-            {
-                let st = shared.lock();
-                let all = st.webhooks.all();
-                if all.len() >= count && st.webhooks.settled(st.clock.now_ms()) {
-                    return all.to_vec();
-                }
+            let (made, settled) = outbox.count_settled();
+            if made >= count && settled {
+                return outbox.all();
             }
             changed.await;
         }
@@ -83,10 +85,10 @@ impl MockServer {
     /// recorded as a [`WebhookEvent::Test`] delivery: a forged notification, or one for a
     /// receiver's test. Returns the delivery's id.
     pub fn send_webhook(&self, url: &str, webhook: Webhook) -> u64 {
-        let mut st = self.inner.shared.lock();
-        let now = st.clock.now();
-        st.webhooks
-            .send(url.to_owned(), WebhookEvent::Test, webhook, None, now)
+        self.inner
+            .shared
+            .outbox
+            .send(url.to_owned(), WebhookEvent::Test, webhook, None)
     }
 
     /// Sends delivery `id`'s notification again, to the same URL in the same format, as
@@ -97,10 +99,10 @@ impl MockServer {
     ///
     /// [`MockError::UnknownWebhook`] when there is no delivery `id`.
     pub fn duplicate_webhook(&self, id: u64) -> Result<u64, MockError> {
-        let mut st = self.inner.shared.lock();
-        let now = st.clock.now();
-        st.webhooks
-            .duplicate(id, now)
+        self.inner
+            .shared
+            .outbox
+            .duplicate(id)
             .ok_or(MockError::UnknownWebhook(id))
     }
 }
