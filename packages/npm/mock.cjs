@@ -214,8 +214,8 @@ class MockAdmin {
   }
 }
 
-// Servers still running when Node exits are sent SIGTERM then (they stop on their own,
-// writing their state file): a test that forgets stop() leaves no process behind.
+// Servers still running when Node exits are sent SIGTERM then (they stop on their own; a
+// state file holds every change already): a test that forgets stop() leaves no process behind.
 const running = new Set();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGTERM');
@@ -246,8 +246,8 @@ class MockServer extends MockAdmin {
     return this.#stderr.join('');
   }
 
-  // SIGTERM, as the binary expects (requests in flight finish, the state file is
-  // written), then SIGKILL after `graceMs`.
+  // SIGTERM, as the binary expects (requests in flight finish; a state file holds every
+  // change already), then SIGKILL after `graceMs`.
   async stop({ graceMs = 10_000 } = {}) {
     if (this.running) {
       this.#child.kill('SIGTERM');
