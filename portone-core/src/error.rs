@@ -162,11 +162,14 @@ impl Error {
         }
     }
 
-    /// Which refusal PortOne's answer is ([`Refusal`]), when PortOne refused with its envelope.
+    /// Which refusal PortOne's answer is ([`Refusal`]), when PortOne refused with its envelope:
+    /// also when it refused the credentials while the client got a token ([`Error::Auth`]),
+    /// as [`code`](Self::code) and [`message`](Self::message) read them there too.
     #[must_use]
     pub fn refusal(&self) -> Option<Refusal> {
         match self {
             Error::Api(e) => Some(e.kind()),
+            Error::Auth(e) => e.refusal(),
             _ => None,
         }
     }
@@ -178,7 +181,8 @@ impl Error {
     /// unknown payment to cancel: `취소할 결제건이 존재하지 않습니다.`).
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        self.refusal().is_some_and(Refusal::is_not_found)
+        // Not through `Auth`: getToken finding nothing says nothing of the record asked for.
+        matches!(self, Error::Api(e) if e.kind().is_not_found())
     }
 
     /// Whether the credentials or the token were refused (HTTP 401), after the client's
@@ -474,6 +478,20 @@ mod tests {
         }
         let server = refusal(StatusCode::INTERNAL_SERVER_ERROR, -1, "존재하지 않는 PG");
         assert!(!server.is_not_found());
+    }
+
+    #[test]
+    fn refused_credentials_are_a_refusal_yet_never_a_missing_record() {
+        let refused = Error::Auth(Arc::new(refusal(
+            StatusCode::UNAUTHORIZED,
+            -1,
+            "아임포트 API 인증에 실패하였습니다.",
+        )));
+        assert_eq!(refused.refusal(), Some(Refusal::Unauthorized));
+        // A getToken that finds nothing (a wrong base URL) must not read as "no such payment".
+        let lost = Error::Auth(Arc::new(refusal(StatusCode::NOT_FOUND, -1, "Not Found")));
+        assert_eq!(lost.refusal(), Some(Refusal::NotFound));
+        assert!(!lost.is_not_found());
     }
 
     #[test]
