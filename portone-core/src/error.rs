@@ -27,7 +27,7 @@ pub enum Error {
     /// No access token could be obtained from `POST /users/getToken`. The source says why
     /// (refused credentials, a server error, a timeout); it never contains the API secret.
     /// Shared between the callers that waited on the same failed attempt.
-    #[error("could not get an access token")]
+    #[error("could not get an access token{}", portone_said(.0))]
     Auth(#[source] Arc<Error>),
 
     /// The request could not be sent, or its answer not received (connection refused or
@@ -119,6 +119,16 @@ fn api_headline(error: &ApiError) -> &'static str {
         "portone failed, the outcome is unknown"
     } else {
         "portone refused the request"
+    }
+}
+
+/// PortOne's `code` and `message` when it refused the getToken itself, so that `Display`
+/// shows them as it does for [`Error::Api`]; nothing for a failure of another kind, which
+/// the source says.
+fn portone_said(error: &Error) -> String {
+    match error {
+        Error::Api(e) => format!(": {e}"),
+        _ => String::new(),
     }
 }
 
@@ -492,6 +502,16 @@ mod tests {
         let lost = Error::Auth(Arc::new(refusal(StatusCode::NOT_FOUND, -1, "Not Found")));
         assert_eq!(lost.refusal(), Some(Refusal::NotFound));
         assert!(!lost.is_not_found());
+        // Display shows PortOne's code and message, as for a refusal of the call itself.
+        assert_eq!(
+            refused.to_string(),
+            "could not get an access token: code -1 with status 401 Unauthorized: 아임포트 API 인증에 실패하였습니다."
+        );
+        let io = Error::Auth(Arc::new(Error::Timeout {
+            after: Duration::from_secs(1),
+            outcome_unknown: false,
+        }));
+        assert_eq!(io.to_string(), "could not get an access token");
     }
 
     #[test]
