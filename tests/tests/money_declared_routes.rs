@@ -19,8 +19,9 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const PAID_CARD: &str = include_str!("../fixtures/payment-paid-card.json");
-/// Short, since a timeout is the point; the server waits far longer.
-const CLIENT_TIMEOUT: Duration = Duration::from_millis(300);
+/// Short, since a timeout is the point, yet long enough for a request to arrive on a busy
+/// machine; the server waits thirty times longer.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
 const SERVER_DELAY: Duration = Duration::from_secs(30);
 
 /// A user's declarations of documented money routes, none of which says `charge`.

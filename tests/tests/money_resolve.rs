@@ -286,13 +286,14 @@ async fn a_charge_answered_after_the_client_timeout_resolves_paid() {
         .issue_billing_key("cust-ok", &key)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    // Processed at once, answered a minute later; the client waits one second.
+    // Processed at once, answered a minute later; the client waits two seconds, time for
+    // the request to arrive on a busy machine.
     server.inject(
         Fault::delay_after_processing(Duration::from_secs(60))
             .on(Method::POST, AGAIN)
             .times(1),
     );
-    let client = client_for(&server, Duration::from_secs(1));
+    let client = client_for(&server, Duration::from_secs(2));
     let error = client
         .pay_again(&charge("cust-ok", "order-late"))
         .await
