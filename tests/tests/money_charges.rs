@@ -9,21 +9,20 @@
 //! The answers are served by wiremock as PortOne sends them (HTTP 200, `code: 0`), the
 //! payment being the real body of `fixtures/payment-paid-card.json` with its `status` changed.
 
-use std::time::Duration;
+mod common;
 
 use portone::model::{
     AgainPayment, CreateVbank, IssueCvsPayment, OnetimePayment, PayWithBenepiaPoint,
     PayWithKcpQuickAutoPay, PayWithKcpQuickMoney, Payment, PaymentStatus, VbankOptions,
 };
 use portone::prelude::*;
-use portone::{Money, RetryPolicy};
+use portone::{Endpoint, Money};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
+
+use common::PAID_CARD_IMP_UID;
 
 const ORDER: &str = "order-charge-1";
-/// The real payment every answer is made from.
-const PAID_CARD: &str = include_str!("../fixtures/payment-paid-card.json");
 
 /// The ready-made calls that create a payment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +60,21 @@ impl Call {
             Call::Vbank => "/vbanks".into(),
             Call::Cvs => "/cvs".into(),
         }
+    }
+
+    /// The call's entry in its trait's `ENDPOINTS`.
+    fn endpoint(self) -> Option<&'static Endpoint> {
+        let (endpoints, name): (&'static [Endpoint], _) = match self {
+            Call::Onetime => (<Client as Subscriptions>::ENDPOINTS, "pay_onetime"),
+            Call::Again => (<Client as Subscriptions>::ENDPOINTS, "pay_again"),
+            Call::RetrySchedule => (<Client as Subscriptions>::ENDPOINTS, "retry_schedule"),
+            Call::KcpMoney => (<Client as KcpQuick>::ENDPOINTS, "pay_with_kcp_money"),
+            Call::KcpAutopay => (<Client as KcpQuick>::ENDPOINTS, "pay_with_kcp_autopay"),
+            Call::Benepia => (<Client as Benepia>::ENDPOINTS, "pay_with_benepia_points"),
+            Call::Vbank => (<Client as VirtualAccounts>::ENDPOINTS, "create_vbank"),
+            Call::Cvs => (<Client as ConvenienceStore>::ENDPOINTS, "issue_cvs_payment"),
+        };
+        endpoints.iter().find(|e| e.name == name)
     }
 
     /// What the call is, by PortOne's routes (the runtime's own table).
@@ -152,7 +166,7 @@ impl Status {
 
 /// PortOne's answer: the real paid payment, for `ORDER`, in `status`.
 fn answer(status: Status) -> Value {
-    let mut body: Value = serde_json::from_str(PAID_CARD).unwrap_or_else(|e| panic!("{e}"));
+    let mut body = common::paid_card_in("paid");
     let payment = &mut body["response"];
     payment["merchant_uid"] = json!(ORDER);
     match status {
@@ -170,41 +184,14 @@ fn answer(status: Status) -> Value {
     body
 }
 
-/// A server whose token route works and whose `route` answers `body`, and a client of it.
+/// A server answering `POST route` with `body` as PortOne does (HTTP 200), and a client.
 async fn serve(route: &str, body: Value) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/users/getToken"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "code": 0, "message": null,
-            "response": {"access_token": "tok-charges", "now": 1_700_000_000, "expired_at": 1_700_001_800}
-        })))
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key("key")
-        .api_secret("secret")
-        .base_url(server.uri())
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (server, client)
+    let answer = ResponseTemplate::new(200).set_body_json(body);
+    common::answering("POST", route, answer, None).await
 }
 
-/// How many requests reached `route`.
 async fn arrivals(server: &MockServer, route: &str) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() == route)
-        .count()
+    common::arrivals(server, Some(route)).await
 }
 
 /// Checks one call answered with one status; returns what went wrong, if anything.
@@ -219,7 +206,7 @@ async fn check(call: Call, status: Status) -> Result<(), String> {
     let settled = status.text() == Some(call.settles_as());
     match (result, status.text()) {
         (Ok(payment), _) if settled => {
-            if payment.status.as_str() != call.settles_as() || payment.imp_uid != "imp_088022300265"
+            if payment.status.as_str() != call.settles_as() || payment.imp_uid != PAID_CARD_IMP_UID
             {
                 return Err(format!("Ok with {:?} {}", payment.status, payment.imp_uid));
             }
@@ -249,13 +236,13 @@ async fn check(call: Call, status: Status) -> Result<(), String> {
             }
             if unsettled.payment_status.as_deref() != text
                 || unsettled.expected != call.settles_as()
-                || unsettled.imp_uid.as_deref() != Some("imp_088022300265")
+                || unsettled.imp_uid.as_deref() != Some(PAID_CARD_IMP_UID)
                 || unsettled.merchant_uid.as_deref() != Some(ORDER)
             {
                 return Err(format!("wrong details: {unsettled:?}"));
             }
             let record = e.record().unwrap_or_default();
-            if record.imp_uid.as_deref() != Some("imp_088022300265") {
+            if record.imp_uid.as_deref() != Some(PAID_CARD_IMP_UID) {
                 return Err(format!("no record: {record:?}"));
             }
             // The payment PortOne answered stays readable, with what it said.
@@ -287,56 +274,13 @@ async fn every_payment_call_is_ok_only_when_settled_and_unknown_otherwise() {
 
 #[test]
 fn the_ready_made_calls_carry_their_routes_rule() {
-    use portone::Endpoint;
-    let find = |endpoints: &[Endpoint], name: &str| {
-        endpoints
-            .iter()
-            .find(|e| e.name == name)
-            .map(|e| (e.money, e.idempotent))
-    };
-    let charges = (Some((Money::Charges, false)), Some((Money::Issues, false)));
-    for (endpoints, name, expected) in [
-        (
-            <Client as Subscriptions>::ENDPOINTS,
-            "pay_onetime",
-            charges.0,
-        ),
-        (<Client as Subscriptions>::ENDPOINTS, "pay_again", charges.0),
-        (
-            <Client as Subscriptions>::ENDPOINTS,
-            "retry_schedule",
-            charges.0,
-        ),
-        (
-            <Client as KcpQuick>::ENDPOINTS,
-            "pay_with_kcp_money",
-            charges.0,
-        ),
-        (
-            <Client as KcpQuick>::ENDPOINTS,
-            "pay_with_kcp_autopay",
-            charges.0,
-        ),
-        (
-            <Client as Benepia>::ENDPOINTS,
-            "pay_with_benepia_points",
-            charges.0,
-        ),
-        (
-            <Client as VirtualAccounts>::ENDPOINTS,
-            "create_vbank",
-            charges.1,
-        ),
-        (
-            <Client as ConvenienceStore>::ENDPOINTS,
-            "issue_cvs_payment",
-            charges.1,
-        ),
-    ] {
-        assert_eq!(find(endpoints, name), expected, "{name}");
-    }
     for call in Call::ALL {
-        assert!(call.money().moves_money());
+        let endpoint = call.endpoint();
+        assert_eq!(
+            endpoint.map(|e| (e.method, e.money, e.idempotent)),
+            Some(("POST", call.money(), false)),
+            "{call:?}"
+        );
     }
 }
 
@@ -359,7 +303,7 @@ async fn a_settled_payment_that_does_not_decode_is_unknown_not_failed() {
         let record = error.record().unwrap_or_default();
         assert_eq!(
             record.imp_uid.as_deref(),
-            Some("imp_088022300265"),
+            Some(PAID_CARD_IMP_UID),
             "{call:?}"
         );
         assert_eq!(arrivals(&server, &route).await, 1, "{call:?}");

@@ -8,17 +8,15 @@
 //! The compile-time side (`idempotent` on a money route is an error naming the route) is in
 //! `tests/ui/fail/money/`.
 
+mod common;
+
 use std::time::Duration;
 
 use portone::model::{Payment, PaymentStatus};
-use portone::{
-    Client, Endpoint, Error, Execute, Method, Money, Request, RequestError, RetryPolicy,
-};
+use portone::{Client, Endpoint, Error, Execute, Method, Money, Request, RequestError};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{MockServer, ResponseTemplate};
 
-const PAID_CARD: &str = include_str!("../fixtures/payment-paid-card.json");
 /// Short, since a timeout is the point, yet long enough for a request to arrive on a busy
 /// machine; the server waits thirty times longer.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(1);
@@ -63,8 +61,7 @@ trait Generic {
 
 /// A payment for `order` in `status`, in PortOne's envelope.
 fn payment(status: &str) -> Value {
-    let mut body: Value = serde_json::from_str(PAID_CARD).unwrap_or_else(|e| panic!("{e}"));
-    body["response"]["status"] = json!(status);
+    let mut body = common::paid_card_in(status);
     if status == "failed" {
         body["response"]["fail_reason"] = json!("잔액부족");
     }
@@ -72,40 +69,35 @@ fn payment(status: &str) -> Value {
 }
 
 async fn serve(verb: &str, route: &str, answer: ResponseTemplate) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/users/getToken"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "code": 0, "message": null,
-            "response": {"access_token": "tok-declared", "now": 1_700_000_000, "expired_at": 1_700_001_800}
-        })))
-        .mount(&server)
-        .await;
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(answer)
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key("key")
-        .api_secret("secret")
-        .base_url(server.uri())
-        .timeout(CLIENT_TIMEOUT)
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (server, client)
+    common::answering(verb, route, answer, Some(CLIENT_TIMEOUT)).await
 }
 
 /// How many requests other than getToken reached the server.
 async fn arrivals(server: &MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter(|r| r.url.path() != "/users/getToken")
-        .count()
+    common::arrivals(server, None).await
+}
+
+/// A call that timed out may have reached PortOne: the outcome is unknown.
+fn timed_out_unknown(error: Option<&Error>) {
+    assert!(
+        error.is_some_and(|e| e.is_timeout() && e.is_outcome_unknown()),
+        "{error:?}"
+    );
+}
+
+/// A charge answered `failed` must be Declined (known), one answered `ready` Unsettled.
+fn declined_or_unsettled(status: &str, error: Option<&Error>) {
+    let declined = status == "failed";
+    assert_eq!(
+        error.map(Error::is_declined),
+        Some(declined),
+        "{status}: {error:?}"
+    );
+    assert_eq!(
+        error.map(Error::is_outcome_unknown),
+        Some(!declined),
+        "{status}: {error:?}"
+    );
 }
 
 fn body() -> Value {
@@ -182,12 +174,7 @@ async fn a_declared_charge_is_declined_unsettled_or_unknown_with_or_without_char
             .set_delay(SERVER_DELAY);
         let (server, client) = serve("POST", AGAIN, late).await;
         let error = way.again(&client).await.err();
-        assert!(
-            error
-                .as_ref()
-                .is_some_and(|e| e.is_timeout() && e.is_outcome_unknown()),
-            "{way:?}: {error:?}"
-        );
+        timed_out_unknown(error.as_ref());
         assert_eq!(arrivals(&server).await, 1, "{way:?}");
     }
 }
@@ -217,12 +204,7 @@ async fn a_declared_refund_is_never_sent_again_after_a_timeout() {
     let (server, client) = serve("POST", "/payments/cancel", late).await;
     let refund = json!({"imp_uid": "imp_088022300265", "amount": 1, "checksum": 1});
     let error = Plain::cancel(&client, &refund).await.err();
-    assert!(
-        error
-            .as_ref()
-            .is_some_and(|e| e.is_timeout() && e.is_outcome_unknown()),
-        "{error:?}"
-    );
+    timed_out_unknown(error.as_ref());
     assert_eq!(arrivals(&server).await, 1);
 
     // A gateway error on it is not retried either, though a 503 is on a lookup.
@@ -246,12 +228,7 @@ async fn a_declared_put_that_moves_money_is_not_retried_like_other_puts() {
     let error = Plain::modify_vbank(&client, "imp_088022300265", &change)
         .await
         .err();
-    assert!(
-        error
-            .as_ref()
-            .is_some_and(|e| e.is_timeout() && e.is_outcome_unknown()),
-        "{error:?}"
-    );
+    timed_out_unknown(error.as_ref());
     assert_eq!(arrivals(&server).await, 1);
 
     // The same PUT to a route that moves no money is retried after a gateway error.
@@ -297,20 +274,11 @@ async fn a_hand_built_refund_asked_to_be_retried_is_refused_and_sends_nothing() 
 async fn an_undocumented_foreign_charge_gets_the_charge_rule() {
     let route = "/subscribe/payments/foreign";
     let card = json!({"merchant_uid": "57008833-33010", "amount": 1, "card_number": "4111-1111-1111-1111", "expiry": "2031-12"});
-    for (status, declined) in [("failed", true), ("ready", false)] {
+    for status in ["failed", "ready"] {
         let answer = ResponseTemplate::new(200).set_body_json(payment(status));
         let (server, client) = serve("POST", route, answer).await;
         let error = Plain::foreign(&client, &card).await.err();
-        assert_eq!(
-            error.as_ref().map(Error::is_declined),
-            Some(declined),
-            "{status}: {error:?}"
-        );
-        assert_eq!(
-            error.as_ref().map(Error::is_outcome_unknown),
-            Some(!declined),
-            "{status}: {error:?}"
-        );
+        declined_or_unsettled(status, error.as_ref());
         assert_eq!(arrivals(&server).await, 1);
     }
     // By hand too, and `.charge(false)` cannot make it something else.
@@ -349,22 +317,13 @@ async fn a_placeholder_that_names_a_money_route_gets_its_rule_when_sent() {
     assert_eq!(arrivals(&server).await, 0);
 
     // `/subscribe/payments/<how>` sent as `again` is a charge: declined, unsettled, once.
-    for (status, declined) in [("failed", true), ("ready", false)] {
+    for status in ["failed", "ready"] {
         let answer = ResponseTemplate::new(200).set_body_json(payment(status));
         let (server, client) = serve("POST", AGAIN, answer).await;
         let error = Generic::subscribe_payment(&client, "again", &body())
             .await
             .err();
-        assert_eq!(
-            error.as_ref().map(Error::is_declined),
-            Some(declined),
-            "{error:?}"
-        );
-        assert_eq!(
-            error.as_ref().map(Error::is_outcome_unknown),
-            Some(!declined),
-            "{error:?}"
-        );
+        declined_or_unsettled(status, error.as_ref());
         assert_eq!(arrivals(&server).await, 1);
     }
 }

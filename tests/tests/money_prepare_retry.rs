@@ -3,6 +3,8 @@
 //! it holds is the request's own, `prepare_payment` reads that refusal as its success. With
 //! another amount the refusal stays, as `Refusal::AlreadyPrepared`.
 
+mod common;
+
 use portone::Refusal;
 use portone::model::{Currency, PaymentStatus, PreparePayment};
 use portone::prelude::*;
@@ -10,17 +12,6 @@ use portone_mock::{Checkout, Fault, Method, MockServer};
 use rust_decimal::Decimal;
 
 const PREPARE: &str = "/payments/prepare";
-
-async fn world() -> (MockServer, Client) {
-    let server = MockServer::builder().live_quirks(true).start().await;
-    let client = Client::builder()
-        .api_key(server.api_key())
-        .api_secret(server.api_secret())
-        .base_url(server.base_url())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (server, client)
-}
 
 fn prepares(server: &MockServer) -> usize {
     server
@@ -40,7 +31,7 @@ async fn lose_the_answer(server: &MockServer, client: &Client, request: &Prepare
 
 #[tokio::test]
 async fn a_lost_prepare_sent_again_is_ok() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     let request = PreparePayment::new("order-prepared", 15_000);
     lose_the_answer(&server, &client, &request).await;
 
@@ -66,7 +57,7 @@ async fn a_lost_prepare_sent_again_is_ok() {
 
 #[tokio::test]
 async fn a_prepare_again_with_another_amount_stays_refused() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     let request = PreparePayment::new("order-changed", 15_000);
     lose_the_answer(&server, &client, &request).await;
 

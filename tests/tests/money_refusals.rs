@@ -7,6 +7,8 @@
 //! The kinds nobody published an answer for (already paid, already scheduled, checksum
 //! mismatch, a malformed request) are read from `portone-mock`'s answers instead, at the end.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -16,7 +18,7 @@ use portone::model::{
 };
 use portone::prelude::*;
 use portone::{Method, Refusal, Request};
-use portone_mock::{Checkout, MockServer, cards};
+use portone_mock::{Checkout, cards};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -189,37 +191,11 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
 }
 
-fn token() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "code": 0, "message": null,
-        "response": {"access_token": "tok-refusals", "now": 1_700_000_000, "expired_at": 1_700_001_800}
-    }))
-}
-
-async fn client_of(server: &wiremock::MockServer) -> Client {
-    Client::builder()
-        .api_key("key")
-        .api_secret("secret")
-        .base_url(server.uri())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// The error `call` meets when its route answers `status` with `body`.
 async fn refused(call: Call, status: u16, body: Value) -> portone::Error {
-    let server = wiremock::MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/users/getToken"))
-        .respond_with(token())
-        .mount(&server)
-        .await;
     let (verb, route) = call.route();
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(&server)
-        .await;
-    let client = client_of(&server).await;
+    let answer = ResponseTemplate::new(status).set_body_json(body);
+    let (_server, client) = common::answering(verb, route, answer, None).await;
     call.send(&client)
         .await
         .err()
@@ -263,7 +239,7 @@ async fn refused_credentials_read_as_unauthorized() {
         .respond_with(ResponseTemplate::new(401).set_body_json(body.clone()))
         .mount(&server)
         .await;
-    let client = client_of(&server).await;
+    let client = common::client_of(&server.uri(), "key", "secret", None);
     let error = client
         .payment("imp_1")
         .await
@@ -309,13 +285,7 @@ fn every_refusal_fixture_is_checked_and_has_a_source() {
 /// The kinds no published answer shows, from the mock's own answers on the wire.
 #[tokio::test]
 async fn the_unrecorded_kinds_read_from_the_mocks_answers() {
-    let server = MockServer::builder().live_quirks(true).start().await;
-    let client = Client::builder()
-        .api_key(server.api_key())
-        .api_secret(server.api_secret())
-        .base_url(server.base_url())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (server, client) = common::mock(None).await;
     let key = IssueBillingKey::new("channel-key-mock-nice-v2", cards::APPROVED, "2031-12");
     client
         .issue_billing_key("cust-ok", &key)

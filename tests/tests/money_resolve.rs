@@ -9,14 +9,16 @@
 //! answer was lost resolves `Refunded`, one that never arrived `NotReceived`, one whose
 //! balance another refund moved `Diverged`.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use portone::Refusal;
 use portone::model::{AgainPayment, CancelPayment, IssueBillingKey, PaymentStatus};
 use portone::prelude::*;
 use portone::resolve::{ChargeOutcome, RefundOutcome, Resolve};
-use portone::{Refusal, RetryPolicy};
 use portone_mock::{Checkout, Fault, Method, MockServer, RecordedRequest, cards};
 use rust_decimal::Decimal;
 
@@ -25,21 +27,9 @@ const CANCEL: &str = "/payments/cancel";
 /// The waits of `Resolve::new()`: 1 s doubling up to 8 s, 30 s in all.
 const DEFAULT_WAITS: [u64; 6] = [1, 2, 4, 8, 8, 7];
 
-fn client_for(server: &MockServer, timeout: Duration) -> Client {
-    Client::builder()
-        .api_key(server.api_key())
-        .api_secret(server.api_secret())
-        .base_url(server.base_url())
-        .timeout(timeout)
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// A mock with two billing keys: `cust-ok` (approved) and `cust-poor` (declined, `잔액부족`).
 async fn world() -> (MockServer, Client) {
-    let server = MockServer::builder().live_quirks(true).start().await;
-    let client = client_for(&server, Duration::from_secs(10));
+    let (server, client) = common::mock(Some(Duration::from_secs(10))).await;
     for (customer_uid, card) in [
         ("cust-ok", cards::APPROVED),
         ("cust-poor", cards::INSUFFICIENT_FUNDS),
@@ -113,18 +103,46 @@ fn charge(customer_uid: &str, merchant_uid: &str) -> AgainPayment {
     AgainPayment::new(customer_uid, merchant_uid, 9_900, "Monthly plan")
 }
 
+/// Sends a charge of `customer_uid` for `order` with `fault` on its arrival: the caller is
+/// left not knowing what became of it.
+async fn charge_lost(
+    server: &MockServer,
+    client: &Client,
+    fault: Fault,
+    customer_uid: &str,
+    order: &str,
+) {
+    let name = fault.name();
+    server.inject(fault.on(Method::POST, AGAIN).times(1));
+    let error = client.pay_again(&charge(customer_uid, order)).await.err();
+    assert!(
+        error.as_ref().is_some_and(Error::is_outcome_unknown),
+        "{name}: {error:?}"
+    );
+}
+
+/// Sends `refund` with `fault` on its arrival, as [`charge_lost`] does a charge.
+async fn refund_lost(server: &MockServer, client: &Client, fault: Fault, refund: &CancelPayment) {
+    let name = fault.name();
+    server.inject(fault.on(Method::POST, CANCEL).times(1));
+    let error = client.cancel_payment(refund).await.err();
+    assert!(
+        error.as_ref().is_some_and(Error::is_outcome_unknown),
+        "{name}: {error:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_charge_whose_answer_was_dropped_resolves_paid_without_waiting() {
     let (server, client) = world().await;
-    server.inject(Fault::drop_response().on(Method::POST, AGAIN).times(1));
-    let error = client
-        .pay_again(&charge("cust-ok", "order-lost"))
-        .await
-        .err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    charge_lost(
+        &server,
+        &client,
+        Fault::drop_response(),
+        "cust-ok",
+        "order-lost",
+    )
+    .await;
     assert_eq!(posts(&server, AGAIN), 1);
 
     let (options, waits) = on_the_mock_clock(&server, Resolve::new(), |_| {});
@@ -146,15 +164,14 @@ async fn a_charge_whose_answer_was_dropped_resolves_paid_without_waiting() {
 #[tokio::test]
 async fn a_declined_charge_whose_answer_was_dropped_resolves_declined_with_the_reason() {
     let (server, client) = world().await;
-    server.inject(Fault::drop_response().on(Method::POST, AGAIN).times(1));
-    let error = client
-        .pay_again(&charge("cust-poor", "order-poor"))
-        .await
-        .err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    charge_lost(
+        &server,
+        &client,
+        Fault::drop_response(),
+        "cust-poor",
+        "order-poor",
+    )
+    .await;
 
     let (options, waits) = on_the_mock_clock(&server, Resolve::new(), |_| {});
     let outcome = client.resolve_charge("order-poor", &options).await;
@@ -172,15 +189,7 @@ async fn a_charge_that_never_arrived_is_not_received_after_the_scheduled_lookups
     for fault in [Fault::close_connection(), Fault::reset_connection()] {
         let (server, client) = world().await;
         let name = fault.name();
-        server.inject(fault.on(Method::POST, AGAIN).times(1));
-        let error = client
-            .pay_again(&charge("cust-ok", "order-never"))
-            .await
-            .err();
-        assert!(
-            error.as_ref().is_some_and(Error::is_outcome_unknown),
-            "{name}: {error:?}"
-        );
+        charge_lost(&server, &client, fault, "cust-ok", "order-never").await;
         let before = server.now();
 
         let (options, waits) = on_the_mock_clock(&server, Resolve::new(), |_| {});
@@ -279,8 +288,7 @@ async fn a_deposit_during_a_wait_resolves_paid_at_the_next_lookup() {
 
 #[tokio::test]
 async fn a_charge_answered_after_the_client_timeout_resolves_paid() {
-    let server = MockServer::builder().live_quirks(true).start().await;
-    let setup = client_for(&server, Duration::from_secs(10));
+    let (server, setup) = common::mock(Some(Duration::from_secs(10))).await;
     let key = IssueBillingKey::new("channel-key-mock-nice-v2", cards::APPROVED, "2031-12");
     setup
         .issue_billing_key("cust-ok", &key)
@@ -293,7 +301,7 @@ async fn a_charge_answered_after_the_client_timeout_resolves_paid() {
             .on(Method::POST, AGAIN)
             .times(1),
     );
-    let client = client_for(&server, Duration::from_secs(2));
+    let client = common::mock_client(&server, Some(Duration::from_secs(2)));
     let error = client
         .pay_again(&charge("cust-ok", "order-late"))
         .await
@@ -325,15 +333,14 @@ async fn an_earlier_decline_under_the_same_order_id_does_not_count_when_known() 
         .and_then(|d| d.imp_uid.clone())
         .unwrap_or_else(|| panic!("{declined:?}"));
     // The second, with another card, never arrives.
-    server.inject(Fault::close_connection().on(Method::POST, AGAIN).times(1));
-    let error = client
-        .pay_again(&charge("cust-ok", "order-retry"))
-        .await
-        .err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    charge_lost(
+        &server,
+        &client,
+        Fault::close_connection(),
+        "cust-ok",
+        "order-retry",
+    )
+    .await;
 
     // Without saying so, the old decline is taken for the lost charge's outcome...
     let (options, _) = on_the_mock_clock(&server, Resolve::new(), |_| {});
@@ -372,12 +379,7 @@ fn payment_lookups(server: &MockServer, imp_uid: &str) -> usize {
 async fn a_refund_whose_answer_was_dropped_resolves_refunded_and_is_not_made_twice() {
     let (server, client) = world().await;
     let (imp_uid, refund) = paid_and_refund(&server, "order-refund-lost").await;
-    server.inject(Fault::drop_response().on(Method::POST, CANCEL).times(1));
-    let error = client.cancel_payment(&refund).await.err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    refund_lost(&server, &client, Fault::drop_response(), &refund).await;
 
     let (options, waits) = on_the_mock_clock(&server, Resolve::new(), |_| {});
     let outcome = client.resolve_refund(&refund, &options).await;
@@ -403,12 +405,7 @@ async fn a_refund_whose_answer_was_dropped_resolves_refunded_and_is_not_made_twi
 async fn a_refund_that_never_arrived_is_not_received_and_safe_to_send_again() {
     let (server, client) = world().await;
     let (imp_uid, refund) = paid_and_refund(&server, "order-refund-never").await;
-    server.inject(Fault::close_connection().on(Method::POST, CANCEL).times(1));
-    let error = client.cancel_payment(&refund).await.err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    refund_lost(&server, &client, Fault::close_connection(), &refund).await;
 
     let (options, waits) = on_the_mock_clock(&server, Resolve::new(), |_| {});
     let outcome = client.resolve_refund(&refund, &options).await;
@@ -431,12 +428,7 @@ async fn a_refund_that_never_arrived_is_not_received_and_safe_to_send_again() {
 async fn a_refund_whose_balance_another_refund_moved_diverged() {
     let (server, client) = world().await;
     let (imp_uid, refund) = paid_and_refund(&server, "order-refund-other").await;
-    server.inject(Fault::close_connection().on(Method::POST, CANCEL).times(1));
-    let error = client.cancel_payment(&refund).await.err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    refund_lost(&server, &client, Fault::close_connection(), &refund).await;
     // Someone else refunds 300 meanwhile.
     let other = CancelPayment::partial_by_imp_uid(&imp_uid, Decimal::from(300))
         .unwrap_or_else(|e| panic!("{e}"));
@@ -491,12 +483,7 @@ async fn a_refund_by_order_id_is_judged_on_the_attempt_it_refunded() {
     let refund = CancelPayment::partial_by_merchant_uid("order-refund-by-id", Decimal::from(100))
         .unwrap_or_else(|e| panic!("{e}"))
         .checksum(Decimal::from(1_000));
-    server.inject(Fault::drop_response().on(Method::POST, CANCEL).times(1));
-    let error = client.cancel_payment(&refund).await.err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    refund_lost(&server, &client, Fault::drop_response(), &refund).await;
     let refunded = client
         .payment(&paid)
         .await
@@ -518,15 +505,14 @@ async fn a_refund_by_order_id_is_judged_on_the_attempt_it_refunded() {
 #[tokio::test]
 async fn a_lookup_that_fails_in_passing_is_no_news_and_a_lasting_refusal_ends_at_once() {
     let (server, client) = world().await;
-    server.inject(Fault::drop_response().on(Method::POST, AGAIN).times(1));
-    let error = client
-        .pay_again(&charge("cust-ok", "order-flaky"))
-        .await
-        .err();
-    assert!(
-        error.as_ref().is_some_and(Error::is_outcome_unknown),
-        "{error:?}"
-    );
+    charge_lost(
+        &server,
+        &client,
+        Fault::drop_response(),
+        "cust-ok",
+        "order-flaky",
+    )
+    .await;
     server.reset_log();
 
     // The first lookup fails with all its retries (a 503 three times): the resolver waits and

@@ -7,15 +7,14 @@
 //! `4xx`, or on HTTP 200 with a non-zero `code`, stay known refusals. `Display` of each error
 //! shows PortOne's code and message.
 
-use std::time::Duration;
+mod common;
 
 use portone::model::{AgainPayment, CancelPayment};
 use portone::prelude::*;
-use portone::{Refusal, RetryPolicy, StatusCode};
+use portone::{Refusal, StatusCode};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
 /// PortOne's envelope on a PG failure, as the notes on the live server record it.
 const PG_FAILED: &str = "PG사 통신 실패";
@@ -76,45 +75,15 @@ fn envelope(code: i64, message: &str) -> Value {
     json!({"code": code, "message": message, "response": null})
 }
 
-async fn serve(call: Call, answer: ResponseTemplate) -> (MockServer, Client) {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/users/getToken"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "code": 0, "message": null,
-            "response": {"access_token": "tok-5xx", "now": 1_700_000_000, "expired_at": 1_700_001_800}
-        })))
-        .mount(&server)
-        .await;
-    Mock::given(method(call.verb()))
-        .and(path(call.route()))
-        .respond_with(answer)
-        .mount(&server)
-        .await;
-    let client = Client::builder()
-        .api_key("key")
-        .api_secret("secret")
-        .base_url(server.uri())
-        .retry(RetryPolicy::default().base_delay(Duration::from_millis(5)))
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (server, client)
-}
-
 /// Sends `call` against `answer`; returns the error and how often the route was reached.
 async fn fail(call: Call, answer: ResponseTemplate) -> (portone::Error, usize) {
-    let (server, client) = serve(call, answer).await;
+    let (server, client) = common::answering(call.verb(), call.route(), answer, None).await;
     let error = call
         .send(&client)
         .await
         .err()
         .unwrap_or_else(|| panic!("{call:?} succeeded"));
-    let requests = server.received_requests().await.unwrap_or_default();
-    let arrivals = requests
-        .iter()
-        .filter(|r| r.url.path() == call.route())
-        .count();
-    (error, arrivals)
+    (error, common::arrivals(&server, Some(call.route())).await)
 }
 
 #[tokio::test]

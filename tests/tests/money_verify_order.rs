@@ -4,6 +4,8 @@
 //! notification for it), `DoublePayment` when two are paid, and `Mismatch::UnknownOrder`
 //! when PortOne has none.
 
+mod common;
+
 use std::time::Duration;
 
 use portone::model::PaymentStatus;
@@ -12,17 +14,6 @@ use portone::verify::{Mismatch, Order, Verdict};
 use portone::webhook::Notification;
 use portone_mock::{Checkout, Fault, Method, MockServer};
 use rust_decimal::Decimal;
-
-async fn world() -> (MockServer, Client) {
-    let server = MockServer::builder().live_quirks(true).start().await;
-    let client = Client::builder()
-        .api_key(server.api_key())
-        .api_secret(server.api_secret())
-        .base_url(server.base_url())
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
-    (server, client)
-}
 
 /// A notification as PortOne POSTs it, read by the crate's own parser.
 fn notification(imp_uid: &str, merchant_uid: &str, status: &str) -> Notification {
@@ -41,7 +32,7 @@ fn order_lookups(server: &MockServer) -> usize {
 
 #[tokio::test]
 async fn a_failed_then_a_paid_attempt_is_a_paid_order_also_after_a_late_failed_notification() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     let order = Order::new("order-two-tries", 15_000);
     let failed =
         server.checkout(Checkout::failed("order-two-tries", 15_000).fail_reason("카드 한도초과"));
@@ -81,7 +72,7 @@ async fn a_failed_then_a_paid_attempt_is_a_paid_order_also_after_a_late_failed_n
 #[tokio::test]
 async fn a_paid_then_a_failed_attempt_is_still_paid() {
     // The latest attempt failing does not undo the earlier payment.
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     let paid = server.checkout(Checkout::paid("order-paid-first", 15_000));
     server.checkout(Checkout::failed("order-paid-first", 15_000));
     let verdict = client
@@ -96,7 +87,7 @@ async fn a_paid_then_a_failed_attempt_is_still_paid() {
 
 #[tokio::test]
 async fn two_paid_attempts_are_a_double_payment() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     // Two browser windows, both paid: PortOne does not stop a checkout of a paid order.
     let first = server.checkout(Checkout::paid("order-twice", 15_000));
     server.advance(Duration::from_secs(60));
@@ -120,7 +111,7 @@ async fn two_paid_attempts_are_a_double_payment() {
 
 #[tokio::test]
 async fn an_order_without_attempts_is_unknown() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     server.checkout(Checkout::paid("order-someone-else", 15_000));
     let verdict = client
         .verify_order(&Order::new("order-nobody-paid", 15_000))
@@ -135,7 +126,7 @@ async fn an_order_without_attempts_is_unknown() {
 
 #[tokio::test]
 async fn the_one_paid_attempt_must_have_the_orders_amount() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     server.checkout(Checkout::failed("order-cheap", 15_000));
     server.checkout(Checkout::paid("order-cheap", 1_000));
     let verdict = client
@@ -150,7 +141,7 @@ async fn the_one_paid_attempt_must_have_the_orders_amount() {
 
 #[tokio::test]
 async fn a_paid_attempt_behind_a_hundred_failed_ones_is_found_on_a_later_page() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     let paid = server.checkout(Checkout::paid("order-many", 15_000));
     for _ in 0..120 {
         server.checkout(Checkout::failed("order-many", 15_000));
@@ -168,7 +159,7 @@ async fn a_paid_attempt_behind_a_hundred_failed_ones_is_found_on_a_later_page() 
 
 #[tokio::test]
 async fn a_failed_lookup_is_an_error_never_a_verdict() {
-    let (server, client) = world().await;
+    let (server, client) = common::mock(None).await;
     server.checkout(Checkout::paid("order-unreachable", 15_000));
     server.inject(Fault::service_unavailable().on(Method::GET, "/payments/findAll/{merchant_uid}"));
     let verdict = client
