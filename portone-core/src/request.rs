@@ -400,7 +400,9 @@ impl RequestBuilder {
     }
 
     /// What generated code calls: the rule `#[portone::api]` already read from the route, so
-    /// that building the request need not look the route up again.
+    /// that building the request need not look the route up again (it still does when the
+    /// rule is [`Money::Untouched`] and the template has a placeholder, which may stand for
+    /// the literal of a money route).
     #[doc(hidden)]
     #[inline(always)]
     pub fn money_of_route(mut self, money: Money) -> Self {
@@ -425,7 +427,12 @@ impl RequestBuilder {
             return Err(Error::InvalidRequest(*e));
         }
         self.request.path_len = self.query_start.unwrap_or(self.request.target.len());
-        if !self.routed {
+        // Generated code knows the rule of its template, except where a placeholder stands
+        // for a literal of a money route (`/payments/<action>` sent as `/payments/cancel`):
+        // that route is known only now.
+        let unknown_route =
+            self.request.money == Money::Untouched && self.request.route.contains('<');
+        if !self.routed || unknown_route {
             self.request.money = money_routes::lookup(&self.request.method, self.request.path())
                 .or(self.money)
                 .unwrap_or(Money::Untouched);
@@ -603,6 +610,36 @@ mod tests {
             .idempotent(true)
             .build();
         assert!(read.is_ok_and(|r| r.is_idempotent() && r.money() == Money::Untouched));
+    }
+
+    #[test]
+    fn a_generated_template_that_turns_out_a_money_route_gets_its_rule() {
+        // What `#[post("/payments/<action>", idempotent)]` builds for `action = "cancel"`.
+        let generated = |action: &str, idempotent: bool| {
+            Request::builder(Method::POST, "/payments/<action>")
+                .path("/payments")
+                .segment(action)
+                .idempotent(idempotent)
+                .money_of_route(Money::Untouched)
+                .build()
+        };
+        assert!(matches!(
+            generated("cancel", true),
+            Err(Error::InvalidRequest(RequestError::RetriedMoneyRoute {
+                route: "/payments/<action>"
+            }))
+        ));
+        let cancel = generated("cancel", false);
+        assert!(cancel.is_ok_and(|r| r.money() == Money::Moves && !r.is_idempotent()));
+        let other = generated("prepare", true);
+        assert!(other.is_ok_and(|r| r.money() == Money::Untouched && r.is_idempotent()));
+        // A rule the template already gave stands.
+        let declared = Request::builder(Method::POST, "/subscribe/payments/<how>")
+            .path("/subscribe/payments")
+            .segment("again")
+            .money_of_route(Money::Charges)
+            .build();
+        assert!(declared.is_ok_and(|r| r.money() == Money::Charges));
     }
 
     #[test]
