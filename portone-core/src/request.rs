@@ -400,9 +400,9 @@ impl RequestBuilder {
     }
 
     /// What generated code calls: the rule `#[portone::api]` already read from the route, so
-    /// that building the request need not look the route up again (it still does when the
-    /// rule is [`Money::Untouched`] and the template has a placeholder, which may stand for
-    /// the literal of a money route).
+    /// that building the request need not look the route up again. (Where a placeholder of
+    /// the template may stand for the literal of a money route, `/payments/<action>`, the
+    /// macro calls [`money`](Self::money) instead, and the path sent decides.)
     #[doc(hidden)]
     #[inline(always)]
     pub fn money_of_route(mut self, money: Money) -> Self {
@@ -427,12 +427,7 @@ impl RequestBuilder {
             return Err(Error::InvalidRequest(*e));
         }
         self.request.path_len = self.query_start.unwrap_or(self.request.target.len());
-        // Generated code knows the rule of its template, except where a placeholder stands
-        // for a literal of a money route (`/payments/<action>` sent as `/payments/cancel`):
-        // that route is known only now.
-        let unknown_route =
-            self.request.money == Money::Untouched && self.request.route.contains('<');
-        if !self.routed || unknown_route {
+        if !self.routed {
             self.request.money = money_routes::lookup(&self.request.method, self.request.path())
                 .or(self.money)
                 .unwrap_or(Money::Untouched);
@@ -614,13 +609,14 @@ mod tests {
 
     #[test]
     fn a_generated_template_that_turns_out_a_money_route_gets_its_rule() {
-        // What `#[post("/payments/<action>", idempotent)]` builds for `action = "cancel"`.
+        // What `#[post("/payments/<action>", idempotent)]` builds for `action = "cancel"`:
+        // the macro leaves the rule to the path sent.
         let generated = |action: &str, idempotent: bool| {
             Request::builder(Method::POST, "/payments/<action>")
                 .path("/payments")
                 .segment(action)
                 .idempotent(idempotent)
-                .money_of_route(Money::Untouched)
+                .money(Money::Untouched)
                 .build()
         };
         assert!(matches!(
