@@ -113,10 +113,13 @@ pub enum Error {
     Webhook(#[source] WebhookError),
 }
 
-/// The start of an [`Error::Api`] message: a `5xx` on a call that moves money is no refusal.
+/// The start of an [`Error::Api`] message: a `5xx` is no refusal, and on a call that moves
+/// money its outcome is unknown.
 fn api_headline(error: &ApiError) -> &'static str {
     if error.outcome_unknown {
         "portone failed, the outcome is unknown"
+    } else if error.status.is_server_error() {
+        "portone failed"
     } else {
         "portone refused the request"
     }

@@ -115,7 +115,10 @@ async fn prepare(
     let mut st = shared.lock();
     let s = st.tenant(&caller.tier);
     if s.store.prepares.contains_key(&merchant_uid) {
-        return Err(Reply::refused("이미 등록된 merchant_uid 입니다."));
+        // The words merchants' code branches on (`code: 1`, HTTP 200), as recorded.
+        return Err(Reply::refused(
+            "결제정보 사전등록에 실패하였습니다(이미 등록된 merchant_uid입니다).",
+        ));
     }
     let body = prepare_json(&merchant_uid, &prepared);
     s.store.prepares.insert(merchant_uid, prepared);
