@@ -27,7 +27,7 @@ pub enum Error {
     /// No access token could be obtained from `POST /users/getToken`. The source says why
     /// (refused credentials, a server error, a timeout); it never contains the API secret.
     /// Shared between the callers that waited on the same failed attempt.
-    #[error("could not get an access token")]
+    #[error("could not get an access token{}", portone_said(.0))]
     Auth(#[source] Arc<Error>),
 
     /// The request could not be sent, or its answer not received (connection refused or
@@ -113,12 +113,25 @@ pub enum Error {
     Webhook(#[source] WebhookError),
 }
 
-/// The start of an [`Error::Api`] message: a `5xx` on a call that moves money is no refusal.
+/// The start of an [`Error::Api`] message: a `5xx` is no refusal, and on a call that moves
+/// money its outcome is unknown.
 fn api_headline(error: &ApiError) -> &'static str {
     if error.outcome_unknown {
         "portone failed, the outcome is unknown"
+    } else if error.status.is_server_error() {
+        "portone failed"
     } else {
         "portone refused the request"
+    }
+}
+
+/// PortOne's `code` and `message` when it refused the getToken itself, so that `Display`
+/// shows them as it does for [`Error::Api`]; nothing for a failure of another kind, which
+/// the source says.
+fn portone_said(error: &Error) -> String {
+    match error {
+        Error::Api(e) => format!(": {e}"),
+        _ => String::new(),
     }
 }
 
@@ -162,11 +175,14 @@ impl Error {
         }
     }
 
-    /// Which refusal PortOne's answer is ([`Refusal`]), when PortOne refused with its envelope.
+    /// Which refusal PortOne's answer is ([`Refusal`]), when PortOne refused with its envelope:
+    /// also when it refused the credentials while the client got a token ([`Error::Auth`]),
+    /// as [`code`](Self::code) and [`message`](Self::message) read them there too.
     #[must_use]
     pub fn refusal(&self) -> Option<Refusal> {
         match self {
             Error::Api(e) => Some(e.kind()),
+            Error::Auth(e) => e.refusal(),
             _ => None,
         }
     }
@@ -178,7 +194,8 @@ impl Error {
     /// unknown payment to cancel: `취소할 결제건이 존재하지 않습니다.`).
     #[must_use]
     pub fn is_not_found(&self) -> bool {
-        self.refusal().is_some_and(Refusal::is_not_found)
+        // Not through `Auth`: getToken finding nothing says nothing of the record asked for.
+        matches!(self, Error::Api(e) if e.kind().is_not_found())
     }
 
     /// Whether the credentials or the token were refused (HTTP 401), after the client's
@@ -474,6 +491,30 @@ mod tests {
         }
         let server = refusal(StatusCode::INTERNAL_SERVER_ERROR, -1, "존재하지 않는 PG");
         assert!(!server.is_not_found());
+    }
+
+    #[test]
+    fn refused_credentials_are_a_refusal_yet_never_a_missing_record() {
+        let refused = Error::Auth(Arc::new(refusal(
+            StatusCode::UNAUTHORIZED,
+            -1,
+            "아임포트 API 인증에 실패하였습니다.",
+        )));
+        assert_eq!(refused.refusal(), Some(Refusal::Unauthorized));
+        // A getToken that finds nothing (a wrong base URL) must not read as "no such payment".
+        let lost = Error::Auth(Arc::new(refusal(StatusCode::NOT_FOUND, -1, "Not Found")));
+        assert_eq!(lost.refusal(), Some(Refusal::NotFound));
+        assert!(!lost.is_not_found());
+        // Display shows PortOne's code and message, as for a refusal of the call itself.
+        assert_eq!(
+            refused.to_string(),
+            "could not get an access token: code -1 with status 401 Unauthorized: 아임포트 API 인증에 실패하였습니다."
+        );
+        let io = Error::Auth(Arc::new(Error::Timeout {
+            after: Duration::from_secs(1),
+            outcome_unknown: false,
+        }));
+        assert_eq!(io.to_string(), "could not get an access token");
     }
 
     #[test]

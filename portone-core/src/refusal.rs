@@ -125,11 +125,14 @@ pub enum Refusal {
 /// suites, 2017 to 2021), PortOne's docs, and merchants' code that branches on these
 /// messages (`이미 전액취소된 주문입니다.`, `결제정보 사전등록에 실패하였습니다(이미 등록된
 /// merchant_uid입니다).` with `code: 1`).
-const PHRASES: [(&str, Refusal); 13] = [
+const PHRASES: [(&str, Refusal); 16] = [
     // Before "찾을 수 없": an unknown customer_uid is a billing key, not any record.
     ("등록되지않은구매자", Refusal::UnknownBillingKey),
     ("등록된고객정보가없", Refusal::UnknownBillingKey),
     ("customer_uid(", Refusal::UnknownBillingKey),
+    // Also before it: a PG module missing from the account's settings
+    // (`비인증결제모듈 사용정보를 찾을 수 없습니다.`) is no missing record.
+    ("사용정보를찾을수없", Refusal::Other),
     ("존재하지않", Refusal::NotFound),
     ("찾을수없", Refusal::NotFound),
     ("이미등록된merchant_uid", Refusal::AlreadyPrepared),
@@ -140,6 +143,10 @@ const PHRASES: [(&str, Refusal); 13] = [
     ("checksum", Refusal::ChecksumMismatch),
     ("카드번호", Refusal::InvalidCard),
     ("카드정보인증", Refusal::InvalidCard),
+    // A missing parameter, which PortOne also answers with HTTP 200 (`imp_key, imp_secret
+    // 파라메터가 누락되었습니다.`; a cancel naming no payment, `..지정해주셔야합니다.`).
+    ("파라메터가누락", Refusal::InvalidParameter),
+    ("지정해주셔야합니다", Refusal::InvalidParameter),
 ];
 
 impl Refusal {
@@ -220,6 +227,18 @@ mod tests {
             (
                 "카드정보 인증 및 빌키 발급에 실패하였습니다.",
                 Refusal::InvalidCard,
+            ),
+            (
+                "비인증결제모듈 사용정보를 찾을 수 없습니다.",
+                Refusal::Other,
+            ),
+            (
+                "imp_key, imp_secret 파라메터가 누락되었습니다.",
+                Refusal::InvalidParameter,
+            ),
+            (
+                "취소할 결제건의 imp_uid 또는 merchant_uid 를 지정해주셔야합니다.",
+                Refusal::InvalidParameter,
             ),
             ("anything else", Refusal::Other),
         ] {

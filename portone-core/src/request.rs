@@ -400,7 +400,9 @@ impl RequestBuilder {
     }
 
     /// What generated code calls: the rule `#[portone::api]` already read from the route, so
-    /// that building the request need not look the route up again.
+    /// that building the request need not look the route up again. (Where a placeholder of
+    /// the template may stand for the literal of a money route, `/payments/<action>`, the
+    /// macro calls [`money`](Self::money) instead, and the path sent decides.)
     #[doc(hidden)]
     #[inline(always)]
     pub fn money_of_route(mut self, money: Money) -> Self {
@@ -620,6 +622,37 @@ mod tests {
             .idempotent(true)
             .build();
         assert!(read.is_ok_and(|r| r.is_idempotent() && r.money() == Money::Untouched));
+    }
+
+    #[test]
+    fn a_generated_template_that_turns_out_a_money_route_gets_its_rule() {
+        // What `#[post("/payments/<action>", idempotent)]` builds for `action = "cancel"`:
+        // the macro leaves the rule to the path sent.
+        let generated = |action: &str, idempotent: bool| {
+            Request::builder(Method::POST, "/payments/<action>")
+                .path("/payments")
+                .segment(action)
+                .idempotent(idempotent)
+                .money(Money::Untouched)
+                .build()
+        };
+        assert!(matches!(
+            generated("cancel", true),
+            Err(Error::InvalidRequest(RequestError::RetriedMoneyRoute {
+                route: "/payments/<action>"
+            }))
+        ));
+        let cancel = generated("cancel", false);
+        assert!(cancel.is_ok_and(|r| r.money() == Money::Moves && !r.is_idempotent()));
+        let other = generated("prepare", true);
+        assert!(other.is_ok_and(|r| r.money() == Money::Untouched && r.is_idempotent()));
+        // A rule the template already gave stands.
+        let declared = Request::builder(Method::POST, "/subscribe/payments/<how>")
+            .path("/subscribe/payments")
+            .segment("again")
+            .money_of_route(Money::Charges)
+            .build();
+        assert!(declared.is_ok_and(|r| r.money() == Money::Charges));
     }
 
     #[test]

@@ -149,10 +149,6 @@ async fn what_portone_refused_is_known() {
             404,
             json!({"code": -1, "message": "존재하지 않는 결제정보입니다.", "response": null}),
         ),
-        (
-            500,
-            json!({"code": -1, "message": "PG사 통신 실패", "response": null}),
-        ),
     ] {
         let answer = ResponseTemplate::new(status).set_body_json(body);
         let server = server_answering("POST", "/payments/cancel", answer).await;
@@ -161,6 +157,22 @@ async fn what_portone_refused_is_known() {
         assert!(!err.is_outcome_unknown(), "{status}: {err:?}");
         assert_eq!(arrivals, 1);
     }
+}
+
+#[tokio::test]
+async fn portones_own_server_error_on_a_refund_is_unknown_with_its_words() {
+    // "PG communication failed": exactly the case where the PG may have refunded.
+    let body = json!({"code": -1, "message": "PG사 통신 실패", "response": null});
+    let answer = ResponseTemplate::new(500).set_body_json(body);
+    let server = server_answering("POST", "/payments/cancel", answer).await;
+    let (err, arrivals) = fail(&server, cancel()).await;
+    assert!(matches!(err, Error::Api(_)), "{err:?}");
+    assert!(err.is_outcome_unknown(), "{err:?}");
+    assert_eq!(
+        (err.code(), err.message()),
+        (Some(-1), Some("PG사 통신 실패"))
+    );
+    assert_eq!(arrivals, 1, "never sent twice");
 }
 
 #[tokio::test]

@@ -127,8 +127,7 @@ pub(crate) fn is_helper(attr: &Attribute) -> bool {
     Helper::of(attr).is_some()
 }
 
-/// A method's `#[cfg]`s, repeated on everything generated for it (its definition and its
-/// `ENDPOINTS` entry), so what `#[cfg]` removes leaves nothing behind.
+/// A method's `#[cfg]`s, repeated on all that is generated for it, which `#[cfg]` removes too.
 pub(crate) fn cfgs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|a| a.path().is_ident("cfg"))
 }

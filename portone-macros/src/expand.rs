@@ -200,7 +200,12 @@ fn request(method: &Method<'_>, paths: &Paths) -> TokenStream {
         chain.extend(quote!(.idempotent(true)));
     }
     let money = paths.money(money::money(method).variant());
-    chain.extend(quote!(.money_of_route(#money)));
+    if money::decided_by_path(method) {
+        // Only the path sent says whether this is a money route: the runtime looks it up.
+        chain.extend(quote!(.money(#money)));
+    } else {
+        chain.extend(quote!(.money_of_route(#money)));
+    }
     chain.extend(quote!(.build()));
     chain
 }

@@ -132,18 +132,37 @@ use proc_macro::TokenStream;
 /// - `timeout_ms = 5000`: this call's timeout in milliseconds, in place of the client's.
 /// - `idempotent`: the call may be sent again when it may have reached the server, as the
 ///   client does for `get` and `put` (so it is refused on those). For a POST that only
-///   reads; never for one that moves money. `delete` is not retried by default: PortOne's
-///   DELETEs revoke something, and a second one after a lost answer would read "not found".
-/// - `charge`: the call asks for a payment (with a billing key or card data). PortOne answers
-///   a card company's refusal with `code: 0` and a payment whose `status` is `failed`; with
-///   `charge`, that answer is `Err(portone::Error::Declined(..))` instead of a value that
-///   reads like a payment. A charge is never retried after it may have reached the server.
-///   On `post`, `put` and `patch` only.
+///   reads; never for one that moves money, and refused on the routes PortOne's money moves
+///   through (below). `delete` is not retried by default: PortOne's DELETEs revoke
+///   something, and a second one after a lost answer would read "not found".
+/// - `charge`: the call asks for a payment (with a billing key or card data), on a route
+///   PortOne does not document. Its `Ok` then means paid: PortOne answers a card company's
+///   refusal with `code: 0` and a payment whose `status` is `failed`, which is
+///   `Err(portone::Error::Declined(..))`, and any other status is
+///   `Err(portone::Error::Unsettled(..))`, an unknown outcome. A charge is never retried
+///   after it may have reached the server. On `post`, `put` and `patch` only.
 /// - `undocumented`: the route is one PortOne serves without documenting it; it is not
 ///   checked against the spec (see below), and must not be one the spec documents.
 ///
 /// No other option exists: what the client does per call (tier, token header, retries) is
 /// set on the `Client`.
+///
+/// # Money follows the route
+///
+/// The macro knows which of PortOne's routes move money: refunds, charges, schedules,
+/// virtual accounts, Naver Pay cancellations and returns, escrow, and the undocumented
+/// `POST /subscribe/payments/foreign` that older SDKs charge through. On those, the route's
+/// own rule applies whatever the declaration says (`Endpoint::money`): a charge route
+/// (`POST /subscribe/payments/again`, `onetime`, a schedule's `retry`, KCP Quick, Benepia)
+/// is a charge without `charge`; `POST /vbanks` and `POST /cvs` are `Ok` only for a `ready`
+/// payment; and none is ever sent twice. `idempotent` on such a route is a compile error
+/// that names it, and so is `charge` on a documented route that charges nothing or
+/// issues a payment to be made later:
+///
+/// ```text
+/// `POST /payments/cancel` moves money and PortOne's V1 API has no idempotency key: a retry after a lost answer could move money twice; remove `idempotent`
+/// `POST /vbanks` issues a payment the buyer makes later, settled by `ready` and not `paid`: remove `charge`
+/// ```
 ///
 /// # Checked against PortOne's API
 ///
@@ -218,7 +237,7 @@ use proc_macro::TokenStream;
 /// # #[derive(serde::Deserialize)] pub struct Customer;
 /// use std::future::Future;
 ///
-/// use portone::{Endpoint, Execute, Location, Method, Param, Request};
+/// use portone::{Endpoint, Execute, Location, Method, Money, Param, Request};
 ///
 /// pub trait Billing: Execute {
 ///     /// The endpoints this trait declares.
@@ -233,7 +252,7 @@ use proc_macro::TokenStream;
 ///         }],
 ///         timeout_ms: None,
 ///         idempotent: true,
-///         charge: false,
+///         money: Money::Untouched,
 ///     }];
 ///
 ///     /// A billing-key customer.
@@ -252,6 +271,7 @@ use proc_macro::TokenStream;
 ///         let request = Request::builder(Method::GET, "/subscribe/customers/<customer_uid>")
 ///             .path("/subscribe/customers")
 ///             .segment(&customer_uid)
+///             .money_of_route(Money::Untouched)
 ///             .build();
 ///         let sent = request.map(|request| self.call(request));
 ///         async move { sent?.await }

@@ -228,8 +228,8 @@ mod tests {
                     #[query("imp_uid[]")] ids: &[String],
                     #[query(flatten)] more: &More,
                 ) -> portone::Result<Vec<Payment>>;
-                #[post("/payments/cancel", idempotent)]
-                async fn cancel<'a>(&'a self, #[body] body: &'a Cancel) -> portone::Result<Payment>;
+                #[post("/benepia/point", idempotent)]
+                async fn points<'a>(&'a self, #[body] body: &'a Query) -> portone::Result<Points>;
                 #[put("/<type>", undocumented)]
                 async fn r#type(&self, r#type: u32) -> portone::Result<()>;
             }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use crate::admin::access::Access;
 use crate::clock::Clock;
 use crate::mock_server::{Inner, MockServer};
-use crate::persist::{self, StateError};
+use crate::persist::{Db, Loaded, StateError};
 use crate::shared::Shared;
 use crate::state::{self, State, Tier};
 use crate::token::Tokens;
@@ -36,6 +36,10 @@ impl MockServer {
     }
 }
 
+/// A state file opened and read by [`MockServerBuilder::state_file`], until the server
+/// that starts with it takes it.
+type HeldState = Arc<Mutex<Option<(Db, Loaded)>>>;
+
 /// Configures a [`MockServer`] before it starts.
 #[derive(Clone)]
 #[must_use]
@@ -47,8 +51,11 @@ pub struct MockServerBuilder {
     tiers: Option<Vec<Tier>>,
     frozen_clock: bool,
     live_quirks: bool,
-    webhooks: webhooks::Config,
-    saved: Option<Arc<persist::Loaded>>,
+    webhook_url: Option<String>,
+    webhook_format: Option<WebhookFormat>,
+    webhook_resend: Option<bool>,
+    /// The state file, opened and read; taken by the server that starts with it.
+    state: Option<HeldState>,
 }
 
 // Hand-written: the secret stays out of logs.
@@ -64,8 +71,10 @@ impl fmt::Debug for MockServerBuilder {
             .field("tiers", &self.tiers)
             .field("frozen_clock", &self.frozen_clock)
             .field("live_quirks", &self.live_quirks)
-            .field("webhooks", &self.webhooks)
-            .field("state_loaded", &self.saved.is_some())
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_format", &self.webhook_format)
+            .field("webhook_resend", &self.webhook_resend)
+            .field("state_file", &self.state.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -80,8 +89,10 @@ impl Default for MockServerBuilder {
             tiers: None,
             frozen_clock: false,
             live_quirks: false,
-            webhooks: webhooks::Config::default(),
-            saved: None,
+            webhook_url: None,
+            webhook_format: None,
+            webhook_resend: None,
+            state: None,
         }
     }
 }
@@ -115,20 +126,26 @@ impl MockServerBuilder {
         self
     }
 
-    /// Starts the server with the records of a state file written by
-    /// [`MockServer::save_state`]: payments, billing keys, schedules and the rest, the
-    /// agency's tiers (added to the builder's), the id counter, and the clock, which goes
-    /// on from where it stood (frozen there with [`frozen_clock`](Self::frozen_clock)).
-    /// The file is read and checked now.
+    /// Keeps the server's state in the SQLite database at `path` (`--state FILE`): the
+    /// server starts with what it holds (payments, billing keys, schedules and the rest,
+    /// the agency's tiers, added to the builder's, the id counter, the webhook settings the
+    /// builder does not set, and the clock, which goes on from where it stood, frozen there
+    /// with [`frozen_clock`](Self::frozen_clock)), and writes every change to it before it
+    /// answers, so that a crash loses nothing. A missing or empty file becomes a new state
+    /// file. The file is opened, checked and read now, and held by this builder's server
+    /// alone: a second server of the same builder cannot start.
     ///
     /// # Errors
     ///
-    /// [`StateError::Io`] when it cannot be read ([`StateError::is_not_found`] for a file
-    /// that does not exist), [`StateError::NotJson`], [`StateError::Foreign`] for a file
-    /// that is not a portone-mock state file, [`StateError::UnsupportedVersion`], and
-    /// [`StateError::Invalid`] for one whose records do not hold together.
-    pub fn load_state(mut self, path: impl AsRef<Path>) -> Result<Self, StateError> {
-        self.saved = Some(Arc::new(persist::read(path.as_ref())?));
+    /// [`StateError::NotDatabase`] for a file that is not a SQLite database (a JSON state
+    /// file of an earlier portone-mock included), [`StateError::Foreign`] for another
+    /// program's database, [`StateError::UnsupportedVersion`] for a newer schema (each
+    /// left as it is), [`StateError::InUse`] when another server has it open,
+    /// [`StateError::Invalid`] for a record that does not decode, [`StateError::Io`] or
+    /// [`StateError::Database`] when it cannot be opened or read.
+    pub fn state_file(mut self, path: impl AsRef<Path>) -> Result<Self, StateError> {
+        let opened = Db::open(path.as_ref())?;
+        self.state = Some(Arc::new(Mutex::new(Some(opened))));
         Ok(self)
     }
 
@@ -177,21 +194,21 @@ impl MockServerBuilder {
     /// describes them, so that a client is tested against what it will really decode. Off
     /// by default.
     ///
-    /// Each payment, schedule and billing key is served in one [`BodyShape`], picked by a
+    /// Each payment, schedule and billing key is served in one [`BodyShape`](crate::BodyShape), picked by a
     /// stable hash of its `merchant_uid` (payments, schedules) or `customer_uid` (billing
-    /// keys): the same id gets the same shape in every run, and [`BodyShape::of`] tells a
+    /// keys): the same id gets the same shape in every run, and [`BodyShape::of`](crate::BodyShape::of) tells a
     /// test which. The shapes copy real bodies PortOne users published (the crate's
     /// `tests/fixtures/`):
     ///
     /// - fields missing on older records: `sandbox`, `promotion`, `card_issuer_*`,
-    ///   `card_publisher_*`, an empty `deposit_history` ([`BodyShape::Y2024`] and older);
+    ///   `card_publisher_*`, an empty `deposit_history` ([`BodyShape::Y2024`](crate::BodyShape::Y2024) and older);
     ///   `cancel_history[].cancellation_id`, a schedule's `pg_provider`, `pg_id`,
-    ///   `promotion_id` ([`BodyShape::Y2023`] and older); `emb_pg_provider`,
+    ///   `promotion_id` ([`BodyShape::Y2023`](crate::BodyShape::Y2023) and older); `emb_pg_provider`,
     ///   `customer_uid_usage`, and every billing-key field but `card_name`, `customer_*`,
-    ///   `inserted` and `updated` ([`BodyShape::Y2021`]);
-    /// - `""` where others send `null`: `apply_num` ([`BodyShape::Y2023`] and older),
-    ///   `buyer_addr` ([`BodyShape::Y2021`]);
-    /// - `card_type: null`, card payments included ([`BodyShape::Y2023`] and older);
+    ///   `inserted` and `updated` ([`BodyShape::Y2021`](crate::BodyShape::Y2021));
+    /// - `""` where others send `null`: `apply_num` ([`BodyShape::Y2023`](crate::BodyShape::Y2023) and older),
+    ///   `buyer_addr` ([`BodyShape::Y2021`](crate::BodyShape::Y2021));
+    /// - `card_type: null`, card payments included ([`BodyShape::Y2023`](crate::BodyShape::Y2023) and older);
     /// - `previous: false` instead of `0` on the first page of every paged list.
     ///
     /// Numbers are never sent as strings: no published body shows PortOne doing that.
@@ -204,14 +221,14 @@ impl MockServerBuilder {
     /// payments that name no `notice_url` of their own. Without it (and without a
     /// `notice_url`), nothing is sent.
     pub fn webhook_url(mut self, url: &str) -> Self {
-        self.webhooks.url = Some(url.to_owned());
+        self.webhook_url = Some(url.to_owned());
         self
     }
 
     /// How notifications are encoded: JSON (the default) or a form, as chosen in PortOne's
     /// console.
     pub fn webhook_format(mut self, format: WebhookFormat) -> Self {
-        self.webhooks.format = format;
+        self.webhook_format = Some(format);
         self
     }
 
@@ -219,7 +236,7 @@ impl MockServerBuilder {
     /// a notification is sent again up to 5 times, one minute apart on the mock clock
     /// (so [`MockServer::advance`] drives re-sends). Off by default: each is sent once.
     pub fn webhook_resend(mut self, on: bool) -> Self {
-        self.webhooks.resend = on;
+        self.webhook_resend = Some(on);
         self
     }
 
@@ -250,8 +267,12 @@ impl MockServerBuilder {
                 "the admin token is empty: it would let anyone in",
             ));
         }
-        let saved_tiers = self.saved.as_deref().and_then(persist::Loaded::tiers);
-        let tiers = merge_tiers(self.tiers, saved_tiers);
+        let (db, loaded) = self.take_state()?;
+        let webhooks = self.webhook_settings(loaded.as_ref());
+        let tiers = merge_tiers(
+            self.tiers,
+            loaded.as_ref().and_then(|l| l.agency.as_deref()),
+        );
         if let Some(bad) = tiers
             .iter()
             .flatten()
@@ -271,13 +292,16 @@ impl MockServerBuilder {
         let tokens = Tokens::new(self.api_key.clone(), self.api_secret.clone());
         let clock = Arc::new(Clock::new(self.frozen_clock));
         let (queue, queued) = mpsc::unbounded_channel();
-        let outbox = Arc::new(Outbox::new(&self.webhooks, clock.clone(), Some(queue)));
-        let mut state = State::new(tokens, tiers, clock, outbox.clone(), self.webhooks.url);
-        if let Some(saved) = &self.saved {
-            saved.restore(&mut state);
+        let outbox = Arc::new(Outbox::new(&webhooks, clock.clone(), Some(queue)));
+        let tracked = db.is_some();
+        let mut state = State::new(tokens, tiers, clock, outbox.clone(), webhooks.url, tracked);
+        if let Some(loaded) = loaded {
+            loaded.restore(&mut state);
         }
         let access = Access::new(addr, self.admin_token);
-        let shared = Arc::new(Shared::new(state, self.live_quirks, access));
+        let shared = Arc::new(Shared::new(state, self.live_quirks, access, db));
+        // The settings of this start (tiers, webhooks) are in the file before any request.
+        shared.commit().map_err(io::Error::other)?;
         let router = server::router(shared.clone());
         let (stop_accepting, stop_rx) = watch::channel(false);
         let (stopped_tx, stopped) = watch::channel(false);
@@ -302,6 +326,33 @@ impl MockServerBuilder {
                 stop_webhooks: Mutex::new(Some(stop_webhooks)),
             }),
         })
+    }
+}
+
+impl MockServerBuilder {
+    /// The state file this builder opened, taken by the server that starts with it.
+    fn take_state(&self) -> io::Result<(Option<Db>, Option<Loaded>)> {
+        let Some(slot) = &self.state else {
+            return Ok((None, None));
+        };
+        let (db, loaded) = slot
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .ok_or_else(|| {
+                io::Error::other("this builder's state file is held by a server it started already")
+            })?;
+        Ok((Some(db), Some(loaded)))
+    }
+
+    /// The webhook settings: the builder's, else the state file's, else the defaults.
+    fn webhook_settings(&self, loaded: Option<&Loaded>) -> webhooks::Config {
+        let saved = loaded.and_then(|l| l.webhooks.clone()).unwrap_or_default();
+        webhooks::Config {
+            url: self.webhook_url.clone().or(saved.url),
+            format: self.webhook_format.unwrap_or(saved.format),
+            resend: self.webhook_resend.unwrap_or(saved.resend),
+        }
     }
 }
 

@@ -7,7 +7,13 @@ use serde::{Deserialize, Serialize};
 use crate::cards;
 use crate::clock::kst_year_month;
 
-/// Why PortOne refuses a card number it cannot use (its message on a failed billing key).
+/// PortOne's refusal of what is not a card number (not 13 to 19 digits, or failing the
+/// Luhn check), before any PG is asked. NOTES.md, "Answers observed on the live server":
+/// `1111-1111-1111-1111`, `1234-1234-1234-1234` and `4092-0230-1234-1234` were refused
+/// with this text, before their expiry was looked at, and no payment was recorded.
+pub(crate) const NOT_A_CARD_NUMBER: &str = "유효하지않은 카드번호를 입력하셨습니다.";
+/// The PG's refusal of a card number it has no BIN for (its message on a failed billing
+/// key).
 pub(crate) const INVALID_CARD_REASON: &str =
     "[F112]유효하지않은 카드번호를 입력하셨습니다. (card_bin 없음)";
 /// Why PortOne refuses an `expiry` that is not `YYYY-MM`.
@@ -42,6 +48,25 @@ pub(crate) enum CardOutcome {
     PgUnreachable,
 }
 
+/// Why a card cannot be used, and who said so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unusable {
+    /// PortOne's own check: not a card number. No PG was asked, so nothing is recorded.
+    NotACardNumber,
+    /// The PG's refusal (no such BIN, an expiry it rejects), in its words: the attempt is
+    /// recorded, `failed`.
+    ByPg(&'static str),
+}
+
+impl Unusable {
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            Unusable::NotACardNumber => NOT_A_CARD_NUMBER,
+            Unusable::ByPg(reason) => reason,
+        }
+    }
+}
+
 /// A card as the PG sees it: what it shows of it, and how its payments end.
 #[derive(Clone, Debug)]
 pub(crate) struct Card {
@@ -74,25 +99,56 @@ fn digits(number: &str) -> String {
     number.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// The test cards whose ending decides an outcome (`crate::cards`): a number ending like
+/// one of them is taken as that test card, Luhn check or not, so that the documented
+/// numbers keep working.
+const TEST_CARDS: [&str; 5] = [
+    cards::INVALID_NUMBER,
+    cards::INSUFFICIENT_FUNDS,
+    cards::LIMIT_EXCEEDED,
+    cards::LOST_OR_STOLEN,
+    cards::PG_UNREACHABLE,
+];
+
+/// The Luhn check every card number passes.
+fn luhn(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            match (i % 2 == 1, d * 2) {
+                (false, _) => d,
+                (true, twice) if twice > 9 => twice - 9,
+                (true, twice) => twice,
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
 /// Whether `digits` end with the last four digits of the test card `card`.
 fn ends_like(digits: &str, card: &str) -> bool {
     let card = self::digits(card);
     digits.ends_with(&card[card.len().saturating_sub(4)..])
 }
 
-/// Reads a card number (`dddd-dddd-dddd-dddd`, separators optional). `Err` with PortOne's
-/// reason when the number is unusable: not 13–19 digits, or digits ending like
+/// Reads a card number (`dddd-dddd-dddd-dddd`, separators optional), checked as PortOne
+/// checks it first: 13 to 19 digits passing the Luhn check (a test card's ending passes
+/// too), else [`Unusable::NotACardNumber`]; then the PG refuses digits ending like
 /// [`cards::INVALID_NUMBER`].
-pub(crate) fn read_card(number: &str) -> Result<Card, &'static str> {
+pub(crate) fn read_card(number: &str) -> Result<Card, Unusable> {
     let digits = digits(number);
     let well_formed = number
         .chars()
         .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
-    if !well_formed
-        || !(13..=19).contains(&digits.len())
-        || ends_like(&digits, cards::INVALID_NUMBER)
-    {
-        return Err(INVALID_CARD_REASON);
+    let test_card = TEST_CARDS.iter().any(|card| ends_like(&digits, card));
+    if !well_formed || !(13..=19).contains(&digits.len()) || !(test_card || luhn(&digits)) {
+        return Err(Unusable::NotACardNumber);
+    }
+    if ends_like(&digits, cards::INVALID_NUMBER) {
+        return Err(Unusable::ByPg(INVALID_CARD_REASON));
     }
     let outcome = OUTCOMES
         .iter()
@@ -126,7 +182,7 @@ pub(crate) fn read_card(number: &str) -> Result<Card, &'static str> {
 
 /// Checks a card `expiry`: `YYYY-MM` (PortOne's documented form; nothing shows it taking
 /// another), valid through the end of that month in Korea. `now` is unix seconds.
-pub(crate) fn check_expiry(expiry: &str, now: i64) -> Result<(), &'static str> {
+pub(crate) fn check_expiry(expiry: &str, now: i64) -> Result<(), Unusable> {
     let b = expiry.trim().as_bytes();
     let number = |r: std::ops::Range<usize>| {
         b.get(r.clone())
@@ -134,13 +190,13 @@ pub(crate) fn check_expiry(expiry: &str, now: i64) -> Result<(), &'static str> {
             .map(|d| d.iter().fold(0_i64, |n, x| n * 10 + i64::from(x - b'0')))
     };
     let (Some(year), Some(month)) = (number(0..4), number(5..7)) else {
-        return Err(MALFORMED_EXPIRY_REASON);
+        return Err(Unusable::ByPg(MALFORMED_EXPIRY_REASON));
     };
     if b.len() != 7 || b[4] != b'-' || !(1..=12).contains(&month) {
-        return Err(MALFORMED_EXPIRY_REASON);
+        return Err(Unusable::ByPg(MALFORMED_EXPIRY_REASON));
     }
     if (year, month) < kst_year_month(now) {
-        return Err(EXPIRED_CARD_REASON);
+        return Err(Unusable::ByPg(EXPIRED_CARD_REASON));
     }
     Ok(())
 }
@@ -237,7 +293,7 @@ mod tests {
 
     #[test]
     fn masks_and_classifies() {
-        let card = read_card("4111-1111-1111-1111").unwrap_or_else(|e| panic!("{e}"));
+        let card = read_card("4111-1111-1111-1111").unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(card.info.masked, "411111******1111");
         assert_eq!(card.outcome, CardOutcome::Approve);
         assert_eq!(card.info.name, "신한카드");
@@ -260,10 +316,24 @@ mod tests {
         );
         assert_eq!(
             read_card("4000-0000-0000-0002").err(),
-            Some(INVALID_CARD_REASON)
+            Some(Unusable::ByPg(INVALID_CARD_REASON))
         );
-        assert!(read_card("1234").is_err());
-        assert!(read_card("4111x1111x1111x1111").is_err());
+        // The numbers PortOne refused as not card numbers (NOTES.md), and other shapes.
+        for bad in [
+            "1111-1111-1111-1111",
+            "1234-1234-1234-1234",
+            "4092-0230-1234-1234",
+            "1234",
+            "4111x1111x1111x1111",
+        ] {
+            assert_eq!(
+                read_card(bad).err(),
+                Some(Unusable::NotACardNumber),
+                "{bad}"
+            );
+        }
+        // Luhn-valid numbers of no test card are approved.
+        assert_eq!(outcome("5365-1019-0000-3397"), Ok(CardOutcome::Approve));
     }
 
     #[test]
@@ -272,7 +342,10 @@ mod tests {
         let now = 1_784_073_600;
         assert!(check_expiry("2026-07", now).is_ok());
         assert!(check_expiry("2030-12", now).is_ok());
-        assert_eq!(check_expiry("2026-06", now), Err(EXPIRED_CARD_REASON));
+        assert_eq!(
+            check_expiry("2026-06", now),
+            Err(Unusable::ByPg(EXPIRED_CARD_REASON))
+        );
         for bad in [
             "202612",
             "2026/12",
@@ -285,7 +358,7 @@ mod tests {
         ] {
             assert_eq!(
                 check_expiry(bad, now),
-                Err(MALFORMED_EXPIRY_REASON),
+                Err(Unusable::ByPg(MALFORMED_EXPIRY_REASON)),
                 "{bad}"
             );
         }

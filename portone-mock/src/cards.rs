@@ -1,8 +1,12 @@
 //! Card numbers with a known outcome. Separators are optional; the server reads digits.
 //!
-//! Any other 13–19 digit number is approved. Card data is never stored: responses show
-//! the number masked (`411111******1111`). The `expiry` sent with a card must be `YYYY-MM`
-//! and not in the past (by the mock clock, in Korea), or the card is refused like
+//! Any other number of 13–19 digits that passes the Luhn check is approved; one that does
+//! not is refused as PortOne refuses it, before any PG is asked and before its expiry is
+//! looked at (`code` -1, `유효하지않은 카드번호를 입력하셨습니다.`; no payment is recorded).
+//! The numbers below are taken by their last four digits, Luhn check or not, so that these
+//! documented numbers keep working. Card data is never stored: responses show the number
+//! masked (`411111******1111`). The `expiry` sent with a card must be `YYYY-MM` and not in
+//! the past (by the mock clock, in Korea), or the PG refuses the card like
 //! [`INVALID_NUMBER`].
 //!
 //! PortOne answers two kinds of "no", and these cards produce both:
@@ -17,8 +21,8 @@
 //! - **No decision** ([`INVALID_NUMBER`], a malformed or past `expiry`, [`PG_UNREACHABLE`]):
 //!   HTTP 200, `code` -1, `response` null, with PortOne's message (`카드정보 인증 및 빌키
 //!   발급에 실패하였습니다. [F112]...` for a billing key, `카드 승인에 실패하였습니다. ...` for a
-//!   charge). A charge that got this far is still recorded as `failed`, so a caller that
-//!   looks it up by `merchant_uid` sees that no money moved.
+//!   charge). A charge that got this far reached a PG and is recorded as `failed`, so a
+//!   caller that looks it up by `merchant_uid` sees that no money moved.
 
 /// Approved everywhere.
 pub const APPROVED: &str = "4111-1111-1111-1111";

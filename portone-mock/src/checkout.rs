@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Number, Value};
 
 use crate::amount::Amount;
-use crate::card_rules::{Card, CardOutcome, PG_UNREACHABLE_REASON, read_card};
+use crate::card_rules::{Card, CardOutcome, PG_UNREACHABLE_REASON, Unusable, read_card};
 use crate::error::MockError;
 use crate::ids::Ids;
 use crate::state::{
@@ -75,7 +75,7 @@ pub struct Checkout {
     /// What [`Checkout::card`] read of the number (never the number), or why it is
     /// unusable. Read from a `Value`, so that no error message ever quotes it.
     #[serde(default, rename = "card_number", deserialize_with = "card")]
-    card: Option<Result<Card, &'static str>>,
+    card: Option<Result<Card, Unusable>>,
 }
 
 fn non_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -119,7 +119,7 @@ fn urls<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     }
 }
 
-fn card<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Result<Card, &'static str>>, D::Error> {
+fn card<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Result<Card, Unusable>>, D::Error> {
     match Value::deserialize(d)? {
         Value::Null => Ok(None),
         Value::String(number) => Ok(Some(read_card(&number))),
@@ -271,7 +271,7 @@ impl Checkout {
             .filter(|a| !a.is_negative())
             .ok_or_else(|| MockError::InvalidAmount(self.amount.to_string()))?;
         let card = match self.card {
-            Some(Err(why)) => return Err(MockError::InvalidCard(why.to_owned())),
+            Some(Err(why)) => return Err(MockError::InvalidCard(why.reason().to_owned())),
             Some(Ok(card)) => Some(card),
             None => None,
         };
@@ -337,7 +337,7 @@ fn pay_with(p: &mut Payment, card: Option<Card>, now: i64, ids: &mut Ids) -> Opt
         "card" => {
             let card = card.or_else(|| {
                 // Without a card: an approved KB국민카드.
-                read_card("5365-1019-0000-3392").ok().map(|c| Card {
+                read_card("5365-1019-0000-3397").ok().map(|c| Card {
                     outcome: CardOutcome::Approve,
                     ..c
                 })

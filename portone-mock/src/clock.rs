@@ -90,6 +90,13 @@ impl Clock {
         self.set(Reading::fresh(self.is_frozen()));
     }
 
+    /// What sets the clock apart from real time: the offset `advance` added, and where
+    /// it is frozen.
+    pub(crate) fn setting(&self) -> (i64, Option<i64>) {
+        let r = self.reading();
+        (r.offset_ms, r.frozen_at_ms)
+    }
+
     /// What `advance` added.
     pub(crate) fn offset_ms(&self) -> i64 {
         self.reading().offset_ms

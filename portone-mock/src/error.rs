@@ -28,4 +28,20 @@ pub enum MockError {
     /// cannot use, in PortOne's words (the number itself is not repeated).
     #[error("unusable card: {0}")]
     InvalidCard(String),
+    /// The change was made, but the server's state file could not be written (see
+    /// [`MockServerBuilder::state_file`](crate::MockServerBuilder::state_file)).
+    #[error("not written to the state file: {0}")]
+    NotSaved(String),
+}
+
+/// An error and its causes, on one line.
+pub(crate) fn explain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

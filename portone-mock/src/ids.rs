@@ -20,6 +20,20 @@ impl Ids {
         }
     }
 
+    /// How many ids were handed out.
+    pub(crate) fn counter(&self) -> u64 {
+        self.counter
+    }
+
+    /// The same ids, `n` further on: what a state file keeps, so that it need not be
+    /// written on every id while no id is ever handed out twice after a restart.
+    pub(crate) fn ahead(&self, n: u64) -> Ids {
+        Ids {
+            seed: self.seed,
+            counter: self.counter.saturating_add(n),
+        }
+    }
+
     fn next(&mut self) -> u64 {
         self.counter += 1;
         splitmix(self.seed ^ splitmix(self.counter))

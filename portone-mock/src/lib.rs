@@ -49,8 +49,9 @@
 //!
 //! # What is served
 //!
-//! Every operation of PortOne's published V1 spec, plus `GET /vbanks/holder`, which older
-//! SDKs still call. Payments, prepares, billing keys, schedules, virtual accounts, cash
+//! Every operation of PortOne's published V1 spec, plus `GET /vbanks/holder` and
+//! `POST /subscribe/payments/foreign` (a one-time payment with a card issued abroad), which
+//! older SDKs still call. Payments, prepares, billing keys, schedules, virtual accounts, cash
 //! receipts, certifications, escrow shipping and Naver Pay orders are kept and obey
 //! PortOne's rules; the partner integrations (Benepia, KCP Quick, Payco, Paymentwall,
 //! partner receipts) answer schema-valid responses. Test card numbers are in [`cards`].
@@ -93,7 +94,12 @@
 //!   `Authorization: Bearer T`, `Authorization: T` or `X-ImpTokenHeader: T`
 //!   (`Authorization` wins). A missing, unknown or expired token is `401` with
 //!   `{"code":-1,"message":"Unauthorized","response":null}`. getToken takes JSON or a form;
-//!   a wrong key or secret is `401`, a missing one `400`, both with `code` -1.
+//!   `imp_key` is matched without regard to ASCII case (as the live server does), the
+//!   secret exactly; a wrong key or secret is `401` (`아임포트 API 인증에 실패하였습니다.`),
+//!   a missing one `400`, both with `code` -1.
+//! - **Paths.** Every route is served with and without a trailing slash
+//!   (`POST /payments/cancel/`, as PortOne's PHP client sends every refund), so a bad
+//!   token there is `401`, not `404`.
 //! - **Tiers.** With [`MockServerBuilder::agency`], `Tier: <code>` selects a sub-merchant
 //!   and every record (payments, prepares, billing keys, schedules, receipts, ...) belongs
 //!   to the tier it was made in. An unknown or malformed tier, or any tier sent to a
@@ -114,18 +120,25 @@
 //!     that they are missing;
 //!   - a well-formed request PortOne turns down is HTTP `200` with `code` 1: a cancel of an
 //!     unknown payment, a `checksum` that is not the refundable balance, an over-refund, an
-//!     unknown billing key on `again` (`등록된 고객정보가 없습니다.`) or on `GET`/`DELETE
-//!     /subscribe/customers/{customer_uid}` (`요청하신 customer_uid(..)로 등록된 정보를 찾을
-//!     수 없습니다.`, as observed live), a `merchant_uid` already paid;
+//!     unknown billing key on `GET`/`DELETE /subscribe/customers/{customer_uid}`
+//!     (`요청하신 customer_uid(..)로 등록된 정보를 찾을 수 없습니다.`) or on a schedule
+//!     (`등록된 고객정보가 없습니다.`), a `merchant_uid` already paid; `again` for an unknown
+//!     billing key is `등록되지 않은 구매자입니다.`, `code` 1 when `name` was sent and -1
+//!     when it was not, checked before `name` is required (all as observed live);
 //!   - a **charge the card company declines** (insufficient funds, over the limit, a lost
 //!     or stolen card) is not an error: HTTP `200`, `code` 0, and the Payment with
 //!     `status` `failed`, a `fail_reason` and `failed_at`. It is recorded, and lookups find
 //!     it. This holds for `onetime`, `again`, a schedule's `retry` and KCP Quick Pay
 //!     `autopay`, and a due schedule that runs ends with the same failed payment;
-//!   - a **charge that got no decision** (card data the PG cannot use: a bad number, an
-//!     `expiry` that is not `YYYY-MM` or has passed; or a PG that does not answer) is HTTP
-//!     `200` with `code` -1 and `response` null; a billing-key request with such card data
-//!     is the same (`카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]...`).
+//!   - a **card number that is not one** (not 13 to 19 digits, or failing the Luhn check)
+//!     is refused by PortOne itself before anything else about the card is looked at:
+//!     HTTP `200`, `code` -1, `유효하지않은 카드번호를 입력하셨습니다.`, and no payment is
+//!     recorded, since no PG was asked;
+//!   - a **charge that got no decision** (card data the PG refuses: a number it has no
+//!     BIN for, an `expiry` that is not `YYYY-MM` or has passed; or a PG that does not
+//!     answer) is HTTP `200` with `code` -1 and `response` null, recorded `failed`; a
+//!     billing-key request with such card data is the same (`카드정보 인증 및 빌키 발급에
+//!     실패하였습니다. [F112]...`).
 //!
 //!   Test cards for each case are in [`cards`].
 //! - **`custom_data`.** Sent as a JSON object (or array), it is kept as its JSON text and
@@ -216,8 +229,9 @@
 //! ...), answered in PortOne's envelope, never recorded in [`MockServer::requests`] and
 //! never faulted; `GET /__mock/pay` serves a page to pay on that redirects back as
 //! PortOne's payment window does. The admin API is open on a loopback address and refused
-//! on any other unless [`MockServerBuilder::admin_token`] is set. `--state FILE` keeps the
-//! records across restarts ([`MockServer::save_state`], [`MockServerBuilder::load_state`]).
+//! on any other unless [`MockServerBuilder::admin_token`] is set. `--state FILE`
+//! ([`MockServerBuilder::state_file`]) keeps the state in a SQLite database that every
+//! change is written to before its answer, so that it survives restarts and crashes.
 //! The crate's README documents every flag and route, with `curl` lines.
 //!
 //! # Where things are
@@ -234,7 +248,8 @@
 //! - **State**: `state/mod.rs` is everything behind the lock, `state/tenant.rs` one
 //!   tier's view of it (what handlers work through), `state/store.rs` that tier's
 //!   records, and the other files of `state/` the records and their rules;
-//!   `checkout.rs` completes a [`Checkout`]; `persist.rs` is the state file.
+//!   `checkout.rs` completes a [`Checkout`]; `persist/` is the state file (SQLite),
+//!   which `shared.rs` commits every change to.
 //! - **Below the state**: `webhooks/` (the outbox and its sender), `clock.rs` (the mock
 //!   clock and the Korean calendar), `card_rules.rs` (what the PG makes of a card),
 //!   `token.rs`, `ids.rs`, `amount.rs`, `request_log.rs`, `params.rs`, `reply.rs`.

@@ -18,7 +18,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
-use axum::http::{Request, Response, StatusCode};
+use axum::http::request::Parts;
+use axum::http::{Request, Response, StatusCode, Uri};
 use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
@@ -112,6 +113,9 @@ pub(crate) async fn accept_loop(
         }
     }
     conns.shutdown().await;
+    // The state (and its file) goes with the last handle once this says it stopped.
+    drop(router);
+    drop(shared);
     stopped.send_replace(true);
 }
 
@@ -214,8 +218,8 @@ async fn pipeline(
 ) -> Result<Response<Body>, Infallible> {
     let (parts, body) = req.into_parts();
     if admin::is_admin_path(parts.uri.path()) {
-        let request = Request::from_parts(parts, Body::new(body));
-        return Ok(detached(router, request, false).await);
+        let request = Request::from_parts(routed(parts), Body::new(body));
+        return Ok(detached(shared, router, request, false).await);
     }
     let fault = shared.take_fault(&parts.method, parts.uri.path());
     let (bytes, body_ok) = if fault.as_ref().is_none_or(Fault::reads_body) {
@@ -233,16 +237,22 @@ async fn pipeline(
         fault = fault_name,
         "portone-mock request"
     );
-    shared
-        .lock()
-        .arrive(RecordedRequest::new(&parts, bytes.clone(), fault_name));
+    {
+        let mut st = shared.lock();
+        st.arrive(RecordedRequest::new(&parts, bytes.clone(), fault_name));
+        // Schedules that ran are written even if the fault never lets the request reach
+        // its route.
+        if let Err(e) = shared.commit_locked(&mut st) {
+            tracing::error!("portone-mock: {}", crate::error::explain(&e));
+        }
+    }
     if !body_ok {
         return Ok(Reply::bad_request("요청 본문을 읽을 수 없습니다.").into_response_body());
     }
     let quirks = shared.quirks;
     let route = move || {
-        let request = Request::from_parts(parts, Body::from(bytes));
-        detached(router, request, quirks)
+        let request = Request::from_parts(routed(parts), Body::from(bytes));
+        detached(shared, router, request, quirks)
     };
     Ok(match fault {
         None => route().await,
@@ -250,14 +260,53 @@ async fn pipeline(
     })
 }
 
+/// The request as it is routed: without trailing slashes, which PortOne's server ignores
+/// (NOTES.md, "Answers observed on the live server": PortOne's PHP client sends
+/// `/payments/cancel/` on every refund, an older Node client `/payments/findAll/{m}/`). The
+/// log keeps the path as it was sent.
+fn routed(mut parts: Parts) -> Parts {
+    let path = parts.uri.path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = match path.trim_end_matches('/') {
+            "" => "/",
+            trimmed => trimmed,
+        };
+        let target = match parts.uri.query() {
+            Some(q) => format!("{trimmed}?{q}"),
+            None => trimmed.to_owned(),
+        };
+        if let Ok(uri) = target.parse::<Uri>() {
+            parts.uri = uri;
+        }
+    }
+    parts
+}
+
 /// Routes `request` in a task of its own: a client that hangs up (or times out) cannot
-/// stop a handler half-way, so an effect is either not started or committed whole.
-async fn detached(router: Router, request: Request<Body>, quirks: bool) -> Response<Body> {
+/// stop a handler half-way, so an effect is either not started or committed whole. The
+/// state file has every change before the answer leaves; if it cannot be written, the
+/// answer is a `500` that says so.
+async fn detached(
+    shared: Arc<Shared>,
+    router: Router,
+    request: Request<Body>,
+    quirks: bool,
+) -> Response<Body> {
     let handler = tokio::spawn(async move {
         let res = match router.oneshot(request).await {
             Ok(res) => res,
             Err(never) => match never {},
         };
+        if let Err(e) = shared.commit() {
+            let why = crate::error::explain(&e);
+            tracing::error!("portone-mock: {why}");
+            return Reply::fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                -1,
+                format!("portone-mock could not write its state file: {why}"),
+            )
+            .into_response_body();
+        }
         if quirks {
             quirks::apply(res).await
         } else {

@@ -49,7 +49,9 @@ impl Tokens {
         }
     }
 
-    /// `None` when the key or the secret is wrong.
+    /// `None` when the key or the secret is wrong. The key is matched without regard to
+    /// ASCII case, as the live server does (both published Node clients passed their live
+    /// tests with `imp_apiKey` for `imp_apikey`: NOTES.md); the secret is exact.
     pub(crate) fn get_token(
         &mut self,
         key: &str,
@@ -57,7 +59,7 @@ impl Tokens {
         now: i64,
         ids: &mut Ids,
     ) -> Option<Grant> {
-        if key != self.key || secret != self.secret {
+        if !key.eq_ignore_ascii_case(&self.key) || secret != self.secret {
             return None;
         }
         match &mut self.current {
@@ -146,6 +148,14 @@ mod tests {
     #[test]
     fn wrong_credentials() {
         let (mut t, mut ids) = tokens();
+        assert!(
+            t.get_token("K", "s", 0, &mut ids).is_some(),
+            "the key's case is free"
+        );
+        assert!(
+            t.get_token("k", "S", 0, &mut ids).is_none(),
+            "the secret's is not"
+        );
         assert!(t.get_token("k", "x", 0, &mut ids).is_none());
         assert!(t.get_token("x", "s", 0, &mut ids).is_none());
     }

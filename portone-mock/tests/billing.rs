@@ -41,7 +41,7 @@ async fn keys_are_saved_read_listed_and_deleted() {
         api.get("/subscribe/customers/cust-1").await.ok()["pg_provider"],
         "nice_v2"
     );
-    api.post("/subscribe/customers/cust-2", &card("5365-1019-1234-3392"))
+    api.post("/subscribe/customers/cust-2", &card("5365-1019-1234-3393"))
         .await
         .ok();
     let both = api
@@ -290,8 +290,11 @@ async fn again_pays_with_a_saved_key() {
     assert_eq!(twice.code(), 1);
 }
 
+/// NOTES.md, "Answers observed on the live server": `등록되지 않은 구매자입니다.` on HTTP
+/// 200, `code` 1 with `name` and -1 without, the customer checked before `name` is
+/// required.
 #[tokio::test]
-async fn again_with_an_unknown_customer_is_code_1() {
+async fn again_with_an_unknown_customer_is_an_unknown_buyer() {
     let server = MockServer::start().await;
     let api = Api::new(&server).await;
     let answer = api
@@ -301,8 +304,18 @@ async fn again_with_an_unknown_customer_is_code_1() {
         )
         .await;
     assert_eq!((answer.status, answer.code()), (200, 1));
-    assert_eq!(answer.message(), "등록된 고객정보가 없습니다.");
+    assert_eq!(answer.message(), "등록되지 않은 구매자입니다.");
     assert!(answer.response().is_null());
+    let nameless = api
+        .post(
+            "/subscribe/payments/again",
+            &json!({ "customer_uid": "ghost", "merchant_uid": "a-1", "amount": 100 }),
+        )
+        .await;
+    assert_eq!(
+        (nameless.status, nameless.code(), nameless.message()),
+        (200, -1, "등록되지 않은 구매자입니다.")
+    );
     // No charge was attempted: nothing is recorded.
     assert_eq!(api.get("/payments/find/a-1").await.status, 404);
 }

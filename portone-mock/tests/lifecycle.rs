@@ -1,5 +1,5 @@
-//! The server's life in process: a state file written and read back whole, a graceful
-//! shutdown, a reset, and where it listens.
+//! The server's life in process: a state file written and read back whole, one written
+//! through on every change, a graceful shutdown, a reset, and where it listens.
 
 mod common;
 
@@ -16,7 +16,19 @@ fn temp_file(name: &str) -> std::path::PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temp dir");
-    dir.join("state.json")
+    dir.join("state.db")
+}
+
+/// Every record row of a state file, in order: what two saves of the same state share.
+fn records(file: &std::path::Path) -> Vec<(String, String, String, String)> {
+    let db = rusqlite::Connection::open(file).expect("a SQLite file");
+    let mut stmt = db
+        .prepare("SELECT tier, kind, key, body FROM records ORDER BY tier, kind, key")
+        .expect("the records table");
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows")
 }
 
 /// Every lookup whose answer must be the same after a save and a load.
@@ -120,14 +132,15 @@ async fn a_saved_state_reads_back_to_the_same_answers() {
     let api = Api::new(&server).await;
     let before = lookups(&api, &ids).await;
     server.save_state(&file).expect("saved");
-    // Saving again writes the same file: nothing in it depends on the order of a map.
-    let first = std::fs::read(&file).expect("the file");
+    // Saving again writes the same records: nothing in them depends on the order of a map.
+    let first = records(&file);
+    assert!(first.len() > 10, "{first:?}");
     server.save_state(&file).expect("saved again");
-    assert_eq!(std::fs::read(&file).expect("the file"), first);
+    assert_eq!(records(&file), first);
 
     let restored = MockServer::builder()
         .frozen_clock()
-        .load_state(&file)
+        .state_file(&file)
         .expect("loaded")
         .start()
         .await;
@@ -165,13 +178,13 @@ async fn certifications_are_not_written_to_the_file() {
         .expect("imp_uid")
         .to_owned();
     server.save_state(&file).expect("saved");
-    let text = std::fs::read_to_string(&file).expect("the file");
+    let text = String::from_utf8_lossy(&std::fs::read(&file).expect("the file")).into_owned();
     assert!(
         !text.contains("01012345678") && !text.contains("1990-01-01"),
         "{text}"
     );
     let restored = MockServer::builder()
-        .load_state(&file)
+        .state_file(&file)
         .expect("loaded")
         .start()
         .await;
@@ -184,28 +197,74 @@ async fn certifications_are_not_written_to_the_file() {
 }
 
 #[tokio::test]
-async fn load_state_names_what_is_wrong() {
+async fn state_file_names_what_is_wrong_and_leaves_it_alone() {
     let file = temp_file("errors");
-    let missing = MockServer::builder().load_state(&file).err();
+    let missing_dir = file.with_file_name("no-such-dir").join("state.db");
+    let missing = MockServer::builder().state_file(&missing_dir).err();
     assert!(
         missing.as_ref().is_some_and(StateError::is_not_found),
         "{missing:?}"
     );
-    std::fs::write(&file, r#"{"format": "something-else"}"#).expect("write");
-    let foreign = MockServer::builder().load_state(&file).err();
+    // A JSON state file of an earlier portone-mock, and another program's JSON.
+    for text in [
+        r#"{"format": "portone-mock-state", "version": 1}"#,
+        r#"{"format": "something-else"}"#,
+    ] {
+        std::fs::write(&file, text).expect("write");
+        let refused = MockServer::builder().state_file(&file).err();
+        assert!(
+            matches!(refused, Some(StateError::NotDatabase { .. })),
+            "{refused:?}"
+        );
+        let message = refused.map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("not a SQLite database"), "{message}");
+        let server = MockServer::start().await;
+        assert!(
+            matches!(
+                server.save_state(&file),
+                Err(StateError::NotDatabase { .. })
+            ),
+            "a file that is not a state file is not overwritten"
+        );
+        assert_eq!(std::fs::read_to_string(&file).ok().as_deref(), Some(text));
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
+#[tokio::test]
+async fn every_change_is_in_the_state_file_before_its_answer() {
+    let file = temp_file("write-through");
+    let server = MockServer::builder()
+        .frozen_clock()
+        .state_file(&file)
+        .expect("opened")
+        .start()
+        .await;
+    let api = Api::new(&server).await;
+    let paid = server.checkout(Checkout::paid("wt-1", 5000));
+    let refund = api
+        .post(
+            "/payments/cancel",
+            &json!({ "imp_uid": paid, "amount": 2000, "checksum": 5000 }),
+        )
+        .await;
+    refund.ok();
+    // The server holds the file alone.
+    let second = MockServer::builder().state_file(&file).err();
     assert!(
-        matches!(foreign, Some(StateError::Foreign { .. })),
-        "{foreign:?}"
+        matches!(second, Some(StateError::InUse { .. })),
+        "{second:?}"
     );
-    let server = MockServer::start().await;
-    assert!(
-        matches!(server.save_state(&file), Err(StateError::Foreign { .. })),
-        "a foreign file is not overwritten"
-    );
-    assert_eq!(
-        std::fs::read_to_string(&file).ok().as_deref(),
-        Some(r#"{"format": "something-else"}"#)
-    );
+    server.shutdown().await;
+    drop(server);
+    let rows = records(&file);
+    let payment = rows
+        .iter()
+        .find(|(_, kind, key, _)| kind == "payment" && *key == paid)
+        .map(|(_, _, _, body)| body.clone())
+        .unwrap_or_default();
+    let payment: Value = serde_json::from_str(&payment).expect("the payment's JSON");
+    assert_eq!(payment["cancel_amount"], "2000", "{payment:#}");
     let _ = std::fs::remove_file(&file);
 }
 

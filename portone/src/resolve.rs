@@ -335,8 +335,9 @@ pub trait Resolution: Execute + Clone + 'static {
         }
     }
 
-    /// Looks up the payment `request` refunds (by its `imp_uid`, else its `merchant_uid`)
-    /// until its refundable balance shows the refund or `options`' deadline passes. The
+    /// Looks up the payment `request` refunds (by its `imp_uid`, else the latest attempt of
+    /// its `merchant_uid` that was paid, as a cancel by order id refunds it) until its
+    /// refundable balance shows the refund or `options`' deadline passes. The
     /// request must carry its [`checksum`](CancelPayment::checksum): the balance before the
     /// refund, from your own records.
     ///
@@ -368,7 +369,7 @@ pub trait Resolution: Execute + Clone + 'static {
                         let lookup = PaymentLookup::new().include_sandbox(true);
                         client.payment_with(imp_uid, &lookup).await?
                     }
-                    (None, Some(merchant_uid)) => client.find_payment(merchant_uid).await?,
+                    (None, Some(merchant_uid)) => refunded_attempt(&client, merchant_uid).await?,
                     (None, None) => {
                         return Err(Error::InvalidRequest(RequestError::Argument(
                             "the refund names no payment".into(),
@@ -467,6 +468,19 @@ fn judge_charge(attempts: Vec<Payment>, known: &[String]) -> Judged<ChargeOutcom
             // A status this version does not know is not final.
             _ => return Judged::Waiting(ChargeOutcome::Pending { payment }),
         }),
+    }
+}
+
+/// The attempt of the order `merchant_uid` that a cancel by order id refunds: the latest
+/// that was paid (a full refund leaves it cancelled), not a later failed checkout of the same
+/// order, which the latest-attempt lookup would answer. PortOne's own answer when it has
+/// none.
+async fn refunded_attempt<E: Execute + ?Sized>(client: &E, merchant_uid: &str) -> Result<Payment> {
+    let mut attempts = order_attempts(client, merchant_uid).await?;
+    let held = |p: &Payment| matches!(p.status, PaymentStatus::Paid | PaymentStatus::Cancelled);
+    match take_latest(&mut attempts, held).or_else(|| take_latest(&mut attempts, |_| true)) {
+        Some(payment) => Ok(*payment),
+        None => client.find_payment(merchant_uid).await,
     }
 }
 

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
 use portone::model::{
-    BillingKeyPayments, DeleteBillingKey, FindAllPayments, FindPayment, PaymentLookup,
-    PaymentStatus, PaymentsByIds, PaymentsByStatus, Requester, ScheduleSorting, ScheduleStatus,
-    SchedulesByCustomer, SchedulesByRange, Sorting, UnixTime, VbankOptions,
+    BillingKeyPayments, DeleteBillingKey, FindAllPayments, FindPayment, NaverReviews,
+    PaymentLookup, PaymentStatus, PaymentsByIds, PaymentsByStatus, Requester, ScheduleSorting,
+    ScheduleStatus, SchedulesByCustomer, SchedulesByRange, Sorting, UnixTime, VbankOptions,
 };
 use portone::{Endpoint, Location, Method, Param, Request};
 use serde::Serialize;
@@ -25,6 +25,11 @@ const SPEC: &str = include_str!(concat!(
 /// `GET /naver/reviews` lists `channel_key` as a form field of a GET; a GET has no body,
 /// so it is sent as a query parameter.
 const FORM_FIELDS_AS_QUERY: &[(&str, &str)] = &[("GET /naver/reviews", "channel_key")];
+
+/// Parameters the spec requires that are options here, with why. Only the 2026-03 revision
+/// lists `channel_key` on `GET /naver/reviews`, and PortOne's own SDKs, updated against that
+/// revision, do not send it.
+const REQUIRED_BUT_OPTIONAL: &[(&str, &str)] = &[("GET /naver/reviews", "channel_key")];
 
 /// Routes the ready-made traits declare beyond the spec, by name. None: routes PortOne hid
 /// or never documented (`GET /vbanks/holder`, `POST /subscribe/payments/foreign`, ...) are
@@ -161,6 +166,7 @@ fn options_names(method: &str, param: &Param) -> Option<Vec<String>> {
         ("create_vbank" | "revoke_vbank", "options") => {
             sent_names(VbankOptions::new().pg_api_key("key"))
         }
+        ("naver_reviews", "options") => sent_names(NaverReviews::new().channel_key("key")),
         _ => return None,
     };
     Some(names)
@@ -286,6 +292,7 @@ fn only_required_query_parameters_are_positional() {
             .filter(|(route, _)| *route == key)
             .map(|(_, field)| (*field).to_owned())
             .chain(op.required_query.iter().cloned())
+            .filter(|name| !REQUIRED_BUT_OPTIONAL.contains(&(key.as_str(), name.as_str())))
             .collect();
         if positional != required {
             problems.push(format!(

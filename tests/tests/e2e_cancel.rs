@@ -203,6 +203,7 @@ async fn fractional_amounts_are_refunded_exactly() {
     for _ in 0..3 {
         let cancel = CancelPayment::partial_by_imp_uid(&imp_uid, tenth)
             .expect("above zero")
+            .currency("USD")
             .checksum(balance);
         let after = client.cancel_payment(&cancel).await.expect("refunded");
         balance -= tenth;

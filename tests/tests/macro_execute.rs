@@ -199,11 +199,21 @@ async fn a_charge_answered_with_a_failed_payment_is_declined_on_any_executor() {
         .await
         .expect("a lookup");
     assert_eq!(payment.imp_uid, "imp_2");
-    // And a paid answer to a charge is the payment.
-    let recorder = Recorder::answering(PAYMENT);
+    // A paid answer to a charge is the payment.
+    let recorder = Recorder::answering(PAID);
     let payment = recorder.again(&json!({})).await.expect("paid");
     assert_eq!(payment.imp_uid, "imp_1");
+    // One without a status is no answer to a charge: the outcome is unknown.
+    let recorder = Recorder::answering(PAYMENT);
+    let error = recorder.again(&json!({})).await.expect_err("not paid");
+    assert!(error.is_outcome_unknown(), "{error:?}");
+    assert_eq!(
+        error.unsettled().map(|u| u.payment_status.clone()),
+        Some(None)
+    );
 }
+
+const PAID: &str = r#"{"code":0,"message":null,"response":{"imp_uid":"imp_1","status":"paid"}}"#;
 
 #[tokio::test]
 async fn an_undecodable_answer_to_a_call_that_is_not_retried_is_an_unknown_outcome() {

@@ -138,6 +138,7 @@ fn schedule() -> Value {
 fn cancel() -> Value {
     json(
         &ok(CancelPayment::partial_by_imp_uid("imp", cents("10.5")))
+            .currency(Currency::Usd)
             .checksum(cents("20.5"))
             .tax_free(0)
             .vat_amount(1)
@@ -177,7 +178,7 @@ fn vbank() -> Value {
             .notice_url(["u1", "u2"])
             .custom_data_raw("{}")
             .tax_free(0)
-            .vat_amount(cents("0.5"))
+            .vat_amount(91)
             .product_count(1u32)
             .escrow_password("pw")
             .fixed_unlimited_vbank(true),

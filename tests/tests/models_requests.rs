@@ -105,8 +105,10 @@ fn a_full_cancel_sends_only_the_id() {
 
 #[test]
 fn a_partial_cancel_needs_an_amount_above_zero() {
+    // A refund of a dollar payment: the currency is checked against, not sent.
     let partial = CancelPayment::partial_by_imp_uid("imp_1", dec("1000.5"))
         .expect("positive amount")
+        .currency(Currency::Usd)
         .checksum(dec("2000.5"))
         .tax_free(0)
         .requester(Requester::Customer);
@@ -175,17 +177,17 @@ fn naver_actions_refuse_an_empty_product_order_list() {
 
 #[test]
 fn absent_options_are_not_sent_and_money_is_a_number() {
-    let again = AgainPayment::new("customer-1", "order-9", dec("19.99"), "Pro plan");
+    let again = AgainPayment::new("customer-1", "order-9", 19_900, "Pro plan");
     assert_eq!(
         body(&again),
         json!({
             "customer_uid": "customer-1",
             "merchant_uid": "order-9",
-            "amount": 19.99,
+            "amount": 19900,
             "name": "Pro plan"
         })
     );
-    let again = again
+    let again = AgainPayment::new("customer-1", "order-9", dec("19.99"), "Pro plan")
         .currency(Currency::Usd)
         .tax_free(dec("0.1"))
         .naver_use_cfm("20240131")
@@ -193,6 +195,7 @@ fn absent_options_are_not_sent_and_money_is_a_number() {
         .expect("custom data serializes");
     let sent = body(&again);
     assert_eq!(sent["currency"], "USD");
+    assert_eq!(sent["amount"], json!(19.99));
     assert_eq!(sent["tax_free"], json!(0.1));
     assert_eq!(sent["extra"], json!({"naverUseCfm": "20240131"}));
     // custom_data goes out as a JSON string holding JSON.
@@ -218,7 +221,8 @@ fn schedules_nest_with_their_own_fields() {
         )],
     )
     .schedule(
-        ScheduledPayment::new("order-2", 1_902_592_000, dec("9900.5"), "month 2")
+        ScheduledPayment::new("order-2", 1_902_592_000, dec("99.5"), "month 2")
+            .currency(Currency::Usd)
             .buyer_email("buyer@example.com")
             .bypass(&json!({"pg": {"code": 1}}))
             .expect("bypass serializes"),
@@ -239,8 +243,9 @@ fn schedules_nest_with_their_own_fields() {
                 {
                     "merchant_uid": "order-2",
                     "schedule_at": 1_902_592_000,
-                    "amount": 9900.5,
+                    "amount": 99.5,
                     "name": "month 2",
+                    "currency": "USD",
                     "buyer_email": "buyer@example.com",
                     "bypass": "{\"pg\":{\"code\":1}}"
                 }
@@ -258,7 +263,7 @@ fn escrow_logistics_nest_sender_receiver_logis_and_products() {
             .formed_address(EscrowAddress::new("1 Main St", "Apt 2")),
         EscrowLogisInfo::new("CJGLS", "6301234", 1_700_000_000),
     )
-    .product(EscrowProduct::new("sku-1", "Beans", dec("12.5")).quantity(2u32))
+    .product(EscrowProduct::new("sku-1", "Beans", 12_500).quantity(2u32))
     .send_email(false);
     assert_eq!(
         body(&request),
@@ -269,7 +274,7 @@ fn escrow_logistics_nest_sender_receiver_logis_and_products() {
                 "formed_address": {"address_line_1": "1 Main St", "address_line_2": "Apt 2"}
             },
             "logis": {"company": "CJGLS", "invoice": "6301234", "sent_at": 1_700_000_000},
-            "products": [{"id": "sku-1", "name": "Beans", "amount": 12.5, "quantity": 2}],
+            "products": [{"id": "sku-1", "name": "Beans", "amount": 12500, "quantity": 2}],
             "send_email": false
         })
     );

@@ -30,9 +30,10 @@ use tracing_subscriber::util::SubscriberInitExt;
 const API_KEY: &str = "imp-key-reliability";
 const API_SECRET: &str = "Sec-R3liab1lity-6c0ffee5eed";
 const WRONG_SECRET: &str = "Wr0ng-S3cret-badcafe42";
-const CARD: &str = "4817-3302-9964-1175";
-const CARD_ONETIME: &str = "3569-4410-2283-7716";
-const CARD_SCHEDULE: &str = "5412-8876-0031-4429";
+// Numbers that pass the Luhn check, which PortOne (and the mock) make before any PG.
+const CARD: &str = "4817-3302-9964-1171";
+const CARD_ONETIME: &str = "3569-4410-2283-7713";
+const CARD_SCHEDULE: &str = "5412-8876-0031-4422";
 /// Ends in 0002: the mock's PG declines it.
 const CARD_DECLINED: &str = "4539-6612-8804-0002";
 const EXPIRY: &str = "2037-09";

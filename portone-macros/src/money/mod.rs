@@ -13,8 +13,8 @@ mod table;
 use crate::ast::Method;
 use crate::attr::Verb;
 use crate::ctxt::Ctxt;
-use crate::spec::{documented, fits};
-use crate::template::Template;
+use crate::spec::{documented, fits, is_param};
+use crate::template::{Segment, Template};
 
 /// What a call does with money: the runtime's `Money`, as the macro knows it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,38 @@ pub(crate) fn money(method: &Method<'_>) -> Money {
         None if method.route.charge.is_some() => Money::Charges,
         None => Money::Untouched,
     }
+}
+
+/// Whether only the path sent can say the method's rule: a placeholder of its template can
+/// stand for the literal of a money route (`#[post("/payments/<action>")]` sent with
+/// `cancel`). The generated code then leaves the rule to the runtime, which looks the path
+/// up when the request is built; every other method's rule is known here, so no request
+/// pays for a lookup.
+pub(crate) fn decided_by_path(method: &Method<'_>) -> bool {
+    let (verb, template) = (method.route.verb, &method.template);
+    of_route(verb, template).is_none()
+        && table::ROUTES
+            .iter()
+            .filter(|route| route.verb == verb)
+            .any(|route| placeholder_may_be(template, route.path))
+}
+
+/// Whether `template` can be sent as `path` with a placeholder standing for one of its
+/// literals: the same number of segments, literals equal where both have one.
+fn placeholder_may_be(template: &Template, path: &str) -> bool {
+    let spec: Vec<&str> = path.split('/').skip(1).collect();
+    if spec.len() != template.segments.len() {
+        return false;
+    }
+    let mut stands_for_a_literal = false;
+    for (segment, expected) in template.segments.iter().zip(spec) {
+        match segment {
+            Segment::Literal(text) if !is_param(expected) && text != expected => return false,
+            Segment::Param { .. } if !is_param(expected) => stands_for_a_literal = true,
+            _ => {}
+        }
+    }
+    stands_for_a_literal
 }
 
 pub(crate) fn check(method: &Method<'_>, cx: &mut Ctxt) {

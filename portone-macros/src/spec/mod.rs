@@ -16,6 +16,7 @@ mod suggest;
 #[rustfmt::skip]
 mod table;
 
+pub(crate) use self::operation::is_param;
 use self::operation::{Field, Operation};
 pub(crate) use self::route::{documented, fits};
 use self::suggest::list;

@@ -118,6 +118,18 @@ pub(crate) fn refusal(e: &MockError) -> Reply {
     Reply::fail(status, -1, e.to_string())
 }
 
+/// A change made but not written to the state file.
+fn not_written(e: &crate::persist::StateError) -> Reply {
+    Reply::fail(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        -1,
+        format!(
+            "portone-mock could not write its state file: {}",
+            crate::error::explain(e)
+        ),
+    )
+}
+
 /// Completes `checkout` and answers the payment it made.
 pub(crate) fn complete(shared: &Shared, checkout: Checkout) -> Answer {
     let mut st = shared.lock();
@@ -189,7 +201,7 @@ async fn advance(State(shared): State<Arc<Shared>>, body: Bytes) -> Answer {
     let by = Duration::try_from_secs_f64(spec.seconds).map_err(|_| {
         Reply::bad_request("`seconds` must be a number of seconds, 0 or more (fractions allowed)")
     })?;
-    shared.advance(by);
+    shared.advance(by).map_err(|e| not_written(&e))?;
     Ok(Reply::ok(json!({ "now": shared.lock().clock.now() })))
 }
 
@@ -264,7 +276,7 @@ async fn duplicate_webhook(
 }
 
 async fn reset(State(shared): State<Arc<Shared>>) -> Answer {
-    shared.reset();
+    shared.reset().map_err(|e| not_written(&e))?;
     Ok(Reply::ok(Value::Null))
 }
 

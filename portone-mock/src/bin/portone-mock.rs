@@ -2,7 +2,8 @@
 //!
 //! Prints the base URL (`http://127.0.0.1:PORT`) as the first line of standard output,
 //! logs to standard error, and stops cleanly on SIGINT or SIGTERM: requests in flight
-//! finish, then the state file (`--state`) is written. See the crate's README.
+//! finish. With `--state`, every change is in the state file before its answer is sent,
+//! so even `kill -9` loses nothing. See the crate's README.
 
 use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -10,7 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use portone_mock::{MockServer, MockServerBuilder, StateError, WebhookFormat};
+use portone_mock::{MockServer, MockServerBuilder, WebhookFormat};
 use tracing_subscriber::EnvFilter;
 
 /// A PortOne V1 test server: PortOne's REST API (api.iamport.kr) with its rules, payments
@@ -50,15 +51,16 @@ struct Args {
     agency: Vec<String>,
 
     /// Where webhooks go for payments that name no `notice_url` (the console's URL).
+    /// Kept in the --state file.
     #[arg(long, value_name = "URL")]
     webhook_url: Option<String>,
 
-    /// How webhooks are encoded.
-    #[arg(long, value_enum, default_value_t = Format::Json)]
-    webhook_format: Format,
+    /// How webhooks are encoded (json unless the --state file says otherwise).
+    #[arg(long, value_enum)]
+    webhook_format: Option<Format>,
 
     /// Re-sends a webhook after a network error or a 5xx, up to 5 times, one minute apart
-    /// on the mock clock.
+    /// on the mock clock. Kept in the --state file.
     #[arg(long)]
     webhook_resend: bool,
 
@@ -71,9 +73,10 @@ struct Args {
     #[arg(long)]
     live_quirks: bool,
 
-    /// Loads the state (payments, billing keys, schedules, ...) from FILE at start and
-    /// writes it back on shutdown. A missing file is created; a file that is not a
-    /// portone-mock state file is an error, and never overwritten.
+    /// Keeps the state (payments, refunds, billing keys, schedules, the clock, the tiers,
+    /// the webhook settings) in the SQLite database FILE, every change written before its
+    /// answer is sent: a crash loses nothing. A missing file is created; a file that is
+    /// not a portone-mock state file is an error, and never written to.
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
 
@@ -136,12 +139,17 @@ fn builder(args: &Args) -> MockServerBuilder {
     let mut b = MockServer::builder()
         .bind(SocketAddr::new(args.host, args.port))
         .credentials(&args.api_key, &args.api_secret)
-        .webhook_format(match args.webhook_format {
+        .live_quirks(args.live_quirks);
+    // Only what the flags name: the rest comes from the state file, if any.
+    if let Some(format) = args.webhook_format {
+        b = b.webhook_format(match format {
             Format::Json => WebhookFormat::Json,
             Format::Form => WebhookFormat::Form,
-        })
-        .webhook_resend(args.webhook_resend)
-        .live_quirks(args.live_quirks);
+        });
+    }
+    if args.webhook_resend {
+        b = b.webhook_resend(true);
+    }
     if !args.agency.is_empty() {
         b = b.agency(&args.agency);
     }
@@ -167,19 +175,10 @@ async fn run(args: Args) -> Result<(), Failure> {
     }
     let mut b = builder(&args);
     if let Some(path) = &args.state {
-        b = match b.load_state(path) {
-            Ok(b) => {
-                tracing::info!(file = %path.display(), "state loaded");
-                b
-            }
-            Err(e) if e.is_not_found() => {
-                tracing::info!(file = %path.display(), "no state file yet: starting empty");
-                builder(&args)
-            }
-            Err(e) => return Err(Failure(format!("{}; not starting", explain(&e)))),
-        };
-        // Fails now, not after a day of QA, when the file cannot be written back.
-        check_writable(path)?;
+        b = b
+            .state_file(path)
+            .map_err(|e| Failure(format!("{}; not starting", explain(&e))))?;
+        tracing::info!(file = %path.display(), "state file open: every change is written to it");
     }
     let server = b
         .try_start()
@@ -194,12 +193,6 @@ async fn run(args: Args) -> Result<(), Failure> {
     wait_for_signal().await?;
     tracing::info!("stopping: letting requests in flight finish");
     server.shutdown().await;
-    if let Some(path) = &args.state {
-        server
-            .save_state(path)
-            .map_err(|e: StateError| Failure(format!("state not saved: {}", explain(&e))))?;
-        tracing::info!(file = %path.display(), "state saved");
-    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -217,24 +210,6 @@ fn announce(server: &MockServer) -> Result<(), Failure> {
         "portone-mock listening; admin API under /__mock/"
     );
     Ok(())
-}
-
-/// The directory of the state file must take a new file (the state is written beside it,
-/// then renamed over it).
-fn check_writable(path: &std::path::Path) -> Result<(), Failure> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let probe = dir.join(format!(".portone-mock-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"")
-        .and_then(|()| std::fs::remove_file(&probe))
-        .map_err(|e| {
-            Failure(format!(
-                "the state file's directory `{}` cannot be written: {e}",
-                dir.display()
-            ))
-        })
 }
 
 #[cfg(unix)]

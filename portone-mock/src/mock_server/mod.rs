@@ -12,13 +12,14 @@ use std::time::Duration;
 use tokio::sync::{oneshot, watch};
 
 use crate::checkout::Checkout;
-use crate::error::MockError;
+use crate::error::{MockError, explain};
 use crate::faults::{Fault, Rule};
 use crate::persist::{self, StateError};
 use crate::request_log::RecordedRequest;
 use crate::shared::Shared;
 
-/// A running PortOne V1 server, on `127.0.0.1` unless [`MockServerBuilder::bind`] says
+/// A running PortOne V1 server, on `127.0.0.1` unless
+/// [`MockServerBuilder::bind`](crate::MockServerBuilder::bind) says
 /// otherwise.
 ///
 /// Cheap to clone; the server stops when the last clone is dropped (or, letting requests
@@ -102,7 +103,9 @@ impl MockServer {
     /// own `schedule_at`. Tokens expire by this clock, and webhook re-sends that came due
     /// are sent.
     pub fn advance(&self, by: Duration) {
-        self.inner.shared.advance(by);
+        if let Err(e) = self.inner.shared.advance(by) {
+            tracing::error!("portone-mock advance: {}", explain(&e));
+        }
     }
 
     /// Every request received since the start or the last [`reset_log`](Self::reset_log),
@@ -151,7 +154,11 @@ impl MockServer {
     /// [`MockError::Tier`] when the tier cannot be used by this account,
     /// [`MockError::InvalidAmount`] for a negative amount.
     pub fn try_checkout(&self, checkout: Checkout) -> Result<String, MockError> {
-        checkout.apply(&mut self.inner.shared.lock())
+        let shared = &self.inner.shared;
+        let mut st = shared.lock();
+        let imp_uid = checkout.apply(&mut st)?;
+        shared.commit_locked(&mut st).map_err(not_saved)?;
+        Ok(imp_uid)
     }
 
     /// The buyer deposits into a `ready` virtual account, which becomes `paid`.
@@ -171,7 +178,10 @@ impl MockServer {
     /// [`MockError::UnknownPayment`] for an unknown `imp_uid`, [`MockError::NotReadyVbank`]
     /// when the payment is not a virtual account waiting for its deposit.
     pub fn try_deposit(&self, imp_uid: &str) -> Result<(), MockError> {
-        self.inner.shared.lock().deposit(imp_uid)
+        let shared = &self.inner.shared;
+        let mut st = shared.lock();
+        st.deposit(imp_uid)?;
+        shared.commit_locked(&mut st).map_err(not_saved)
     }
 
     /// Forgets every record (payments, billing keys, schedules, ... in every tier), the
@@ -180,7 +190,9 @@ impl MockServer {
     /// the same address and settings. Ids keep counting, so an `imp_uid` from before is
     /// never handed out again.
     pub fn reset(&self) {
-        self.inner.shared.reset();
+        if let Err(e) = self.inner.shared.reset() {
+            tracing::error!("portone-mock reset: {}", explain(&e));
+        }
     }
 
     /// Stops the server gracefully: it accepts no more connections, lets the requests in
@@ -204,19 +216,25 @@ impl MockServer {
         }
     }
 
-    /// Writes the server's records to a state file, which
-    /// [`MockServerBuilder::load_state`] reads back: whole or not at all (a file beside it,
-    /// flushed, then renamed over it). What is kept, and what is not (certifications, the
-    /// access token, the request log, faults, webhook deliveries), is listed in the crate's
-    /// README. Blocks while it writes.
+    /// Writes a copy of the server's records and settings into the SQLite state file at
+    /// `path`, which [`MockServerBuilder::state_file`](crate::MockServerBuilder::state_file)
+    /// (or `--state`) starts from: a new file, or one of this mock's whose content it
+    /// replaces, whole or not at all (one transaction). What is kept, and what is not
+    /// (certifications, the access token, the request log, faults, webhook deliveries), is
+    /// listed in the crate's README. Blocks while it writes.
     ///
     /// # Errors
     ///
-    /// [`StateError::Io`] when the file cannot be written; [`StateError::NotJson`],
-    /// [`StateError::Foreign`] or [`StateError::UnsupportedVersion`] when a file is there
-    /// already that is not a state file this build could read back: it is left alone.
+    /// [`StateError::NotDatabase`], [`StateError::Foreign`] or
+    /// [`StateError::UnsupportedVersion`] when a file is there that is not this build's
+    /// state file (it is left alone), [`StateError::InUse`] when a server holds it,
+    /// [`StateError::Io`] or [`StateError::Database`] when it cannot be written.
     pub fn save_state(&self, path: impl AsRef<Path>) -> Result<(), StateError> {
-        let bytes = persist::encode(&self.inner.shared.lock());
-        persist::write(path.as_ref(), &bytes)
+        persist::save(path.as_ref(), &self.inner.shared.lock())
     }
+}
+
+/// A change made but not written to the state file.
+pub(crate) fn not_saved(e: StateError) -> MockError {
+    MockError::NotSaved(explain(&e))
 }

@@ -41,7 +41,11 @@ impl MockServer {
                     .ok_or_else(|| MockError::InvalidAmount(a.to_string()))
             })
             .transpose()?;
-        self.inner.shared.lock().console_cancel(imp_uid, amount)
+        let shared = &self.inner.shared;
+        let mut st = shared.lock();
+        let id = st.console_cancel(imp_uid, amount)?;
+        shared.commit_locked(&mut st).map_err(super::not_saved)?;
+        Ok(id)
     }
 
     /// Every webhook delivery so far, in the order they were emitted, with their attempts.

@@ -34,7 +34,8 @@ async fn get_token(State(shared): State<Arc<Shared>>, BodyParams(p): BodyParams)
             Reply::fail(
                 StatusCode::UNAUTHORIZED,
                 -1,
-                "imp_key, imp_secret 정보가 올바르지 않습니다. (Unauthorized)",
+                // NOTES.md, "Answers observed on the live server".
+                "아임포트 API 인증에 실패하였습니다.",
             )
         })?;
     Ok(Reply::ok(json!({

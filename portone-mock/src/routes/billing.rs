@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::extract::{BodyParams, Caller, PathParams, QueryParams};
 use super::lists::{multi, page_of, paging};
-use crate::card_rules::{Card, check_expiry, read_card};
+use crate::card_rules::{Card, NOT_A_CARD_NUMBER, Unusable, check_expiry, read_card};
 use crate::params::Params;
 use crate::reply::{Answer, Reply};
 use crate::shared::Shared;
@@ -33,13 +33,14 @@ pub(super) fn routes() -> Router<Arc<Shared>> {
             get(payments),
         )
         .route("/subscribe/payments/onetime", post(onetime))
+        .route("/subscribe/payments/foreign", post(foreign))
         .route("/subscribe/payments/again", post(again))
 }
 
 /// The card in `p` as the PG sees it: `Ok` with what it is and how its payments end, or
 /// `Err` with the PG's reason when the number or the `expiry` cannot be used. Missing
 /// fields are a 400.
-fn card_of(p: &Params, now: i64) -> Result<Result<Card, &'static str>, Reply> {
+fn card_of(p: &Params, now: i64) -> Result<Result<Card, Unusable>, Reply> {
     let number = p.required("card_number")?;
     let expiry = p.required("expiry")?;
     Ok(read_card(&number).and_then(|card| check_expiry(&expiry, now).map(|()| card)))
@@ -68,8 +69,13 @@ pub(super) fn issue(
     buyer_fallback: bool,
 ) -> Result<(), Reply> {
     let channel = billing_channel(p)?;
-    let card = card_of(p, now)?
-        .map_err(|why| Reply::fail(StatusCode::OK, -1, format!("{ISSUE_FAILED} {why}")))?;
+    let card = card_of(p, now)?.map_err(|why| {
+        Reply::fail(
+            StatusCode::OK,
+            -1,
+            format!("{ISSUE_FAILED} {}", why.reason()),
+        )
+    })?;
     // `onetime` saves the buyer as the key's customer.
     let field = |customer: &str, buyer: &str| {
         p.string(customer)
@@ -185,7 +191,7 @@ async fn payments(
     let items: Vec<Value> = s
         .store
         .payments
-        .iter()
+        .values()
         .rev()
         .filter(|p| p.customer_uid.as_deref() == Some(customer_uid.as_str()))
         .map(|p| p.to_json())
@@ -253,34 +259,64 @@ pub(super) fn charge_answer(store: &Store, imp_uid: &str, refusal: Option<Refusa
     }
 }
 
+/// PortOne's prefix of a one-time payment whose card data PortOne itself refused.
+const CARD_CHECK_FAILED: &str = "카드정보 인증에 실패하였습니다.";
+/// PortOne's answer to `again` for a `customer_uid` that has no billing key.
+const UNKNOWN_BUYER: &str = "등록되지 않은 구매자입니다.";
+
 /// Pays with card data. With `customer_uid`, the card is also saved as that billing key.
-/// Every attempt is recorded, `failed` when it did not go through.
+/// Every attempt a PG saw is recorded, `failed` when it did not go through.
 async fn onetime(
     caller: Caller,
     State(shared): State<Arc<Shared>>,
     BodyParams(p): BodyParams,
 ) -> Answer {
+    pay_with_card(&caller, &shared, &p, false)
+}
+
+/// `POST /subscribe/payments/foreign` (undocumented; PortOne's Python and Node clients
+/// still call it): a one-time payment with a card issued abroad, the same body as
+/// `onetime` without the Korean-only fields (`birth`, `pwd_2digit`, instalments in
+/// `card_quota`, which are not read), and the same refusals.
+async fn foreign(
+    caller: Caller,
+    State(shared): State<Arc<Shared>>,
+    BodyParams(p): BodyParams,
+) -> Answer {
+    pay_with_card(&caller, &shared, &p, true)
+}
+
+fn pay_with_card(caller: &Caller, shared: &Shared, p: &Params, abroad: bool) -> Answer {
     let merchant_uid = p.required("merchant_uid")?;
     let customer_uid = p.string("customer_uid");
-    let req = charge_of(
-        &p,
-        merchant_uid.clone(),
-        &caller,
-        customer_uid.as_ref().map(|_| "issue"),
-    )?;
-    let channel = billing_channel(&p)?;
+    let usage = customer_uid.as_ref().map(|_| "issue");
+    let mut req = charge_of(p, merchant_uid.clone(), caller, usage)?;
+    if abroad {
+        req.card_quota = 0;
+    }
+    let channel = billing_channel(p)?;
     let mut st = shared.lock();
     let mut s = st.tenant(&caller.tier);
-    let card = card_of(&p, s.now)?;
+    let card = card_of(p, s.now)?;
+    // NOTES.md, "Answers observed on the live server": a number that fails PortOne's own
+    // check (length, digits, Luhn) is refused with `code` -1, whatever its expiry, and no
+    // payment is recorded: no PG was asked.
+    if let Err(Unusable::NotACardNumber) = card {
+        return Err(Reply::fail(
+            StatusCode::OK,
+            -1,
+            format!("{CARD_CHECK_FAILED} {NOT_A_CARD_NUMBER}"),
+        ));
+    }
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));
     }
     if let (Some(uid), Ok(_)) = (&customer_uid, &card) {
-        issue(s.store, s.now, uid, &p, true)?;
+        issue(s.store, s.now, uid, p, true)?;
     }
     let funding = match &card {
         Ok(card) => Funding::Card(&card.info, card.outcome),
-        Err(why) => Funding::InvalidCard(why),
+        Err(why) => Funding::InvalidCard(why.reason()),
     };
     let (imp_uid, refusal) = charge(s.store, s.ids, channel, funding, req, s.now);
     charged(&mut s, &imp_uid, refusal)
@@ -293,14 +329,26 @@ pub(super) fn payment_reply(store: &Store, imp_uid: &str) -> Answer {
         .ok_or_else(|| Reply::not_found(super::payments::NO_PAYMENT))
 }
 
-/// Pays with a saved billing key. An unknown `customer_uid` answers `code` 1 and records
-/// nothing.
+/// Pays with a saved billing key. An unknown `customer_uid` records nothing.
 async fn again(
     caller: Caller,
     State(shared): State<Arc<Shared>>,
     BodyParams(p): BodyParams,
 ) -> Answer {
     let customer_uid = p.required("customer_uid")?;
+    // NOTES.md, "Answers observed on the live server": the customer is checked before
+    // `name` is required, and an unknown one is `등록되지 않은 구매자입니다.` on HTTP 200,
+    // with `code` 1 when `name` was sent and -1 when it was not (both recorded).
+    if !shared
+        .lock()
+        .tenant(&caller.tier)
+        .store
+        .customers
+        .contains_key(&customer_uid)
+    {
+        let code = if p.string("name").is_some() { 1 } else { -1 };
+        return Err(Reply::fail(StatusCode::OK, code, UNKNOWN_BUYER));
+    }
     let merchant_uid = p.required("merchant_uid")?;
     p.required("name")?;
     let mut req = charge_of(&p, merchant_uid.clone(), &caller, Some("payment"))?;
@@ -308,8 +356,9 @@ async fn again(
     resolve_channel(None, p.string("channel_key").as_deref(), "payment", 1)?;
     let mut st = shared.lock();
     let mut s = st.tenant(&caller.tier);
+    // Deleted since the check above.
     let Some(customer) = s.store.customers.get(&customer_uid).cloned() else {
-        return Err(Reply::refused(NO_CUSTOMER));
+        return Err(Reply::refused(UNKNOWN_BUYER));
     };
     if s.store.merchant_uid_settled(&merchant_uid) {
         return Err(Reply::refused(ALREADY_PAID));

@@ -49,8 +49,10 @@ async fn cancel(
     // Off by default: PortOne only records the notification of an API cancel.
     let notify = p.bool("enable_webhook") == Some(true);
     if imp_uid.is_none() && merchant_uid.is_none() {
+        // NOTES.md, "Answers observed on the live server": a message ending
+        // `지정해주셔야합니다.`.
         return Err(Reply::bad_request(
-            "imp_uid, merchant_uid 중 하나는 필수입니다.",
+            "imp_uid 또는 merchant_uid 중 하나를 지정해주셔야합니다.",
         ));
     }
     let mut st = shared.lock();
@@ -113,7 +115,10 @@ async fn prepare(
     let mut st = shared.lock();
     let s = st.tenant(&caller.tier);
     if s.store.prepares.contains_key(&merchant_uid) {
-        return Err(Reply::refused("이미 등록된 merchant_uid 입니다."));
+        // The words merchants' code branches on (`code: 1`, HTTP 200), as recorded.
+        return Err(Reply::refused(
+            "결제정보 사전등록에 실패하였습니다(이미 등록된 merchant_uid입니다).",
+        ));
     }
     let body = prepare_json(&merchant_uid, &prepared);
     s.store.prepares.insert(merchant_uid, prepared);

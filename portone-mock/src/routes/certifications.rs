@@ -15,7 +15,9 @@ use crate::reply::{Answer, Reply};
 use crate::shared::Shared;
 use crate::state::{Certification, resolve_channel};
 
-const NO_CERTIFICATION: &str = "본인인증결과를 찾을 수 없습니다.";
+/// PortOne's answer (HTTP 404) for an unknown certification (NOTES.md, "Answers observed on
+/// the live server").
+const NO_CERTIFICATION: &str = "인증결과가 존재하지 않습니다.";
 
 pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()

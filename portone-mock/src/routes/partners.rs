@@ -223,13 +223,14 @@ async fn kcp_prepare(
     kcp_prepare_params(&p)?;
     let mut st = shared.lock();
     let s = st.tenant(&caller.tier);
-    if !s.store.kcp_prepares.insert(merchant_uid.clone()) {
+    if s.store.kcp_prepares.contains_key(&merchant_uid) {
         return Err(Reply::fail(
             StatusCode::CONFLICT,
             -1,
             "이미 등록된 merchant_uid 입니다.",
         ));
     }
+    s.store.kcp_prepares.insert(merchant_uid.clone(), ());
     Ok(Reply::ok(json!({ "merchant_uid": merchant_uid })))
 }
 
@@ -242,7 +243,7 @@ async fn kcp_prepare_update(
     kcp_prepare_params(&p)?;
     let mut st = shared.lock();
     let s = st.tenant(&caller.tier);
-    if !s.store.kcp_prepares.contains(&merchant_uid) {
+    if !s.store.kcp_prepares.contains_key(&merchant_uid) {
         return Err(Reply::not_found("사전등록된 결제정보가 존재하지 않습니다."));
     }
     Ok(Reply::ok(json!({ "merchant_uid": merchant_uid })))

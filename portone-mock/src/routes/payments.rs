@@ -18,6 +18,9 @@ use crate::state::{Payment, Status, Store};
 
 /// PortOne's answer for an unknown payment.
 pub(crate) const NO_PAYMENT: &str = "존재하지 않는 결제정보입니다.";
+/// PortOne's refusal of a `payment_status` it does not know (NOTES.md, "Answers observed
+/// on the live server").
+const UNKNOWN_STATUS: &str = "지원되지 않는 상태값입니다.";
 /// `/payments/status` searches at most this span.
 const MAX_SPAN: i64 = 90 * 24 * 3600;
 
@@ -95,7 +98,7 @@ fn status_filter(segment: Option<&str>) -> Result<Option<Status>, Reply> {
         None | Some("") => Ok(None),
         Some(s) => Status::parse(s)
             .map(Some)
-            .ok_or_else(|| Reply::bad_request(format!("유효하지 않은 payment_status 입니다: {s}"))),
+            .ok_or_else(|| Reply::bad_request(UNKNOWN_STATUS)),
     }
 }
 
@@ -109,7 +112,7 @@ fn of_merchant<'a>(
     let status = status_filter(status)?;
     let list = store
         .payments
-        .iter()
+        .values()
         .enumerate()
         .filter(|(_, p)| p.merchant_uid == merchant_uid)
         .filter(|(_, p)| status.is_none_or(|s| p.status == s))
@@ -223,9 +226,7 @@ async fn by_status(
 ) -> Answer {
     let wanted = match status.as_str() {
         "all" => None,
-        other => Some(Status::parse(other).ok_or_else(|| {
-            Reply::bad_request(format!("유효하지 않은 payment_status 입니다: {other}"))
-        })?),
+        other => Some(Status::parse(other).ok_or_else(|| Reply::bad_request(UNKNOWN_STATUS))?),
     };
     let (page, limit) = paging(&q, 20)?;
     let mut st = shared.lock();
@@ -240,7 +241,7 @@ async fn by_status(
     let list = s
         .store
         .payments
-        .iter()
+        .values()
         .enumerate()
         .filter(|(_, p)| wanted.is_none_or(|w| p.status == w))
         .filter(|(_, p)| (from..=to).contains(&p.status_time()))

@@ -120,8 +120,8 @@ async fn schedule(
                 "결제예약시각(schedule_at)은 현재 시각 이후여야 합니다: {m}"
             )));
         }
-        let taken = s.store.schedules.iter().any(|x| &x.merchant_uid == m)
-            || new[..i].iter().any(|x| &x.merchant_uid == m);
+        let taken =
+            s.store.schedules.contains_key(m) || new[..i].iter().any(|x| &x.merchant_uid == m);
         if taken {
             return Err(Reply::refused(format!(
                 "이미 예약된 merchant_uid 입니다: {m}"
@@ -144,7 +144,9 @@ async fn schedule(
         }
     }
     let body: Vec<Value> = new.iter().map(Schedule::to_json).collect();
-    s.store.schedules.extend(new);
+    for sched in new {
+        s.store.schedules.insert(sched.merchant_uid.clone(), sched);
+    }
     Ok(Reply::ok(Value::Array(body)))
 }
 
@@ -162,14 +164,22 @@ async fn unschedule(
     }
     let mut st = shared.lock();
     let s = st.tenant(&caller.tier);
+    let wanted: Vec<String> = s
+        .store
+        .schedules
+        .values()
+        .filter(|sched| {
+            sched.status == ScheduleStatus::Scheduled
+                && customer_uid
+                    .as_ref()
+                    .is_none_or(|c| &sched.customer_uid == c)
+                && (merchant_uids.is_empty() || merchant_uids.contains(&sched.merchant_uid))
+        })
+        .map(|sched| sched.merchant_uid.clone())
+        .collect();
     let mut revoked = Vec::new();
-    for sched in &mut s.store.schedules {
-        let wanted = sched.status == ScheduleStatus::Scheduled
-            && customer_uid
-                .as_ref()
-                .is_none_or(|c| &sched.customer_uid == c)
-            && (merchant_uids.is_empty() || merchant_uids.contains(&sched.merchant_uid));
-        if wanted {
+    for merchant_uid in wanted {
+        if let Some(sched) = s.store.schedules.get_mut(&merchant_uid) {
             sched.status = ScheduleStatus::Revoked;
             sched.revoked_at = s.now;
             revoked.push(sched.to_json());
@@ -263,26 +273,21 @@ async fn retry(
 ) -> Answer {
     let mut st = shared.lock();
     let mut s = st.tenant(&caller.tier);
-    let i = s
+    let sched = s
         .store
         .schedules
-        .iter()
-        .position(|x| x.merchant_uid == merchant_uid)
+        .get(&merchant_uid)
         .ok_or_else(|| Reply::not_found(NO_SCHEDULE))?;
-    if !s.store.schedules[i].can_retry() {
+    if !sched.can_retry() {
         return Err(Reply::bad_request(
             "결제에 실패했거나 취소된 결제예약만 재시도할 수 있습니다.",
         ));
     }
-    if !s
-        .store
-        .customers
-        .contains_key(&s.store.schedules[i].customer_uid)
-    {
+    if !s.store.customers.contains_key(&sched.customer_uid) {
         return Err(Reply::not_found(NO_CUSTOMER));
     }
     let now = s.now;
-    match execute(&mut s, i, now) {
+    match execute(&mut s, &merchant_uid, now) {
         (Some(imp_uid), refusal) => charge_answer(s.store, &imp_uid, refusal),
         (None, refusal) => Err(Reply::refused(refusal.map_or(NO_CUSTOMER, Refusal::reason))),
     }
@@ -329,7 +334,7 @@ fn listing(
 ) -> Vec<Value> {
     let mut list: Vec<&Schedule> = store
         .schedules
-        .iter()
+        .values()
         .filter(|s| (from..to).contains(&s.schedule_at))
         .filter(|s| status.is_none_or(|w| s.status == w))
         .filter(|s| customer_uid.is_none_or(|c| s.customer_uid == c))

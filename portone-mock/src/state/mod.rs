@@ -13,6 +13,7 @@ mod payment;
 mod records;
 mod schedule;
 mod store;
+mod table;
 mod tenant;
 
 use std::collections::HashMap;
@@ -26,7 +27,7 @@ pub(crate) use customer::Customer;
 pub(crate) use payment::{Bank, Buyer, CancelRequest, Payment, Status, Vbank};
 pub(crate) use records::{Certification, EscrowLogis, NaverOrder, Receipt, ReceiptFor};
 pub(crate) use schedule::{ALREADY_PAID, NO_CUSTOMER, Schedule, ScheduleStatus, execute};
-pub(crate) use store::{Prepared, Store};
+pub(crate) use store::{Prepared, Row, Store};
 pub(crate) use tenant::{Notices, Tenant};
 
 use crate::amount::Amount;
@@ -35,7 +36,7 @@ use crate::error::MockError;
 use crate::ids::Ids;
 use crate::request_log::{RecordedRequest, RequestLog};
 use crate::token::Tokens;
-use crate::webhooks::{Outbox, WebhookEvent};
+use crate::webhooks::{self, Outbox, WebhookEvent};
 
 /// A sub-merchant of an agency account.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -57,6 +58,8 @@ pub(crate) struct State {
     pub(crate) outbox: Arc<Outbox>,
     /// The account's notification URL (PortOne's console setting).
     webhook_url: Option<String>,
+    /// Whether a state file learns of every change (see `crate::persist`).
+    tracked: bool,
 }
 
 impl State {
@@ -66,8 +69,10 @@ impl State {
         clock: Arc<Clock>,
         outbox: Arc<Outbox>,
         webhook_url: Option<String>,
+        tracked: bool,
     ) -> State {
         State {
+            tracked,
             clock,
             tokens,
             agency,
@@ -81,8 +86,12 @@ impl State {
 
     /// The view of tier `tier` (`None`: the account itself) that handlers work through.
     pub(crate) fn tenant(&mut self, tier: &Option<String>) -> Tenant<'_> {
+        let tracked = self.tracked;
         Tenant {
-            store: self.stores.entry(tier.clone()).or_default(),
+            store: self
+                .stores
+                .entry(tier.clone())
+                .or_insert_with(|| Store::new(tracked)),
             ids: &mut self.ids,
             now: self.clock.now(),
             tier: tier.clone(),
@@ -90,6 +99,15 @@ impl State {
                 outbox: &self.outbox,
                 account_url: self.webhook_url.as_deref(),
             },
+        }
+    }
+
+    /// The webhook settings the server started with.
+    pub(crate) fn webhook_settings(&self) -> webhooks::Config {
+        webhooks::Config {
+            url: self.webhook_url.clone(),
+            format: self.outbox.format(),
+            resend: self.outbox.resend(),
         }
     }
 

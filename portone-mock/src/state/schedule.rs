@@ -107,30 +107,38 @@ impl Schedule {
 /// Runs every due schedule of one tier, oldest first, each at its own time.
 pub(crate) fn run_due(t: &mut Tenant<'_>) {
     let now = t.now;
-    let mut due: Vec<(i64, usize)> = t
+    let mut due: Vec<(i64, usize, String)> = t
         .store
         .schedules
-        .iter()
+        .values()
         .enumerate()
         .filter(|(_, s)| s.status == ScheduleStatus::Scheduled && s.schedule_at <= now)
-        .map(|(i, s)| (s.schedule_at, i))
+        .map(|(i, s)| (s.schedule_at, i, s.merchant_uid.clone()))
         .collect();
     due.sort_unstable();
-    for (at, i) in due {
-        execute(t, i, at);
+    for (at, _, merchant_uid) in due {
+        execute(t, &merchant_uid, at);
     }
 }
 
-/// Runs schedule `i` at `at`: a payment with its billing key. Returns the payment's
+/// Runs schedule `merchant_uid` at `at`: a payment with its billing key. Returns the payment's
 /// `imp_uid` (`None` when no payment could be made: no billing key, `merchant_uid` already
 /// paid) and, when it did not go through, how. Either way the schedule ends `executed` with
 /// `payment_status` `paid` or `failed`, and PortOne notifies of a payment it made, paid or
 /// failed.
-pub(crate) fn execute(t: &mut Tenant<'_>, i: usize, at: i64) -> (Option<String>, Option<Refusal>) {
+pub(crate) fn execute(
+    t: &mut Tenant<'_>,
+    merchant_uid: &str,
+    at: i64,
+) -> (Option<String>, Option<Refusal>) {
     let store = &mut *t.store;
-    let s = &store.schedules[i];
+    let Some(s) = store.schedules.get(merchant_uid) else {
+        return (None, Some(Refusal::NoDecision(NO_CUSTOMER)));
+    };
     let Some(customer) = store.customers.get(&s.customer_uid).cloned() else {
-        let sched = &mut store.schedules[i];
+        let Some(sched) = store.schedules.get_mut(merchant_uid) else {
+            return (None, Some(Refusal::NoDecision(NO_CUSTOMER)));
+        };
         sched.status = ScheduleStatus::Executed;
         sched.executed_at = at;
         sched.imp_uid = None;
@@ -167,7 +175,9 @@ pub(crate) fn execute(t: &mut Tenant<'_>, i: usize, at: i64) -> (Option<String>,
         );
         (Some(imp_uid), failure)
     };
-    let sched = &mut store.schedules[i];
+    let Some(sched) = store.schedules.get_mut(merchant_uid) else {
+        return (imp_uid, failure);
+    };
     sched.status = ScheduleStatus::Executed;
     sched.executed_at = at;
     sched.imp_uid.clone_from(&imp_uid);

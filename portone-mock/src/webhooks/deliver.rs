@@ -5,7 +5,6 @@
 //! One task per delivery, owned by the dispatcher: when the server stops, every delivery
 //! still waiting stops with it.
 
-use std::error::Error as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,6 +13,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 
 use super::{Outbox, WebhookAttempt};
+use crate::error::explain;
 
 /// PortOne waits 10 s to connect...
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -127,12 +127,5 @@ fn describe(e: &reqwest::Error) -> String {
     } else {
         "request"
     };
-    let mut text = format!("{kind}: {e}");
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    format!("{kind}: {}", explain(e))
 }

@@ -10,7 +10,7 @@ pub(crate) mod deliver;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, mpsc};
 
 use crate::clock::Clock;
@@ -22,7 +22,7 @@ pub(crate) const RESENDS: usize = 5;
 pub(crate) const RESEND_AFTER_MS: i64 = 60_000;
 
 /// How notifications are encoded: PortOne's console lets the merchant choose.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum WebhookFormat {
@@ -240,8 +240,8 @@ impl WebhookDelivery {
     }
 }
 
-/// The builder's webhook settings.
-#[derive(Debug, Clone, Default)]
+/// The webhook settings (the builder's, kept in the state file).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Config {
     /// The account's notification URL (the state's to use).
     pub(crate) url: Option<String>,
@@ -313,6 +313,14 @@ impl Outbox {
 
     pub(crate) fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    pub(crate) fn format(&self) -> WebhookFormat {
+        self.format
+    }
+
+    pub(crate) fn resend(&self) -> bool {
+        self.resend
     }
 
     /// Forgets every delivery; ids go on from where they were.

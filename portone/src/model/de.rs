@@ -20,18 +20,9 @@
 //! no object. `custom_data` may arrive as a JSON string or as the object itself
 //! ([`json_text`]).
 //!
-//! A response type says the rule once, and names the fields that read otherwise (the ids it
-//! cannot do without, lists, objects, JSON text):
-//!
-//! ```ignore
-//! #[serde_with::apply(_ => #[serde(default = "absent", deserialize_with = "lenient")])]
-//! #[derive(Deserialize)]
-//! struct Receipt {
-//!     #[serde_with(skip_apply)]
-//!     imp_uid: String,
-//!     amount: Decimal,
-//! }
-//! ```
+//! A response type says the rule once, `#[serde_with::apply(_ => #[serde(default = "absent",
+//! deserialize_with = "lenient")])]`, and marks `#[serde_with(skip_apply)]` the fields that
+//! read otherwise (the ids it cannot do without, lists, objects, JSON text).
 
 use std::fmt;
 use std::marker::PhantomData;
