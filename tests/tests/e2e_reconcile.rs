@@ -487,7 +487,7 @@ async fn the_mock_lists_each_status_by_its_own_clock() {
         started,
         Sorting::StartedDesc,
     );
-    assert_eq!(ready.await, [waiting.clone()]);
+    assert_eq!(ready.await, [waiting]);
     let cancelled = PaymentStatusFilter::Cancelled;
     let at_payment = listed(cancelled.clone(), paid_at, paid_at, Sorting::UpdatedDesc);
     assert!(at_payment.await.is_empty(), "not by the time paid");
@@ -497,7 +497,7 @@ async fn the_mock_lists_each_status_by_its_own_clock() {
         first_cancel,
         Sorting::UpdatedDesc,
     );
-    assert_eq!(at_cancel.await, [late.clone()]);
+    assert_eq!(at_cancel.await, std::slice::from_ref(&late));
     let newest = listed(cancelled, everything.0, everything.1, Sorting::UpdatedDesc);
     assert_eq!(newest.await, [early, late]);
     let paid = listed(
