@@ -4,13 +4,15 @@
 use std::future::Future;
 
 use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 
 use super::walk::{Ask, Listing, Order, PageStream, Range, Window};
 use super::{BillingKeys, Payments, PaymentsExt, Subscriptions};
 use crate::Result;
 use crate::model::{
     BillingKeyPayments, FindAllPayments, Payment, PaymentStatusFilter, PaymentsByStatus, Schedule,
-    ScheduleSorting, SchedulesByCustomer, SchedulesByRange, Sorting, UnixTime, Unschedule,
+    ScheduleList, ScheduleSorting, SchedulesByCustomer, SchedulesByRange, Sorting, UnixTime,
+    Unschedule,
 };
 
 /// `/payments/status` lists at most 90 days; an open start is that long before the end.
@@ -202,18 +204,12 @@ pub trait PaymentPages:
         to: UnixTime,
         options: &SchedulesByCustomer,
     ) -> PageStream<Schedule> {
-        let client = self.clone();
-        let customer_uid = customer_uid.to_owned();
-        let options = options.clone();
-        let fetch = move |ask: Ask| {
-            let (from, to) = ask.window.map_or((from, to), half_open);
+        let fetch = move |client: &Self, customer_uid: &str, from, to, options: &_| {
             client
-                .schedules_by_customer(&customer_uid, from, to, &options.for_page(ask.page))
+                .schedules_by_customer(customer_uid, from, to, options)
                 .boxed()
         };
-        let window = Some(window_before(from, to));
-        let listing = schedule_listing(Box::new(fetch), Order::NewestFirst, window, false, None);
-        PageStream::new(vec![listing], None)
+        of_billing_key(self.clone(), customer_uid, (from, to), options, fetch)
     }
 
     /// Every scheduled payment of a billing key due in `from..to`, walked by schedule time,
@@ -226,18 +222,12 @@ pub trait PaymentPages:
         to: UnixTime,
         options: &SchedulesByCustomer,
     ) -> PageStream<Schedule> {
-        let client = self.clone();
-        let customer_uid = customer_uid.to_owned();
-        let options = options.clone();
-        let fetch = move |ask: Ask| {
-            let (from, to) = ask.window.map_or((from, to), half_open);
+        let fetch = move |client: &Self, customer_uid: &str, from, to, options: &_| {
             client
-                .billing_key_schedules(&customer_uid, from, to, &options.for_page(ask.page))
+                .billing_key_schedules(customer_uid, from, to, options)
                 .boxed()
         };
-        let window = Some(window_before(from, to));
-        let listing = schedule_listing(Box::new(fetch), Order::NewestFirst, window, false, None);
-        PageStream::new(vec![listing], None)
+        of_billing_key(self.clone(), customer_uid, (from, to), options, fetch)
     }
 }
 
@@ -310,6 +300,45 @@ fn by_status<C: Payments + Clone + Send + Sync + 'static>(
         page_size,
         range,
     }
+}
+
+/// The scheduled payments of one billing key, by either of the two routes (`fetch`):
+/// newest first, since neither takes a sorting, so no probe either.
+fn of_billing_key<C, F>(
+    client: C,
+    customer_uid: &str,
+    (from, to): (UnixTime, UnixTime),
+    options: &SchedulesByCustomer,
+    fetch: F,
+) -> PageStream<Schedule>
+where
+    C: Send + Sync + 'static,
+    F: Fn(
+            &C,
+            &str,
+            UnixTime,
+            UnixTime,
+            &SchedulesByCustomer,
+        ) -> BoxFuture<'static, Result<ScheduleList>>
+        + Send
+        + Sync
+        + 'static,
+{
+    let customer_uid = customer_uid.to_owned();
+    let options = options.clone();
+    let page = move |ask: Ask| {
+        let (from, to) = ask.window.map_or((from, to), half_open);
+        fetch(
+            &client,
+            &customer_uid,
+            from,
+            to,
+            &options.for_page(ask.page),
+        )
+    };
+    let window = Some(window_before(from, to));
+    let listing = schedule_listing(Box::new(page), Order::NewestFirst, window, false, None);
+    PageStream::new(vec![listing], None)
 }
 
 /// A schedule listing: by schedule time over `window`, or by page number without one.
