@@ -16,6 +16,7 @@ use crate::builder::ClientBuilder;
 use crate::clock::Clock;
 use crate::envelope;
 use crate::error::{Error, RequestError, Result};
+use crate::observe::{self, Outcome, Resends, Template};
 use crate::request::{Execute, RawResponse, Request};
 use crate::retry::{self, Bucket, Failure, RetryPolicy};
 use crate::tier::Tier;
@@ -157,6 +158,14 @@ impl Execute for Client {
             raw.decode_as(kind)
         })
     }
+
+    fn portone_time(&self) -> impl Future<Output = Result<i64>> + Send + 'static + use<> {
+        let inner = Arc::clone(&self.inner);
+        async move {
+            let token = inner.token(&tracing::Span::none()).await?;
+            Ok(token.portone_time(inner.clock.now()))
+        }
+    }
 }
 
 impl Inner {
@@ -173,42 +182,70 @@ impl Inner {
         decodes: bool,
         finish: impl FnOnce(RawResponse) -> Result<R>,
     ) -> Result<R> {
+        // OpenTelemetry's HTTP client conventions, and PortOne's own fields under
+        // `portone.`; the values are only computed for a subscriber that wants the span.
         let span = tracing::info_span!(
             "portone.request",
-            method = %request.method(),
-            route = request.route(),
-            tier = tier.as_ref().map(Tier::as_str),
-            status = field::Empty,
-            code = field::Empty,
-            attempt = field::Empty,
+            otel.kind = "client",
+            otel.name = %format_args!(
+                "{} {}",
+                observe::method_name(request.method()),
+                Template(request.route())
+            ),
+            http.request.method = observe::method_name(request.method()),
+            url.template = %Template(request.route()),
+            server.address = self.base_url.host_str(),
+            server.port = self.base_url.port_or_known_default(),
+            http.response.status_code = field::Empty,
+            http.request.resend_count = field::Empty,
+            "error.type" = field::Empty,
+            portone.tier = tier.as_ref().map(Tier::as_str),
+            portone.code = field::Empty,
+            portone.attempt = field::Empty,
             duration_ms = field::Empty,
         );
-        // Without a subscriber that wants the span, the clock is not read.
-        let started = (!span.is_disabled()).then(Instant::now);
+        // Without a subscriber that wants the span or the metrics, the clock is not read.
+        let started = (observe::ON || !span.is_disabled()).then(Instant::now);
         let mut request = request;
         let body = request.take_body();
+        let mut tries = Tries::default();
         let result = self
-            .send(tier.as_ref(), &request, body, &span)
+            .send(tier.as_ref(), &request, body, &span, &mut tries)
             .await
             .and_then(|raw| {
-                span.record("status", raw.status.as_u16());
+                span.record("http.response.status_code", raw.status.as_u16());
                 finish(raw)
             });
         if decodes {
             match &result {
-                Ok(_) | Err(Error::Declined(_) | Error::Unsettled(_)) => span.record("code", 0),
-                Err(Error::Api(e)) => span.record("code", e.code),
+                Ok(_) | Err(Error::Declined(_) | Error::Unsettled(_)) => {
+                    span.record("portone.code", 0)
+                }
+                Err(Error::Api(e)) => span.record("portone.code", e.code),
                 Err(_) => &span,
             };
         }
-        if let Some(started) = started {
+        let elapsed = started.map(|started| started.elapsed());
+        if let Some(elapsed) = elapsed {
             span.record(
                 "duration_ms",
-                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
             );
         }
         if let Err(e) = &result {
+            match e.status().filter(|status| status.as_u16() >= 400) {
+                Some(status) => span.record("error.type", status.as_str()),
+                None => span.record("error.type", Outcome::of(Some(e)).as_str()),
+            };
             tracing::debug!(parent: &span, error = %e, "portone call failed");
+        }
+        if observe::ON {
+            let resends = Resends {
+                sent: tries.attempts.saturating_sub(1),
+                refused: tries.refused,
+            };
+            let outcome = Outcome::of(result.as_ref().err());
+            observe::call(request.method(), request.route(), outcome, elapsed, resends);
         }
         result
     }
@@ -221,6 +258,7 @@ impl Inner {
         request: &Request,
         body: Option<Bytes>,
         span: &tracing::Span,
+        tries: &mut Tries,
     ) -> Result<RawResponse> {
         let to = To::Api(request.path_and_query());
         let timeout = request.timeout().unwrap_or(self.timeout);
@@ -245,10 +283,9 @@ impl Inner {
             }
             builder
         };
-        let mut attempts = 0;
         let token = self.token(span).await?;
         let raw = self
-            .transmit(to, idempotent, timeout, span, &mut attempts, |url| {
+            .transmit(to, idempotent, timeout, span, tries, |url| {
                 build(&token, url)
             })
             .await?;
@@ -258,7 +295,7 @@ impl Inner {
         tracing::debug!(parent: span, "token refused; refreshing once");
         self.tokens.invalidate(&token);
         let token = self.token(span).await?;
-        self.transmit(to, idempotent, timeout, span, &mut attempts, |url| {
+        self.transmit(to, idempotent, timeout, span, tries, |url| {
             build(&token, url)
         })
         .await
@@ -313,15 +350,18 @@ impl Inner {
         idempotent: bool,
         timeout: Duration,
         span: &tracing::Span,
-        attempts: &mut u32,
+        tries: &mut Tries,
         build: impl Fn(Url) -> reqwest::RequestBuilder,
     ) -> Result<RawResponse> {
         let mut retries = 0;
         // What the last retry cost, given back if it obtains an answer.
         let mut paid = None;
         loop {
-            *attempts += 1;
-            span.record("attempt", *attempts);
+            tries.attempts += 1;
+            span.record("portone.attempt", tries.attempts);
+            if tries.attempts > 1 {
+                span.record("http.request.resend_count", tries.attempts - 1);
+            }
             // The timeout is the runtime's own rather than reqwest's: reqwest boxes a timer
             // and wraps the body for it on every request (4 allocations), and
             // `tokio::time::timeout` needs neither.
@@ -359,7 +399,7 @@ impl Inner {
             };
             let retry = retryable
                 && retries < self.retry.max_retries()
-                && self.pay_for_retry(&outcome, span, *attempts, &mut paid);
+                && self.pay_for_retry(&outcome, span, tries, &mut paid);
             if !retry {
                 return outcome.map_err(|failure| failure.into_error(idempotent));
             }
@@ -380,7 +420,7 @@ impl Inner {
         &self,
         outcome: &Result<RawResponse, Failure>,
         span: &tracing::Span,
-        attempts: u32,
+        tries: &mut Tries,
         paid: &mut Option<u32>,
     ) -> bool {
         let Some(bucket) = &self.budget else {
@@ -393,9 +433,10 @@ impl Inner {
                 true
             }
             Err(available) => {
+                tries.refused = true;
                 tracing::info!(
                     parent: span,
-                    attempt = attempts,
+                    attempt = tries.attempts,
                     available,
                     timeout,
                     "retry refused: the retry budget is spent"
@@ -411,10 +452,16 @@ impl Inner {
         }
         // The refresh holds a whole getToken request in its state: boxed, so that every
         // call's future does not carry that weight for the rare call that refreshes.
-        Box::pin(
-            self.tokens
-                .get(|| self.clock.now(), || self.fetch_token(call)),
-        )
+        Box::pin(self.tokens.get(
+            || self.clock.now(),
+            || async {
+                let token = self.fetch_token(call).await;
+                if observe::ON {
+                    observe::token(token.is_ok());
+                }
+                token
+            },
+        ))
         .await
     }
 
@@ -435,13 +482,20 @@ impl Inner {
         let span = tracing::info_span!(
             parent: call,
             "portone.get_token",
-            status = field::Empty,
-            attempt = field::Empty
+            otel.kind = "client",
+            otel.name = "POST /users/getToken",
+            http.request.method = "POST",
+            url.template = "/users/getToken",
+            server.address = self.token_url.host_str(),
+            server.port = self.token_url.port_or_known_default(),
+            http.response.status_code = field::Empty,
+            http.request.resend_count = field::Empty,
+            portone.attempt = field::Empty,
         );
         let sent_at = self.clock.now();
-        let mut attempts = 0;
+        let mut tries = Tries::default();
         let raw = self
-            .transmit(To::Token, true, self.timeout, &span, &mut attempts, |url| {
+            .transmit(To::Token, true, self.timeout, &span, &mut tries, |url| {
                 self.http
                     .post(url)
                     .header(header::ACCEPT, JSON)
@@ -450,12 +504,19 @@ impl Inner {
                     .body(body.clone())
             })
             .await?;
-        span.record("status", raw.status.as_u16());
+        span.record("http.response.status_code", raw.status.as_u16());
         let grant: Grant = raw.decode()?;
         Token::new(grant, sent_at, self.token_header).ok_or_else(|| {
             envelope::unexpected(raw.status, b"access_token is not a valid header value")
         })
     }
+}
+
+/// The attempts of one call, and whether the budget refused a retry.
+#[derive(Debug, Default)]
+struct Tries {
+    attempts: u32,
+    refused: bool,
 }
 
 /// Where a request goes.

@@ -15,8 +15,11 @@ mod encode;
 mod endpoint;
 mod envelope;
 mod error;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod money;
 mod money_routes;
+mod observe;
 mod refusal;
 mod request;
 mod retry;

@@ -505,6 +505,23 @@ pub trait Execute: Send + Sync {
         let response = self.execute(request);
         async move { response.await?.decode_as(kind) }
     }
+
+    /// PortOne's clock now, in Unix seconds: where a listing whose end the caller left open
+    /// ends. [`Client`](crate::Client) reads it from its token (getToken answers PortOne's
+    /// `now`; a token is fetched first if none is cached), so a machine whose clock is off
+    /// does not cut the listing short. This default reads this machine's clock.
+    ///
+    /// # Errors
+    ///
+    /// The client's: [`Error::Auth`](crate::Error::Auth) when no token can be had.
+    fn portone_time(&self) -> impl Future<Output = Result<i64>> + Send + 'static + use<Self> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| {
+                i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+            });
+        std::future::ready(Ok(now))
+    }
 }
 
 #[cfg(test)]

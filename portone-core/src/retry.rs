@@ -14,6 +14,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 
 use crate::error::Error;
+use crate::observe;
 
 /// How often and how patiently failed calls are retried.
 ///
@@ -212,11 +213,17 @@ impl Bucket {
         } else {
             self.budget.retry_cost
         };
-        self.available
+        let taken = self
+            .available
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |available| {
                 available.checked_sub(cost)
-            })
-            .map(|_| cost)
+            });
+        if observe::ON
+            && let Ok(before) = taken
+        {
+            observe::budget(before - cost);
+        }
+        taken.map(|_| cost)
     }
 
     /// Puts tokens back after an answer: the price of the retry that obtained it (`paid`),
@@ -231,11 +238,17 @@ impl Bucket {
         if self.available.load(Ordering::Relaxed) >= capacity {
             return;
         }
-        let _ = self
-            .available
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |available| {
-                Some(available.saturating_add(amount).min(capacity))
-            });
+        let topped_up = |available: u32| available.saturating_add(amount).min(capacity);
+        let before =
+            self.available
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |available| {
+                    Some(topped_up(available))
+                });
+        if observe::ON
+            && let Ok(before) = before
+        {
+            observe::budget(topped_up(before));
+        }
     }
 
     #[cfg(test)]

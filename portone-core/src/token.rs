@@ -74,6 +74,9 @@ impl fmt::Debug for Grant {
 pub(crate) struct Token {
     header: HeaderValue,
     refresh_at: Instant,
+    /// PortOne's clock when it granted the token (`now`), and our instant then: PortOne's
+    /// clock later is the first plus our monotonic time since.
+    granted: (i64, Instant),
 }
 
 impl Token {
@@ -94,7 +97,16 @@ impl Token {
         Some(Self {
             header: header.value(&grant.access_token)?,
             refresh_at,
+            granted: (grant.now, sent_at),
         })
+    }
+
+    /// PortOne's clock at `now` on ours, in Unix seconds, as the grant told it: no later
+    /// than PortOne's own reading, by at most the getToken round trip.
+    pub(crate) fn portone_time(&self, now: Instant) -> i64 {
+        let (then, at) = self.granted;
+        let since = now.saturating_duration_since(at).as_secs();
+        then.saturating_add(i64::try_from(since).unwrap_or(i64::MAX))
     }
 
     pub(crate) fn header_value(&self) -> &HeaderValue {

@@ -221,7 +221,10 @@ async fn a_refused_retry_is_an_event_in_the_call_span() {
     let [(index, request)] = requests.as_slice() else {
         panic!("not one portone.request span: {spans:#?}")
     };
-    assert_eq!(request.fields.get("attempt").map(String::as_str), Some("2"));
+    assert_eq!(
+        request.fields.get("portone.attempt").map(String::as_str),
+        Some("2")
+    );
     let refused = with_message(&events, "retry refused: the retry budget is spent");
     let [refused] = refused.as_slice() else {
         panic!("not one refusal: {events:#?}")

@@ -75,13 +75,21 @@ async fn one_span_per_call_with_its_fields_and_no_secret_at_trace_level() {
     };
     assert!(request.closed, "the span outlived its call: {request:?}");
     assert_eq!(request.entered, 0, "the call entered its span");
+    // OpenTelemetry's HTTP client conventions, then PortOne's own fields.
     let field = |name: &str| request.fields.get(name).map(String::as_str);
-    assert_eq!(field("method"), Some("GET"));
-    assert_eq!(field("route"), Some("/payments/<imp_uid>"));
-    assert_eq!(field("status"), Some("200"));
-    assert_eq!(field("code"), Some("0"));
-    assert_eq!(field("attempt"), Some("2"));
-    assert_eq!(field("tier"), None);
+    let port = server.address().port().to_string();
+    assert_eq!(field("otel.kind"), Some("client"));
+    assert_eq!(field("otel.name"), Some("GET /payments/{imp_uid}"));
+    assert_eq!(field("http.request.method"), Some("GET"));
+    assert_eq!(field("url.template"), Some("/payments/{imp_uid}"));
+    assert_eq!(field("server.address"), Some("127.0.0.1"));
+    assert_eq!(field("server.port"), Some(port.as_str()));
+    assert_eq!(field("http.response.status_code"), Some("200"));
+    assert_eq!(field("http.request.resend_count"), Some("1"));
+    assert_eq!(field("error.type"), None);
+    assert_eq!(field("portone.code"), Some("0"));
+    assert_eq!(field("portone.attempt"), Some("2"));
+    assert_eq!(field("portone.tier"), None);
     assert!(field("duration_ms").is_some(), "{request:?}");
 
     let tokens = named(&spans, "portone.get_token");
@@ -90,7 +98,11 @@ async fn one_span_per_call_with_its_fields_and_no_secret_at_trace_level() {
     };
     assert_eq!(token.parent, Some(*request_index));
     assert!(token.closed && token.entered == 0, "{token:?}");
-    assert_eq!(token.fields.get("status").map(String::as_str), Some("200"));
+    let field = |name: &str| token.fields.get(name).map(String::as_str);
+    assert_eq!(field("otel.kind"), Some("client"));
+    assert_eq!(field("http.request.method"), Some("POST"));
+    assert_eq!(field("url.template"), Some("/users/getToken"));
+    assert_eq!(field("http.response.status_code"), Some("200"));
 
     let retrying = with_message(&events, "retrying");
     assert_eq!(retrying.len(), 1, "{events:#?}");
@@ -131,7 +143,12 @@ async fn every_span_closes_when_its_call_returns_from_any_thread() {
     for (_, span) in requests {
         assert!(span.closed, "a span outlived its call: {span:?}");
         assert_eq!(span.entered, 0);
-        assert_eq!(span.fields.get("status").map(String::as_str), Some("200"));
+        assert_eq!(
+            span.fields
+                .get("http.response.status_code")
+                .map(String::as_str),
+            Some("200")
+        );
     }
     assert!(
         named(&spans, "portone.get_token")
@@ -180,8 +197,11 @@ async fn a_span_closes_when_its_call_is_dropped_mid_flight() {
         panic!("not one portone.request span: {spans:#?}")
     };
     assert!(request.closed, "the span outlived its dropped call");
-    assert_eq!(request.fields.get("status"), None);
-    assert_eq!(request.fields.get("attempt").map(String::as_str), Some("1"));
+    assert_eq!(request.fields.get("http.response.status_code"), None);
+    assert_eq!(
+        request.fields.get("portone.attempt").map(String::as_str),
+        Some("1")
+    );
 }
 
 #[tokio::test]
@@ -216,11 +236,53 @@ async fn a_failed_call_says_why_inside_its_span() {
         panic!("not one portone.request span: {spans:#?}")
     };
     assert!(request.closed);
-    assert_eq!(request.fields.get("code").map(String::as_str), Some("1"));
+    assert_eq!(
+        request.fields.get("portone.code").map(String::as_str),
+        Some("1")
+    );
+    // A refusal on HTTP 200 is typed by what happened; one with an error status by it.
+    assert_eq!(
+        request.fields.get("error.type").map(String::as_str),
+        Some("refused")
+    );
     let failed = with_message(&events, "portone call failed");
     let [failed] = failed.as_slice() else {
         panic!("not one failure event: {events:#?}")
     };
     assert_eq!(failed.parent, Some(*index));
     assert_eq!(failed.fields.get("error"), Some(&err.to_string()));
+}
+
+#[tokio::test]
+async fn an_error_status_is_the_error_type_and_the_tier_is_portone_s() {
+    recorder();
+    let server = MockServer::start().await;
+    mount_token(&server, &[1800], false).await;
+    Mock::given(method("GET"))
+        .and(path("/payments/imp_1"))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .set_body_json(json!({"code": -1, "message": "not found", "response": null})),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server)
+        .with_tier("A1B")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let name = "error-status";
+    let result = client
+        .call::<Payment>(payment_request())
+        .instrument(tracing::info_span!("case", case = name))
+        .await;
+    assert!(result.is_err());
+    let (spans, _) = case(name);
+    let requests = named(&spans, "portone.request");
+    let [(_, request)] = requests.as_slice() else {
+        panic!("not one portone.request span: {spans:#?}")
+    };
+    let field = |name: &str| request.fields.get(name).map(String::as_str);
+    assert_eq!(field("http.response.status_code"), Some("404"));
+    assert_eq!(field("error.type"), Some("404"));
+    assert_eq!(field("portone.code"), Some("-1"));
+    assert_eq!(field("portone.tier"), Some("A1B"));
 }

@@ -40,6 +40,7 @@ mod receipts;
 mod subscribe;
 mod tiers;
 mod vbanks;
+mod walk;
 
 pub use auth::Authentication;
 pub use certifications::Certifications;
@@ -55,6 +56,7 @@ pub use receipts::CashReceipts;
 pub use subscribe::{BillingKeys, Subscriptions};
 pub use tiers::Tiers;
 pub use vbanks::VirtualAccounts;
+pub use walk::{DEFAULT_CONCURRENCY, PageStream};
 
 use crate::{Client, Endpoint};
 

@@ -364,6 +364,30 @@ impl PaymentsByStatus {
         options.limit.get_or_insert(STREAM_LIMIT);
         options
     }
+
+    /// The same options for one page of a walk by time: the slice `from..=to`, sorted as
+    /// the walk reads the list.
+    pub(crate) fn for_slice(&self, from: i64, to: i64, page: u32, sorting: Sorting) -> Self {
+        self.for_page(page).from(from).to(to).sorting(sorting)
+    }
+
+    /// The items a stream asks for per page.
+    pub(crate) fn stream_limit(&self) -> u32 {
+        self.limit.unwrap_or(STREAM_LIMIT)
+    }
+
+    /// The time range asked for, in seconds; `None` where PortOne's default applies.
+    pub(crate) fn range(&self) -> (Option<i64>, Option<i64>) {
+        (
+            self.from.map(UnixTime::as_secs),
+            self.to.map(UnixTime::as_secs),
+        )
+    }
+
+    /// The order asked for, if any.
+    pub(crate) fn asked_sorting(&self) -> Option<&Sorting> {
+        self.sorting.as_ref()
+    }
 }
 
 impl SchedulesByRange {
@@ -372,6 +396,24 @@ impl SchedulesByRange {
         let mut options = self.clone().page(page);
         options.limit.get_or_insert(STREAM_LIMIT);
         options
+    }
+
+    /// The same options for one page of a walk by time, with the walk's order (`None`:
+    /// PortOne's default, the latest first).
+    pub(crate) fn for_slice(&self, page: u32, sorting: Option<ScheduleSorting>) -> Self {
+        let mut options = self.for_page(page);
+        options.sorting = sorting;
+        options
+    }
+
+    /// The items a stream asks for per page.
+    pub(crate) fn stream_limit(&self) -> u32 {
+        self.limit.unwrap_or(STREAM_LIMIT)
+    }
+
+    /// The order asked for, if any.
+    pub(crate) fn asked_sorting(&self) -> Option<&ScheduleSorting> {
+        self.sorting.as_ref()
     }
 }
 
