@@ -2,4 +2,5 @@
 //! holds what they share with the workspace's tools.
 
 pub mod money_table;
+pub mod readme;
 pub mod spec_table;

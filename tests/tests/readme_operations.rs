@@ -84,37 +84,11 @@ async fn the_readme_walks_a_period_with_a_subscriber_and_a_recorder_installed() 
     assert_eq!(matched, 250);
 }
 
-/// The blocks between the `README` markers above, without their module's indent.
-fn snippets(source: &str) -> Vec<String> {
-    // Built here, so that this function's own text holds no marker.
-    let (begin, end) = (
-        format!("    // {}: begin ", "README"),
-        format!("    // {}: end", "README"),
-    );
-    source
-        .split(begin.as_str())
-        .skip(1)
-        .filter_map(|rest| rest.split_once('\n'))
-        .filter_map(|(_, rest)| rest.split(end.as_str()).next())
-        .map(|block| {
-            block
-                .lines()
-                .map(|line| line.strip_prefix("    ").unwrap_or(line))
-                .fold(String::new(), |text, line| text + line + "\n")
-        })
-        .collect()
-}
-
 #[test]
 fn the_readme_shows_these_snippets_verbatim() {
-    let readme = include_str!("../../README.md");
-    let blocks = snippets(include_str!("readme_operations.rs"));
-    assert_eq!(blocks.len(), 2);
-    for block in blocks {
-        let fenced = format!("```rust,no_run\n{block}```");
-        assert!(
-            readme.contains(&fenced),
-            "the README lost or changed:\n{block}"
-        );
-    }
+    portone_tests::readme::assert_readme_shows(
+        include_str!("../../README.md"),
+        include_str!("readme_operations.rs"),
+        2,
+    );
 }

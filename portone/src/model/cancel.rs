@@ -47,17 +47,15 @@ checked_amounts!(CancelPayment, |r| r.optional.currency.as_ref(), [
 
 /// The optional fields of [`CancelPayment`], unset (and so not sent) until a setter
 /// sets them.
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct CancelPaymentOptional {
     /// Not sent: PortOne knows the payment's currency. Only checks the amounts.
     #[serde(skip)]
     currency: Option<Currency>,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     checksum: Option<Decimal>,
     reason: Option<String>,
     refund_holder: Option<String>,

@@ -17,6 +17,7 @@ pub struct PartnerReceiptResult {
 }
 
 /// One sub-merchant's part of a payment (spec: `PartnerReceiptsAnnotation`).
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(remote = "Self")]
@@ -25,9 +26,7 @@ pub struct PartnerReceipt {
     company_name: String,
     #[serde(with = "crate::model::money")]
     amount: Decimal,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
 }
 

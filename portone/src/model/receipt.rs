@@ -90,6 +90,7 @@ checked_amounts!(IssueReceipt, |r| None, [
 
 /// The optional fields of [`IssueReceipt`], unset (and so not sent) until a setter
 /// sets them.
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct IssueReceiptOptional {
@@ -103,11 +104,8 @@ struct IssueReceiptOptional {
     buyer_name: Option<String>,
     buyer_email: Option<String>,
     buyer_tel: Option<String>,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
 }
 
@@ -174,6 +172,7 @@ checked_amounts!(IssueExternalReceipt, |r| None, [
 
 /// The optional fields of [`IssueExternalReceipt`], unset (and so not sent) until a setter
 /// sets them.
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct IssueExternalReceiptOptional {
@@ -184,9 +183,7 @@ struct IssueExternalReceiptOptional {
     buyer_name: Option<String>,
     buyer_email: Option<String>,
     buyer_tel: Option<String>,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
     corp_reg_no: Option<String>,
     pay_method: Option<PayMethod>,

@@ -110,13 +110,12 @@ checked_amounts!(ScheduledPayment, |r| r.optional.currency.as_ref(), [
 
 /// The optional fields of [`ScheduledPayment`], unset (and so not sent) until a setter
 /// sets them.
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct ScheduledPaymentOptional {
     currency: Option<Currency>,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
     #[serde(flatten)]
     buyer: Buyer,

@@ -55,15 +55,13 @@ checked_amounts!(OnetimePayment, |r| r.optional.currency.as_ref(), [
 
 /// The optional fields of [`OnetimePayment`], unset (and so not sent) until a setter
 /// sets them.
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct OnetimePaymentOptional {
     currency: Option<Currency>,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
     birth: Option<Sensitive<String>>,
     pwd_2digit: Option<Sensitive<String>>,
@@ -193,15 +191,13 @@ checked_amounts!(AgainPayment, |r| r.optional.currency.as_ref(), [
 
 /// The optional fields of [`AgainPayment`], unset (and so not sent) until a setter
 /// sets them.
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct AgainPaymentOptional {
     currency: Option<Currency>,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat: Option<Decimal>,
     #[serde(flatten)]
     buyer: Buyer,

@@ -61,6 +61,7 @@ checked_amounts!(CreateVbank, |r| None, [
 
 /// The optional fields of [`CreateVbank`], unset (and so not sent) until a setter
 /// sets them.
+#[serde_with::apply(Option<Decimal> => #[serde(with = "crate::model::money::option")])]
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 struct CreateVbankOptional {
@@ -74,9 +75,7 @@ struct CreateVbankOptional {
     business_registration_number: Option<String>,
     notice_url: Option<Vec<String>>,
     custom_data: Option<String>,
-    #[serde(with = "crate::model::money::option")]
     tax_free: Option<Decimal>,
-    #[serde(with = "crate::model::money::option")]
     vat_amount: Option<Decimal>,
     product_count: Option<u32>,
     escrow_password: Option<Sensitive<String>>,
