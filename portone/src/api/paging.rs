@@ -110,18 +110,10 @@ pub trait PaymentPages:
         let client = self.clone();
         let merchant_uid = merchant_uid.to_owned();
         let options = options.clone();
-        let listing = Listing {
-            fetch: Box::new(move |ask: Ask| {
-                PaymentsExt::find_all_payments(&client, &merchant_uid, &options.for_page(ask.page))
-                    .boxed()
-            }),
-            key: |p: &Payment| p.imp_uid.as_str(),
-            clock: None,
-            order: Order::NewestFirst,
-            reversible: false,
-            page_size: None,
-            range: Range::None,
-        };
+        let listing = Listing::payments_by_page(Box::new(move |ask: Ask| {
+            PaymentsExt::find_all_payments(&client, &merchant_uid, &options.for_page(ask.page))
+                .boxed()
+        }));
         PageStream::new(vec![listing], None)
     }
 
@@ -135,19 +127,11 @@ pub trait PaymentPages:
         let client = self.clone();
         let customer_uid = customer_uid.to_owned();
         let options = options.clone();
-        let listing = Listing {
-            fetch: Box::new(move |ask: Ask| {
-                client
-                    .billing_key_payments(&customer_uid, &options.for_page(ask.page))
-                    .boxed()
-            }),
-            key: |p: &Payment| p.imp_uid.as_str(),
-            clock: None,
-            order: Order::NewestFirst,
-            reversible: false,
-            page_size: None,
-            range: Range::None,
-        };
+        let listing = Listing::payments_by_page(Box::new(move |ask: Ask| {
+            client
+                .billing_key_payments(&customer_uid, &options.for_page(ask.page))
+                .boxed()
+        }));
         PageStream::new(vec![listing], None)
     }
 

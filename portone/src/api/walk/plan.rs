@@ -178,6 +178,21 @@ pub(crate) struct Listing<T> {
     pub(crate) range: Range,
 }
 
+impl Listing<crate::model::Payment> {
+    /// A listing of payments without a time range, walked by page number, newest first.
+    pub(crate) fn payments_by_page(fetch: Fetch<crate::model::Payment>) -> Self {
+        Listing {
+            fetch,
+            key: |p| p.imp_uid.as_str(),
+            clock: None,
+            order: Order::NewestFirst,
+            reversible: false,
+            page_size: None,
+            range: Range::None,
+        }
+    }
+}
+
 /// The window a listing is walked over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Range {
