@@ -376,3 +376,25 @@ async fn crate_argument_replaces_the_portone_path() {
         "/renamed/<id>"
     );
 }
+
+#[tokio::test]
+async fn a_prepare_asks_nothing_more_of_an_executor_that_sends_at_once() {
+    use portone::model::PreparePayment;
+    use portone::prelude::PaymentValidation;
+
+    // This executor sends a call as soon as it is made: the lookup a refused prepare needs
+    // must not be made for a prepare that succeeds.
+    let prepared = r#"{"code":0,"message":null,"response":{"merchant_uid":"m-1","amount":1000}}"#;
+    let recorder = Recorder::answering(prepared);
+    let answer = recorder
+        .prepare_payment(&PreparePayment::new("m-1", 1000))
+        .await
+        .expect("prepared");
+    assert_eq!(answer.merchant_uid, "m-1");
+    let sent: Vec<_> = recorder
+        .sent()
+        .iter()
+        .map(|r| r.path().to_owned())
+        .collect();
+    assert_eq!(sent, ["/payments/prepare"]);
+}

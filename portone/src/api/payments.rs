@@ -81,7 +81,9 @@ pub(crate) trait Prepares {
 }
 
 /// Registering the amount of an order before checkout, so that PortOne refuses a checkout
-/// whose amount was tampered with. Implemented for every [`Execute`] type; in the prelude.
+/// whose amount was tampered with. Implemented for every [`Execute`] type (`prepare_payment`
+/// for the cloneable ones, such as [`Client`](crate::Client) and its tier views); in the
+/// prelude.
 pub trait PaymentValidation: Execute {
     /// Registers the expected amount of a merchant order id. Operation `preparePayment`.
     ///
@@ -99,17 +101,23 @@ pub trait PaymentValidation: Execute {
     fn prepare_payment(
         &self,
         request: &PreparePayment,
-    ) -> impl Future<Output = Result<PaymentPrepare>> + Send + 'static + use<Self> {
+    ) -> impl Future<Output = Result<PaymentPrepare>> + Send + 'static + use<Self>
+    where
+        Self: Clone + 'static,
+    {
         let prepare = Prepares::prepare_payment(self, request);
-        // Built now, sent only after a refusal: the call's future does nothing until polled.
-        let registered = Prepares::prepared_payment(self, request.merchant_uid());
+        // The lookup is asked for only after a refusal: an executor may send a call as soon
+        // as it is made, not only when its future is polled.
+        let client = self.clone();
         let request = request.clone();
         async move {
             match prepare.await {
-                Err(e) if e.refusal() == Some(Refusal::AlreadyPrepared) => match registered.await {
-                    Ok(prepared) if request.is_registered_as(&prepared) => Ok(prepared),
-                    _ => Err(e),
-                },
+                Err(e) if e.refusal() == Some(Refusal::AlreadyPrepared) => {
+                    match Prepares::prepared_payment(&client, request.merchant_uid()).await {
+                        Ok(prepared) if request.is_registered_as(&prepared) => Ok(prepared),
+                        _ => Err(e),
+                    }
+                }
                 answer => answer,
             }
         }
