@@ -198,15 +198,8 @@ async fn four_pages_at_once_yield_what_one_at_a_time_does_in_the_same_order() {
 
 /// A billing key `sub` and 250 of its payments scheduled an hour ahead, spread as asked.
 async fn scheduled(server: &MockServer, client: &Client, spread: Spread) -> (Vec<String>, i64) {
-    let channel = client
-        .pg_settings()
-        .await
-        .expect("pg settings")
-        .into_iter()
-        .find(|s| s.pg_provider.as_str() == "nice_v2")
-        .and_then(|s| s.channel_key)
-        .expect("a billing channel");
-    let key = IssueBillingKey::new(channel, cards::APPROVED, "2030-12")
+    // The mock's billing channel (`portone_mock`'s docs list its channels).
+    let key = IssueBillingKey::new("channel-key-mock-nice-v2", cards::APPROVED, "2030-12")
         .birth("900101")
         .pwd_2digit("12");
     let issued = client.issue_billing_key("sub", &key).await.expect("issued");

@@ -113,17 +113,14 @@ async fn each_outcome_moves_its_counter() {
     assert_eq!(calls(&before, &after, "GET", lookup, "ok"), 0.0);
 
     // declined: a billing key whose card is short of funds.
-    let channel = client
-        .pg_settings()
-        .await
-        .expect("pg settings")
-        .into_iter()
-        .find(|s| s.pg_provider.as_str() == "nice_v2")
-        .and_then(|s| s.channel_key)
-        .expect("a billing channel");
-    let key = IssueBillingKey::new(channel, cards::INSUFFICIENT_FUNDS, "2030-12")
-        .birth("900101")
-        .pwd_2digit("12");
+    // The mock's billing channel (`portone_mock`'s docs list its channels).
+    let key = IssueBillingKey::new(
+        "channel-key-mock-nice-v2",
+        cards::INSUFFICIENT_FUNDS,
+        "2030-12",
+    )
+    .birth("900101")
+    .pwd_2digit("12");
     let issued = client
         .issue_billing_key("poor", &key)
         .await
